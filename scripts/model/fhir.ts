@@ -263,3 +263,8 @@ export function isValueSet(r: Resource): r is ValueSet {
 export function isCodeSystem(r: Resource): r is CodeSystem {
   return r.resourceType === 'CodeSystem';
 }
+
+/** Field access by name on a model object (choice-typed properties such as `fixedCode` are addressed this way). */
+export function fieldsOf(o: object): Record<string, unknown> {
+  return o as Record<string, unknown>;
+}

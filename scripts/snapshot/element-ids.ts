@@ -1,0 +1,77 @@
+/**
+ * STU3 element ids: `Path.to.element:sliceName.child`. A segment is `name` or `name:slice`;
+ * renamed choice elements keep the form the author used (`value[x]:valueCode` or `valueCode:valueCode`).
+ */
+import type { ElementDefinition } from '../model/fhir.js';
+
+export interface IdSegment {
+  name: string;
+  slice?: string;
+}
+
+export function parseId(id: string): IdSegment[] {
+  return splitSegments(id).map((seg) => {
+    const colon = seg.indexOf(':');
+    return colon < 0 ? { name: seg } : { name: seg.slice(0, colon), slice: seg.slice(colon + 1) };
+  });
+}
+
+export function formatSegment(seg: IdSegment): string {
+  return seg.slice === undefined ? seg.name : `${seg.name}:${seg.slice}`;
+}
+
+export function joinId(segments: IdSegment[]): string {
+  return segments.map(formatSegment).join('.');
+}
+
+/** Splits an id into its dot-separated segments (slice names never hold dots). */
+function splitSegments(id: string): string[] {
+  return id.split('.');
+}
+
+/** The id of the parent element (drops the last segment). */
+export function parentId(id: string): string {
+  const segs = parseId(id);
+  return joinId(segs.slice(0, -1));
+}
+
+/** The id of the unsliced element a slice belongs to (`A.b:s` -> `A.b`), or undefined for an unsliced id. */
+export function sliceEntryId(id: string): string | undefined {
+  const segs = parseId(id);
+  const last = segs[segs.length - 1];
+  if (last.slice === undefined) return undefined;
+  return joinId([...segs.slice(0, -1), { name: last.name }]);
+}
+
+/**
+ * Gives every differential element an id. Elements that carry one keep it; others get one from their
+ * path and the slice context built up in document order (STU3 differentials need not carry ids).
+ */
+export function assignDifferentialIds(elements: ElementDefinition[]): string[] {
+  const current = new Map<string, string>(); // path -> id of the latest element with that path
+  return elements.map((el) => {
+    let id = el.id;
+    if (!id) {
+      const path = el.path;
+      const dot = path.lastIndexOf('.');
+      const parentPath = dot < 0 ? '' : path.slice(0, dot);
+      const last = dot < 0 ? path : path.slice(dot + 1);
+      const parent = parentPath ? current.get(parentPath) ?? parentPath : '';
+      id = (parent ? `${parent}.` : '') + last + (el.sliceName ? `:${el.sliceName}` : '');
+    }
+    current.set(el.path, id);
+    // A new element at a path forgets deeper slice context under it.
+    for (const key of [...current.keys()]) if (key.startsWith(el.path + '.')) current.delete(key);
+    return id;
+  });
+}
+
+/** True when `id` is `ancestor` itself or lies beneath it (as a child or as one of its slices). */
+export function isWithin(id: string, ancestor: string): boolean {
+  return id === ancestor || id.startsWith(ancestor + '.') || id.startsWith(ancestor + ':');
+}
+
+/** True when `id` is a descendant (child, grandchild...) of `ancestor` in the element tree (slices excluded). */
+export function isDescendant(id: string, ancestor: string): boolean {
+  return id.startsWith(ancestor + '.');
+}
