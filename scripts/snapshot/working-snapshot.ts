@@ -16,6 +16,7 @@ export class WorkingSnapshot {
     this.elements = base.map((e) => structuredClone(e));
     for (const e of this.elements) {
       e.id ??= e.path;
+      e.base ??= { path: e.path, min: e.min ?? 0, max: e.max ?? '*' };
       this.pristine.set(e.id, structuredClone(e));
     }
   }

@@ -1,0 +1,41 @@
+/** Checks on a whole profile (its identity), one entry per rule. */
+import type { StructureDefinition } from '../model/fhir.js';
+
+export interface ProfileCheckInput {
+  profile: StructureDefinition;
+  canonical: string;
+  report(severity: 'error' | 'warning', code: string, field: string, message: string): void;
+}
+
+export interface ProfileRule {
+  code: string;
+  check(input: ProfileCheckInput): void;
+}
+
+/** GP Connect versioning: a profile's name and id end in its major version (`-1`, `-2`). */
+export const majorVersionSuffix = /-(\d+)$/;
+
+export const profileRules: ProfileRule[] = [
+  {
+    code: 'profile.url-convention',
+    check: ({ profile, canonical, report }) => {
+      const expected = `${canonical}/StructureDefinition/${profile.id}`;
+      if (profile.url !== expected) report('error', 'profile.url-convention', 'url', `url ${profile.url} should be ${expected}`);
+    },
+  },
+  {
+    code: 'profile.major-version-suffix',
+    check: ({ profile, report }) => {
+      for (const field of ['id', 'name'] as const) {
+        const value = profile[field];
+        if (value && !majorVersionSuffix.test(value)) report('error', 'profile.major-version-suffix', field, `${field} '${value}' does not end in its major version (e.g. '${value}-1')`);
+      }
+    },
+  },
+  {
+    code: 'profile.id-name-mismatch',
+    check: ({ profile, report }) => {
+      if (profile.id && profile.name && profile.id !== profile.name) report('warning', 'profile.id-name-mismatch', 'name', `name '${profile.name}' differs from id '${profile.id}'`);
+    },
+  },
+];
