@@ -1,0 +1,90 @@
+/**
+ * The build, as a pipeline: load (config, dependencies, sources) -> resolve -> snapshot -> check -> emit.
+ * Every stage reports into one Diagnostics collector and carries on; nothing is written when any stage
+ * found an error, and `generated/` is replaced as a whole only at the end.
+ */
+import { join } from 'node:path';
+import { checkProfiles } from './check/check-profiles.js';
+import { checkResources } from './check/resource-rules.js';
+import type { StageContext } from './context.js';
+import { Diagnostics } from './diagnostics/diagnostics.js';
+import { SourceMap } from './diagnostics/source-map.js';
+import { emitFhirPackage, packageTarball } from './emit/package/index.js';
+import { writeOutput } from './emit/writer.js';
+import { loadConfig, type ProjectConfig } from './load/config.js';
+import { loadDependencies } from './load/packages/index.js';
+import { findSourceFiles, readSourceFiles } from './load/sources.js';
+import { isStructureDefinition, type Resource } from './model/fhir.js';
+import { ElementModel } from './resolve/element-model.js';
+import { LayeredResolver, ResourceIndex } from './resolve/resolver.js';
+import { generateSnapshots } from './snapshot/generate.js';
+
+export interface BuildOptions {
+  configFile: string;
+  /** Output folder (default `<projectRoot>/generated`). */
+  outDir?: string;
+  offline?: boolean;
+  /** One line per long step, for the CLI. */
+  progress?: (message: string) => void;
+}
+
+export type BuildStatus = 'ok' | 'content-errors' | 'environment-error';
+
+export interface BuildResult {
+  status: BuildStatus;
+  diagnostics: Diagnostics;
+  /** Resources built, by resource type. */
+  counts: Record<string, number>;
+  outDir?: string;
+  tarball?: string;
+}
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const diagnostics = new Diagnostics();
+  const progress = options.progress ?? (() => {});
+  const fail = (status: BuildStatus): BuildResult => ({ status, diagnostics, counts: {} });
+
+  // load
+  const config = loadConfig(options.configFile, diagnostics);
+  if (!config) return fail('environment-error');
+  const packages = await loadDependencies(config, { diagnostics, offline: options.offline, progress: (e) => progress(e.message) });
+  if (!packages) return fail('environment-error');
+  const sources = new SourceMap();
+  const readCtx = { model: new ElementModel((type) => packages.byTypeName(type)), diagnostics, sources, root: config.projectRoot };
+  const resources = readSourceFiles(await findSourceFiles(config.sources, diagnostics, config.projectRoot), readCtx);
+  const examples = config.examples ? readSourceFiles(await findSourceFiles([config.examples], diagnostics, config.projectRoot), readCtx) : [];
+
+  // resolve
+  const project = new ResourceIndex(resources);
+  const ctx: StageContext = { resolver: new LayeredResolver([project, packages], config.canonical), diagnostics, sources };
+
+  // snapshot
+  const profiles = resources.filter(isStructureDefinition);
+  progress(`snapshotting ${profiles.length} profiles`);
+  const snapshots = generateSnapshots(profiles, ctx);
+  const built = new Map<Resource, Resource>(snapshots.map((s) => [profiles.find((p) => p.url === s.profile.url) as Resource, s.profile]));
+  const output = resources.map((r) => built.get(r) ?? r);
+
+  // check
+  checkResources({ resources, canonical: config.canonical, version: config.version, ctx });
+  checkProfiles(snapshots, ctx, { canonical: config.canonical });
+
+  const counts = countByType(output);
+  if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
+
+  // emit
+  const files = emitFhirPackage({ config, resources: output, examples }, { diagnostics });
+  if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
+  const tarball = packageTarball(config.packageId, config.version, files);
+  const outDir = options.outDir ?? join(config.projectRoot, 'generated');
+  await writeOutput(outDir, [...files, tarball]);
+  return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path) };
+}
+
+function countByType(resources: Resource[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of [...resources].sort((a, b) => a.resourceType.localeCompare(b.resourceType))) counts[r.resourceType] = (counts[r.resourceType] ?? 0) + 1;
+  return counts;
+}
+
+export type { ProjectConfig };
