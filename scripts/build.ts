@@ -50,7 +50,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const packages = await loadDependencies(config, { diagnostics, offline: options.offline, progress: (e) => progress(e.message) });
   if (!packages) return fail('environment-error');
   const sources = new SourceMap();
-  const readCtx = { model: new ElementModel((type) => packages.byTypeName(type)), diagnostics, sources, root: config.projectRoot };
+  const readCtx = { model: ElementModel.fromSource(packages), diagnostics, sources, root: config.projectRoot };
   const resources = readSourceFiles(await findSourceFiles(config.sources, diagnostics, config.projectRoot), readCtx);
   const examples = config.examples ? readSourceFiles(await findSourceFiles([config.examples], diagnostics, config.projectRoot), readCtx) : [];
 

@@ -40,7 +40,7 @@ export async function snapshotFiles(paths: string[], configFile: string, diagnos
   const packages = config && (await loadDependencies(config, { diagnostics, offline }));
   if (!config || !packages) return undefined;
   const sources = new SourceMap();
-  const model = new ElementModel((type) => packages.byTypeName(type));
+  const model = ElementModel.fromSource(packages);
   const files = await findSourceFiles(paths, diagnostics, process.cwd());
   const read = readSourceFiles(files, { model, diagnostics, sources, root: process.cwd() }).filter(isStructureDefinition);
   const published = new Map<StructureDefinition, StructureDefinition>();
