@@ -59,9 +59,24 @@ function valueFields(e: ElementDefinition, prefix: string): Record<string, unkno
   return out;
 }
 
+/**
+ * An element id with both STU3 spellings of a type-restricted choice reduced to one: `value[x]:valueCode`
+ * and `valueCode:valueCode` both become `valueCode` (Forge writes both, sometimes within one snapshot).
+ */
+export function normaliseId(id: string): string {
+  return id
+    .split('.')
+    .map((seg) => {
+      const [name, slice] = seg.split(':', 2);
+      if (slice !== undefined && (slice === name || (name.endsWith('[x]') && slice.startsWith(name.slice(0, -3))))) return slice;
+      return seg;
+    })
+    .join('.');
+}
+
 export function compareSnapshots(expected: ElementDefinition[], actual: ElementDefinition[]): SnapshotComparison {
-  const ours = new Map(actual.map((e) => [e.id ?? e.path, e]));
-  const theirs = new Map(expected.map((e) => [e.id ?? e.path, e]));
+  const ours = new Map(actual.map((e) => [normaliseId(e.id ?? e.path), e]));
+  const theirs = new Map(expected.map((e) => [normaliseId(e.id ?? e.path), e]));
   const differences: ElementDifference[] = [];
   let identical = 0;
   for (const [id, exp] of theirs) {

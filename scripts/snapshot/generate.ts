@@ -74,6 +74,29 @@ export class SnapshotGenerator {
     }
   }
 
+  /**
+   * A generated snapshot with further unconstrained elements unfolded, so that it holds each wanted id
+   * (compared through `key`) wherever the base defines it. Used to compare with snapshots from tools that
+   * unfold every complex element they show (Forge does); nothing is constrained, sliced or renamed here.
+   */
+  expand(profile: StructureDefinition, wanted: string[], key: (id: string) => string = (id) => id): ElementDefinition[] {
+    const base = this.resolve(profile.baseDefinition ?? '') ?? profile;
+    const work = new WorkingSnapshot(profile.snapshot?.element ?? []);
+    for (const target of wanted) {
+      for (let guard = 0; guard < 16; guard++) {
+        const byKey = new Map(work.elements.map((e) => [key(e.id as string), e]));
+        if (byKey.has(target)) break;
+        const segs = target.split('.');
+        let ancestor: ElementDefinition | undefined;
+        for (let n = segs.length - 1; n > 0 && !ancestor; n--) ancestor = byKey.get(segs.slice(0, n).join('.'));
+        if (!ancestor || work.hasChildren(ancestor.id as string) || !unfoldChildren(work, ancestor, this, base)) break;
+      }
+    }
+    fillBase(work.elements);
+    applySlicingDefaults(work.elements, (type) => this.resolve(type));
+    return work.elements;
+  }
+
   private build(sd: StructureDefinition, base: StructureDefinition): SnapshotResult {
     const work = new WorkingSnapshot(base.snapshot?.element ?? []);
     const diffs = sd.differential?.element ?? [];
@@ -88,6 +111,7 @@ export class SnapshotGenerator {
         trace.push({ diff, id });
         return;
       }
+      this.followChoicePath(work, target, diff);
       const before = structuredClone(target);
       const profileRoot = this.typeProfileRoot(diff);
       if (profileRoot) mergeProfileRoot(target, profileRoot, { source: sd.url });
@@ -95,8 +119,8 @@ export class SnapshotGenerator {
       mergeElement(target, diff, { source: sd.url });
       trace.push({ diff, id, base: before, result: target });
     });
-    applySlicingDefaults(work.elements);
     fillBase(work.elements);
+    applySlicingDefaults(work.elements, (type) => this.resolve(type));
     const profile: StructureDefinition = { ...sd, snapshot: { element: work.elements } };
     if (sd.differential) {
       // Keep the differential last, after the snapshot, as the published form does.
@@ -104,6 +128,20 @@ export class SnapshotGenerator {
       profile.differential = sd.differential;
     }
     return { profile, trace };
+  }
+
+  /**
+   * A differential may name a choice element by id (`Extension.value[x]`) while its path restricts it
+   * (`Extension.valueDateTime`): the path decides, as STU3 defines paths before ids.
+   */
+  private followChoicePath(work: WorkingSnapshot, target: ElementDefinition, diff: ElementDefinition): void {
+    if (target.path === diff.path || !target.path.endsWith('[x]')) return;
+    const last = diff.path.slice(diff.path.lastIndexOf('.') + 1);
+    if (diff.path.slice(0, diff.path.lastIndexOf('.')) !== target.path.slice(0, target.path.lastIndexOf('.'))) return;
+    const chosen = choiceType(target, last);
+    if (!chosen) return;
+    work.rename(target.id as string, target.id as string, diff.path);
+    if (!diff.type) target.type = (target.type ?? []).filter((t) => t.code === chosen);
   }
 
   /** Differentials of a logical model or of a profile on another type keep their own root name. */

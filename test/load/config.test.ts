@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     expect(config?.projectRoot).toBe(projectRoot);
     expect(config?.dependencies).toEqual({ 'hl7.fhir.r3.core': '3.0.2' });
     expect(config?.dependencySources[0]).toEqual({ type: 'directory', path: join(projectRoot, '..', 'shared', 'fhir-packages') });
-    expect(config?.sources).toEqual(['profiles', 'valuesets', 'codesystems'].map((s) => join(projectRoot, s)));
+    expect(config?.sources).toEqual(['profiles', 'valuesets', 'codesystems', 'capabilities'].map((s) => join(projectRoot, s)));
     expect(config?.examples).toBe(join(projectRoot, 'examples'));
   });
 

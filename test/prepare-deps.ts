@@ -1,0 +1,15 @@
+/** Extracts the dependency packages once (run by test/global-setup.js before the test workers start, so no two workers race). */
+import { join } from 'node:path';
+import { Diagnostics, formatDiagnostic } from '../scripts/diagnostics/diagnostics.js';
+import { loadConfig } from '../scripts/load/config.js';
+import { loadDependencies } from '../scripts/load/packages/index.js';
+import { projectRoot } from './helpers/shared.js';
+
+async function prepare(): Promise<void> {
+  const diagnostics = new Diagnostics();
+  const config = loadConfig(join(projectRoot, 'fhir.config.json'), diagnostics);
+  if (config) await loadDependencies(config, { diagnostics, offline: true });
+  if (diagnostics.hasErrors()) throw new Error(diagnostics.sorted().map(formatDiagnostic).join('\n'));
+}
+
+await prepare();
