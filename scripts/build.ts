@@ -45,10 +45,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const fail = (status: BuildStatus): BuildResult => ({ status, diagnostics, counts: {} });
 
   // load
+  // A bad config or a dependency that cannot be loaded is an environment problem, not a content one.
   const config = loadConfig(options.configFile, diagnostics);
-  if (!config) return fail('environment-error');
+  if (!config || diagnostics.hasErrors()) return fail('environment-error');
   const packages = await loadDependencies(config, { diagnostics, offline: options.offline, progress: (e) => progress(e.message) });
-  if (!packages) return fail('environment-error');
+  if (!packages || diagnostics.hasErrors()) return fail('environment-error');
   const sources = new SourceMap();
   const readCtx = { model: ElementModel.fromSource(packages), diagnostics, sources, root: config.projectRoot };
   const resources = readSourceFiles(await findSourceFiles(config.sources, diagnostics, config.projectRoot), readCtx);

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nhsAssetsDir, projectRoot } from '../helpers/shared.js';
+import { tempProject } from './project.js';
+
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [tsx, join(projectRoot, 'scripts', 'cli.ts'), ...args], { encoding: 'utf8', cwd: projectRoot });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('CLI', () => {
+  test('build: progress, summary, exit 0', () => {
+    const project = tempProject();
+    const r = cli('build', '--config', project.config, '--offline');
+    expect(r.stderr).toMatch(/loading hl7\.fhir\.r3\.core#3\.0\.2/);
+    expect(r.stderr).toMatch(/snapshotting \d+ profiles/);
+    expect(r.stderr).toMatch(/resources: \d+ CapabilityStatement, \d+ CodeSystem, \d+ StructureDefinition, \d+ ValueSet/);
+    expect(r.stderr).toMatch(/0 error\(s\)/);
+    expect(r.code).toBe(0);
+  });
+
+  test('build --quiet with a content error: only the error, with file and path, exit 1', () => {
+    const project = tempProject({ 'valuesets/Broken.json': '{"resourceType": "ValueSet",\n "id": "Broken",}' });
+    const r = cli('build', '--config', project.config, '--offline', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^valuesets\/Broken\.json:2: error \[load\.json-[a-z-]+\] /m);
+    expect(r.stderr).not.toMatch(/resources:/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  test('a missing dependency is an environment error naming package#version and where it looked: exit 2', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'fhir-stu3-empty-'));
+    const project = tempProject({}, { dependencySources: [{ type: 'directory', path: empty }, { type: 'registry' }] });
+    const r = cli('build', '--config', project.config, '--offline');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('hl7.fhir.r3.core#3.0.2');
+    expect(r.stderr).toContain(empty);
+    expect(r.stderr).toMatch(/offline/);
+  });
+
+  test('usage errors exit 2', () => {
+    expect(cli('build', '--config', join(tmpdir(), 'does-not-exist.json')).code).toBe(2);
+    expect(cli('no-such-command').code).toBe(2);
+    expect(cli('snapshot', 'x').code).toBe(2); // --out is required
+  });
+
+  test('snapshot --compare prints the agreement per file and overall, and writes JSON', () => {
+    const out = mkdtempSync(join(tmpdir(), 'fhir-stu3-snap-'));
+    const dir = join(nhsAssetsDir, 'StructureDefinitions');
+    const r = cli('snapshot', join(dir, 'GPConnect-Slot-1.xml'), join(dir, 'Extension-GPConnect-DeliveryChannel-2.xml'), '--out', out, '--compare', '--offline');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/100\.00%\s+\d+\/\d+\s+.*GPConnect-Slot-1\.xml/);
+    expect(r.stdout).toMatch(/overall: \d+\/\d+ elements identical \(100\.00%\) over 2 file\(s\)/);
+    expect(readdirSync(out).sort()).toEqual(['Extension-GPConnect-DeliveryChannel-2.json', 'GPConnect-Slot-1.json']);
+  });
+
+  test('snapshot of JSON input', () => {
+    const out = mkdtempSync(join(tmpdir(), 'fhir-stu3-snap-'));
+    const input = join(mkdtempSync(join(tmpdir(), 'fhir-stu3-in-')), 'p.json');
+    writeFileSync(input, JSON.stringify({ resourceType: 'StructureDefinition', id: 'Test-Slot-1', url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Test-Slot-1', name: 'Test-Slot-1', status: 'draft', kind: 'resource', abstract: false, type: 'Slot', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Slot', derivation: 'constraint', differential: { element: [{ id: 'Slot.comment', path: 'Slot.comment', max: '0' }] } }));
+    const r = cli('snapshot', input, '--out', out, '--offline', '--quiet');
+    expect(r.code).toBe(0);
+    expect(readdirSync(out)).toEqual(['p.json']);
+  });
+});
