@@ -18,12 +18,16 @@ import { isStructureDefinition, type Resource } from './model/fhir.js';
 import { ElementModel } from './resolve/element-model.js';
 import { LayeredResolver, ResourceIndex } from './resolve/resolver.js';
 import { generateSnapshots } from './snapshot/generate.js';
+import { languageNames, type LanguageNames } from './terminology/language-names.js';
+import { checkTerminology } from './terminology/terminology-rules.js';
 
 export interface BuildOptions {
   configFile: string;
   /** Output folder (default `<projectRoot>/generated`). */
   outDir?: string;
   offline?: boolean;
+  /** ISO 639 language names (default: the iso-639-2 package); tests give older data. */
+  languages?: LanguageNames;
   /** One line per long step, for the CLI. */
   progress?: (message: string) => void;
 }
@@ -69,6 +73,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // check
   checkResources({ resources, canonical: config.canonical, version: config.version, ctx });
   checkProfiles(snapshots, ctx, { canonical: config.canonical });
+  checkTerminology({ resources, version: config.version, languageCodeSystems: config.languageCodeSystems, languages: options.languages ?? languageNames(), ctx });
 
   const counts = countByType(output);
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };

@@ -42,6 +42,8 @@ export interface ProjectConfig {
   sources: string[];
   /** Absolute examples folder, if configured. */
   examples: string | undefined;
+  /** Code systems whose codes are ISO 639 language codes: their displays are checked against ISO 639-2. */
+  languageCodeSystems: string[];
 }
 
 export interface ConfigOptions {
@@ -58,7 +60,7 @@ export const PROJECT_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(alph
 
 const KNOWN_FIELDS = new Set([
   'packageId', 'version', 'canonical', 'fhirVersion', 'title', 'description', 'author', 'license',
-  'dependencies', 'dependencySources', 'sources', 'examples',
+  'dependencies', 'dependencySources', 'sources', 'examples', 'languageCodeSystems',
 ]);
 const DEFAULT_SOURCES: ReadonlyArray<{ type: 'fhir-cache' } | { type: 'registry' }> = [{ type: 'fhir-cache' }, { type: 'registry' }];
 
@@ -133,6 +135,16 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
     });
   }
 
+  const languageCodeSystems: string[] = [];
+  const rawLanguages = root.languageCodeSystems;
+  if (rawLanguages !== undefined && !Array.isArray(rawLanguages)) v.error('config.invalid-type', ['languageCodeSystems'], `'languageCodeSystems' must be an array of code system URLs`);
+  else {
+    (rawLanguages ?? []).forEach((u: unknown, i: number) => {
+      if (typeof u !== 'string' || !/^https?:\/\//.test(u)) v.error('config.invalid-type', ['languageCodeSystems', i], `a language code system must be given by its URL`);
+      else languageCodeSystems.push(u);
+    });
+  }
+
   let examples: string | undefined;
   if (root.examples !== undefined) {
     if (typeof root.examples !== 'string' || root.examples.trim() === '') v.error('config.invalid-type', ['examples'], `'examples' must be a folder path`);
@@ -141,7 +153,7 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
 
   return {
     file, projectRoot, packageId, version, canonical, fhirVersion, title, description, author, license,
-    dependencies, dependencySources, sources, examples,
+    dependencies, dependencySources, sources, examples, languageCodeSystems,
   };
 }
 

@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       ],
       sources: ['/projects/demo/profiles', '/projects/demo/valuesets'],
       examples: '/projects/demo/examples',
+      languageCodeSystems: [],
     });
   });
 
