@@ -109,6 +109,14 @@ export const elementRules: ElementRule[] = [
     },
   },
   {
+    code: 'profile.slicing-loosened',
+    check: ({ diff, base, report }) => {
+      if (!diff.slicing || !base.slicing) return;
+      if (base.slicing.rules === 'closed' && diff.slicing.rules !== 'closed') report('error', 'profile.slicing-loosened', 'slicing.rules', `slicing rules '${diff.slicing.rules}' loosen the base's closed slicing`);
+      if (base.slicing.ordered && diff.slicing.ordered === false) report('error', 'profile.slicing-loosened', 'slicing.ordered', `unordered slicing loosens the base's ordered slicing`);
+    },
+  },
+  {
     code: 'profile.unknown-valueset',
     check: ({ diff, resolver, report }) => {
       const url = diff.binding?.valueSetReference?.reference ?? diff.binding?.valueSetUri;

@@ -1,4 +1,5 @@
 import type { ElementDefinition, StructureDefinition } from '../../scripts/model/fhir.js';
+import { checkProfiles } from '../../scripts/check/check-profiles.js';
 import { SnapshotGenerator } from '../../scripts/snapshot/generate.js';
 import { canonical, coreContext } from '../helpers/context.js';
 
@@ -129,8 +130,10 @@ describe('snapshot generation', () => {
   test('inherited closed slicing never loosens', () => {
     const derived = profile('Test-Registration-Derived-1', 'Extension', [{ id: 'Extension.extension', path: 'Extension.extension', slicing: { discriminator: [{ type: 'value', path: 'url' }], rules: 'open' } }], `${SD}/Extension-Test-Registration-1`);
     const c = coreContext([complexExtension, derived]);
-    const s = new SnapshotGenerator(c).generate(derived)?.profile;
-    expect(el(s, 'Extension.extension').slicing?.rules).toBe('closed');
+    const result = new SnapshotGenerator(c).generate(derived);
+    expect(el(result?.profile, 'Extension.extension').slicing?.rules).toBe('closed');
+    checkProfiles(result ? [result] : [], c, { canonical });
+    expect(c.diagnostics.all.map((d) => d.code)).toContain('profile.slicing-loosened');
   });
 
   test('a profile on a project profile keeps its base slices', () => {
