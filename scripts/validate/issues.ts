@@ -1,0 +1,50 @@
+/**
+ * Validation findings and the OperationOutcome they become. Every layer of validation (the compiled JSON
+ * Schema for structure, the table-driven checks for slicing, bindings, invariants and references) reports
+ * `ValidationIssue`s; `toOperationOutcome` orders them stably.
+ */
+import type { OperationOutcome, OperationOutcomeIssue } from '../model/fhir.js';
+
+/** FHIR IssueType codes the validators use. */
+export type IssueCode = 'structure' | 'required' | 'value' | 'invariant' | 'code-invalid' | 'invalid' | 'not-found' | 'processing' | 'too-costly' | 'security' | 'informational' | 'extension' | 'business-rule';
+
+export interface ValidationIssue {
+  severity: OperationOutcomeIssue['severity'];
+  code: IssueCode;
+  /** Why: for a slice, which slices were tried and what failed in each. */
+  diagnostics: string;
+  /** FHIRPath location, e.g. `Appointment.participant[1].actor.reference`. */
+  expression: string;
+  /** Line in the source payload, where known. */
+  line?: number;
+}
+
+const rank: Record<OperationOutcomeIssue['severity'], number> = { fatal: 0, error: 1, warning: 2, information: 3 };
+
+/** Natural order of FHIRPath locations: `a[2]` before `a[10]`. */
+function compareExpressions(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+export function sortIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return [...issues].sort(
+    (a, b) => compareExpressions(a.expression, b.expression) || rank[a.severity] - rank[b.severity] || a.code.localeCompare(b.code) || a.diagnostics.localeCompare(b.diagnostics),
+  );
+}
+
+export function toOperationOutcome(issues: readonly ValidationIssue[]): OperationOutcome {
+  const sorted = sortIssues(issues);
+  const issue: OperationOutcomeIssue[] = sorted.map((i) => ({
+    severity: i.severity,
+    code: i.code,
+    diagnostics: i.diagnostics,
+    expression: [i.expression],
+    ...(i.line !== undefined ? { location: [`line ${i.line}`] } : {}),
+  }));
+  if (issue.length === 0) issue.push({ severity: 'information', code: 'informational', diagnostics: 'no issues found' });
+  return { resourceType: 'OperationOutcome', issue };
+}
+
+export function hasErrors(outcome: OperationOutcome): boolean {
+  return outcome.issue.some((i) => i.severity === 'error' || i.severity === 'fatal');
+}
