@@ -82,14 +82,15 @@ export class SnapshotGenerator {
   expand(profile: StructureDefinition, wanted: string[], key: (id: string) => string = (id) => id): ElementDefinition[] {
     const base = this.resolve(profile.baseDefinition ?? '') ?? profile;
     const work = new WorkingSnapshot(profile.snapshot?.element ?? []);
+    const index = () => new Map(work.elements.map((e) => [key(e.id as string), e]));
+    let byKey = index();
     for (const target of wanted) {
-      for (let guard = 0; guard < 16; guard++) {
-        const byKey = new Map(work.elements.map((e) => [key(e.id as string), e]));
-        if (byKey.has(target)) break;
+      for (let guard = 0; guard < 16 && !byKey.has(target); guard++) {
         const segs = target.split('.');
         let ancestor: ElementDefinition | undefined;
         for (let n = segs.length - 1; n > 0 && !ancestor; n--) ancestor = byKey.get(segs.slice(0, n).join('.'));
         if (!ancestor || work.hasChildren(ancestor.id as string) || !unfoldChildren(work, ancestor, this, base)) break;
+        byKey = index();
       }
     }
     fillBase(work.elements);

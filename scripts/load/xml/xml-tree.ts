@@ -22,7 +22,8 @@ const META = XMLParser.getMetaDataSymbol() as unknown as string;
 /** Nesting deeper than this is refused (the reader recurses per level). */
 export const MAX_XML_DEPTH = 400;
 
-const parserOptions: X2jOptions = {
+/** The options the reader gives fast-xml-parser (exported for the benchmark floor). */
+export const parserOptions: X2jOptions = {
   preserveOrder: true,
   captureMetaData: true,
   ignoreAttributes: false,
