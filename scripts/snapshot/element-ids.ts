@@ -66,9 +66,9 @@ export function assignDifferentialIds(elements: ElementDefinition[]): string[] {
   });
 }
 
-/** True when `id` is `ancestor` itself or lies beneath it (as a child or as one of its slices). */
+/** True when `id` is `ancestor` itself or lies beneath it (as a child, one of its slices, or a reslice of it). */
 export function isWithin(id: string, ancestor: string): boolean {
-  return id === ancestor || id.startsWith(ancestor + '.') || id.startsWith(ancestor + ':');
+  return id === ancestor || id.startsWith(ancestor + '.') || id.startsWith(ancestor + ':') || id.startsWith(ancestor + '/');
 }
 
 /** True when `id` is a descendant (child, grandchild...) of `ancestor` in the element tree (slices excluded). */

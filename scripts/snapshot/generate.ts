@@ -199,13 +199,16 @@ export class SnapshotGenerator {
       return true;
     }
     if (seg.slice === undefined) return false;
-    const entry = work.get(plain);
+    // A reslice (`a/b`) starts from, and follows, the slice it refines; a slice from its entry.
+    const slash = seg.slice.lastIndexOf('/');
+    const from = slash < 0 ? plain : `${plain}:${seg.slice.slice(0, slash)}`;
+    const entry = work.get(from);
     if (!entry) return false;
-    const slice = structuredClone(work.original(plain) ?? entry);
+    const slice = structuredClone(work.original(from) ?? entry);
     delete slice.slicing;
     slice.id = prefix;
     slice.sliceName = seg.slice;
-    work.insertSlice(plain, slice);
+    work.insertSlice(from, slice);
     return true;
   }
 

@@ -161,6 +161,24 @@ describe('snapshot generation', () => {
     expect(c.diagnostics.all).toEqual([expect.objectContaining({ severity: 'error', code: 'snapshot.unmatched-element', path: 'StructureDefinition.differential.element[0]' })]);
   });
 
+  test('a reslice follows its slice and starts from it', () => {
+    const resliced = profile('Test-Reslice-1', 'Slot', [
+      { id: 'Slot.identifier', path: 'Slot.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
+      { id: 'Slot.identifier:local', path: 'Slot.identifier', sliceName: 'local', slicing: { discriminator: [{ type: 'value', path: 'value' }], rules: 'open' } },
+      { id: 'Slot.identifier:local.system', path: 'Slot.identifier.system', min: 1 },
+      { id: 'Slot.identifier:other', path: 'Slot.identifier', sliceName: 'other' },
+      { id: 'Slot.identifier:local/special', path: 'Slot.identifier', sliceName: 'local/special', max: '1' },
+    ]);
+    const c = coreContext([resliced]);
+    const s = new SnapshotGenerator(c).generate(resliced)?.profile;
+    const all = ids(s);
+    expect(all.indexOf('Slot.identifier:local/special')).toBe(all.indexOf('Slot.identifier:local.assigner') + 1);
+    expect(all.indexOf('Slot.identifier:other')).toBeGreaterThan(all.indexOf('Slot.identifier:local/special'));
+    expect(el(s, 'Slot.identifier:local/special')).toMatchObject({ sliceName: 'local/special', max: '1' });
+    expect(el(s, 'Slot.identifier:local/special').slicing).toBeUndefined();
+    expect(c.diagnostics.all).toEqual([]);
+  });
+
   test('differential elements without ids get ids from path and slice context', () => {
     const noIds = profile('Test-NoIds-1', 'Slot', [
       { path: 'Slot.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
