@@ -10,6 +10,7 @@ import type { StageContext } from './context.js';
 import { Diagnostics } from './diagnostics/diagnostics.js';
 import { SourceMap } from './diagnostics/source-map.js';
 import { emitFhirPackage, packageTarball } from './emit/package/index.js';
+import { emitValidators } from './emit/validators/compile.js';
 import { writeOutput } from './emit/writer.js';
 import { loadConfig, type ProjectConfig } from './load/config.js';
 import { loadDependencies } from './load/packages/index.js';
@@ -82,8 +83,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const files = emitFhirPackage({ config, resources: output, examples }, { diagnostics });
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
   const tarball = packageTarball(config.packageId, config.version, files);
+  const validators = emitValidators(snapshots, ctx);
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  await writeOutput(outDir, [...files, tarball]);
+  await writeOutput(outDir, [...files, tarball, ...validators]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path) };
 }
 

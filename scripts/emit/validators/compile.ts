@@ -1,0 +1,160 @@
+/**
+ * Compiles the structure schemas (json-schema.ts) with ajv into one standalone ESM module, so a consumer
+ * validates without compiling anything, and emits it into the build output:
+ *
+ *   validators/structure.mjs    every validator (shared datatype functions compiled once)
+ *   validators/index.mjs        `validators`: profile URL or base type name -> validate function
+ *   validators/index.d.mts      its types
+ *
+ * Deterministic: schemas are built in a fixed order, definitions sorted, export names derived from URLs.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import * as standalone from 'ajv/dist/standalone/index.js';
+import type { StageContext } from '../../context.js';
+import type { CodeSystem, StructureDefinition } from '../../model/fhir.js';
+import { ElementModel, FHIR_TYPE_BASE } from '../../resolve/element-model.js';
+import type { SnapshotResult } from '../../snapshot/generate.js';
+import type { OutputFile } from '../output.js';
+import { JsonSchemaBuilder } from './json-schema.js';
+import { fhirKeywords } from './keywords.js';
+import type { JsonSchema } from './schema-types.js';
+
+/** The code system listing every STU3 resource type: where "some resource" takes its allowed names from. */
+const RESOURCE_TYPES_SYSTEM = 'http://hl7.org/fhir/resource-types';
+export const VALIDATORS_DIR = 'validators';
+
+/** A compiled validator, as ajv (in memory or standalone) gives it. */
+export interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** Profile URL or base resource type name -> validator. */
+export type ValidatorTable = Readonly<Record<string, CompiledValidator>>;
+
+/** The schemas to compile: one per key (profile URL or base type name), plus the shared types schema. */
+export interface ValidatorSchemas {
+  /** Key -> the `$id` of its schema. */
+  readonly entries: ReadonlyMap<string, string>;
+  readonly schemas: readonly JsonSchema[];
+}
+
+/** The resource profiles among the snapshots, and the base types they (and `extraBaseTypes`) need, as schemas. */
+export function buildValidatorSchemas(profiles: readonly StructureDefinition[], ctx: StageContext, extraBaseTypes: readonly string[] = []): ValidatorSchemas {
+  const model = new ElementModel((name) => ctx.resolver.structureDefinition(name));
+  const builder = new JsonSchemaBuilder(model, resourceTypes(ctx, model));
+  const entries = new Map<string, string>();
+  const schemas: JsonSchema[] = [];
+  const resourceProfiles = profiles.filter((p) => p.kind === 'resource' && p.derivation === 'constraint' && p.snapshot).sort((a, b) => compare(a.url, b.url));
+  for (const sd of resourceProfiles) {
+    schemas.push(builder.profileSchema(sd));
+    entries.set(sd.url, sd.url);
+  }
+  const baseTypes = [...new Set([...resourceProfiles.map((p) => p.type), ...extraBaseTypes])].filter((t) => model.isResourceType(t)).sort(compare);
+  for (const type of baseTypes) {
+    schemas.push(builder.baseSchema(type));
+    entries.set(type, FHIR_TYPE_BASE + type);
+  }
+  schemas.push(builder.typesSchema());
+  return { entries, schemas };
+}
+
+/** Every concrete resource type, from the resource-types code system (checked against the element model). */
+function resourceTypes(ctx: StageContext, model: ElementModel): string[] {
+  const cs = ctx.resolver.codeSystem(RESOURCE_TYPES_SYSTEM) as CodeSystem | undefined;
+  return (cs?.concept ?? []).map((c) => c.code).filter((code) => model.isResourceType(code)).sort(compare);
+}
+
+/** An ajv instance with the FHIR keywords, set up for standalone code. */
+export function createAjv(source: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: false,
+    inlineRefs: false,
+    unicodeRegExp: false,
+    code: source ? { source: true, esm: true, lines: false } : {},
+  });
+  for (const keyword of fhirKeywords) ajv.addKeyword(keyword);
+  return ajv;
+}
+
+/** Compiles in memory: for tests and in-repo use (consumers load the emitted module instead). */
+export function compileInMemory(input: ValidatorSchemas): ValidatorTable {
+  const ajv = createAjv(false);
+  for (const schema of input.schemas) ajv.addSchema(schema);
+  const table: Record<string, CompiledValidator> = {};
+  for (const [key, id] of input.entries) {
+    const validate = ajv.getSchema(id);
+    if (!validate) throw new Error(`schema ${id} did not compile`);
+    table[key] = validate;
+  }
+  return table;
+}
+
+/** The standalone module source, and the export name of each key's validator. */
+export function standaloneModule(input: ValidatorSchemas): { source: string; exports: Map<string, string> } {
+  const ajv = createAjv(true);
+  for (const schema of input.schemas) ajv.addSchema(schema);
+  const exportNames = new Map<string, string>();
+  const refs: Record<string, string> = {};
+  for (const [key, id] of input.entries) {
+    const name = exportName(key, exportNames);
+    exportNames.set(key, name);
+    refs[name] = id;
+  }
+  const source = standaloneCodeOf(ajv, refs);
+  // Every runtime helper ajv might `require` (deep equality, unicode length) is avoided by the schemas:
+  // the module must load as plain ESM with no dependency.
+  if (/\brequire\(/.test(source)) throw new Error('standalone validator code needs a runtime require; a schema uses a keyword it should not');
+  return { source, exports: exportNames };
+}
+
+function standaloneCodeOf(ajv: Ajv2020, refs: Record<string, string>): string {
+  const fn = (standalone as unknown as { default: (a: Ajv2020, r: Record<string, string>) => string }).default;
+  return fn(ajv, refs);
+}
+
+/** `https://.../GPConnect-Appointment-1` -> `profile_GPConnect_Appointment_1`; `Bundle` -> `base_Bundle`. */
+function exportName(key: string, taken: Map<string, string>): string {
+  const stem = key.includes('/') ? `profile_${key.slice(key.lastIndexOf('/') + 1)}` : `base_${key}`;
+  let name = stem.replace(/[^A-Za-z0-9_]/g, '_');
+  const used = new Set(taken.values());
+  for (let n = 2; used.has(name); n++) name = `${stem.replace(/[^A-Za-z0-9_]/g, '_')}_${n}`;
+  return name;
+}
+
+/** The emit step: the validator modules for the build's profiles (and the base types they need). */
+export function emitValidators(snapshots: readonly SnapshotResult[], ctx: StageContext, extraBaseTypes: readonly string[] = []): OutputFile[] {
+  const input = buildValidatorSchemas(
+    snapshots.map((s) => s.profile),
+    ctx,
+    extraBaseTypes,
+  );
+  const { source, exports } = standaloneModule(input);
+  const keys = [...exports.keys()].sort(compare);
+  const index = [
+    '// Generated: structure validators by profile URL or base resource type name.',
+    "import * as structure from './structure.mjs';",
+    'export const validators = {',
+    ...keys.map((k) => `  ${JSON.stringify(k)}: structure.${exports.get(k)},`),
+    '};',
+    '',
+  ].join('\n');
+  const types = [
+    '// Generated: types of index.mjs.',
+    'export interface StructureError { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message?: string }',
+    'export interface StructureValidator { (data: unknown): boolean; errors?: StructureError[] | null }',
+    'export declare const validators: Readonly<Record<string, StructureValidator>>;',
+    '',
+  ].join('\n');
+  return [
+    { path: `${VALIDATORS_DIR}/structure.mjs`, content: Buffer.from(source + '\n', 'utf8') },
+    { path: `${VALIDATORS_DIR}/index.mjs`, content: Buffer.from(index, 'utf8') },
+    { path: `${VALIDATORS_DIR}/index.d.mts`, content: Buffer.from(types, 'utf8') },
+  ];
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

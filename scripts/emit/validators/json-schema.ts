@@ -1,0 +1,253 @@
+/**
+ * JSON Schemas (2020-12) for FHIR JSON, generated from the element model (base types) and a profile's
+ * snapshot (what the profile constrains). Pure: no I/O, same input -> same schemas.
+ *
+ * Layout: one shared schema (`TYPES_SCHEMA_ID`) with a `$defs` entry per primitive, datatype, backbone
+ * element and resource type reached; one schema per profile (`$id` = its URL) whose own `$defs` hold only
+ * the nested elements the profile really constrains (`Patient.identifier` when it makes `system` required);
+ * one schema per base resource type (`$id` = its core URL) that refers to the shared definition.
+ *
+ * Rules: known properties only; `resourceType` fixed; arrays exactly where the base repeats, with
+ * min/max from the profile; primitives as the SD regexes say, with `_` companions where a primitive is
+ * (null placeholders aligned, see keywords.ts); no empty objects, arrays or strings; a choice names its
+ * type and appears once; `Resource`-typed elements hold "some resource" (a known `resourceType`), the
+ * semantic layer validates them against their own profile. Slices are left to the semantic layer: a
+ * sliced element is checked with its entry's constraints only. A fixed/pattern primitive is a `const`;
+ * a fixed/pattern complex value is a partial match (every property it gives, recursively; every array
+ * item it gives matched by some item).
+ */
+import type { ElementDefinition, JsonValue, StructureDefinition } from '../../model/fhir.js';
+import { fieldsOf } from '../../model/fhir.js';
+import { FHIR_TYPE_BASE, upperFirst, type ChildElement, type ElementModel } from '../../resolve/element-model.js';
+import type { ElementRule } from './keywords.js';
+import { primitiveRule, primitiveSchema } from './primitive-schemas.js';
+import { defKeys, escapePointer, typeRef, TYPES_SCHEMA_ID, type JsonSchema } from './schema-types.js';
+
+/** A profile's snapshot, indexed by parent path, slices (and what is beneath them) left out. */
+interface ProfileScope {
+  url: string;
+  byParent: Map<string, ElementDefinition[]>;
+  defs: Map<string, JsonSchema>;
+}
+
+type PropertySchema = JsonSchema | false;
+
+export class JsonSchemaBuilder {
+  private readonly defs = new Map<string, JsonSchema>();
+
+  /** `resourceTypes`: every concrete resource type, allowed where an element holds "some resource". */
+  constructor(
+    private readonly model: ElementModel,
+    private readonly resourceTypes: readonly string[],
+  ) {}
+
+  /** The schema of a profile (a StructureDefinition with a snapshot) on a resource type. */
+  profileSchema(sd: StructureDefinition): JsonSchema {
+    const scope: ProfileScope = { url: sd.url, byParent: indexSnapshot(sd.snapshot?.element ?? []), defs: new Map() };
+    const rootPath = sd.snapshot?.element[0]?.path ?? sd.type;
+    const root = this.objectSchema(sd.type, scope, rootPath);
+    const defs = sortedObject(scope.defs);
+    return { $id: sd.url, ...root, ...(Object.keys(defs).length ? { $defs: defs } : {}) };
+  }
+
+  /** The schema of a base resource type (`Bundle`): a reference to its shared definition. */
+  baseSchema(type: string): JsonSchema {
+    return { $id: FHIR_TYPE_BASE + type, ...this.ref(type) };
+  }
+
+  /** The shared schema with every definition built so far (call after the profile and base schemas). */
+  typesSchema(): JsonSchema {
+    return { $id: TYPES_SCHEMA_ID, $defs: sortedObject(this.defs) };
+  }
+
+  private ref(key: string): JsonSchema {
+    if (!this.defs.has(key)) {
+      this.defs.set(key, {}); // placeholder while building: types refer to themselves (Extension.extension)
+      this.defs.set(key, this.buildDef(key));
+    }
+    return typeRef(key);
+  }
+
+  private buildDef(key: string): JsonSchema {
+    if (key === defKeys.anyResource) {
+      return { type: 'object', required: ['resourceType'], properties: { resourceType: { type: 'string', enum: [...this.resourceTypes] } } };
+    }
+    const nullable = key.endsWith('|null');
+    const base = nullable ? key.slice(0, -'|null'.length) : key;
+    if (base.startsWith('_')) {
+      const schema = this.objectSchema(base.slice(1), undefined, undefined, ['value']);
+      return nullable ? { ...schema, type: ['object', 'null'] } : schema;
+    }
+    const rule = primitiveRule(this.model, base);
+    if (rule) return primitiveSchema(rule, nullable);
+    return this.objectSchema(key, undefined, undefined);
+  }
+
+  /** The object schema of a type context, with a profile's constraints when `scope`/`path` are given. */
+  private objectSchema(contextKey: string, scope: ProfileScope | undefined, path: string | undefined, skip: readonly string[] = []): JsonSchema {
+    const properties: Record<string, PropertySchema> = {};
+    const required: string[] = [];
+    const rules: ElementRule[] = [];
+    if (!contextKey.includes('.') && this.model.isResourceType(contextKey)) {
+      properties.resourceType = { const: contextKey };
+      required.push('resourceType');
+    }
+    for (const child of this.model.children(contextKey) ?? []) {
+      if (skip.includes(child.name)) continue;
+      const elements = scope && path ? matchingElements(scope, path, child) : [];
+      this.addElement(contextKey, child, elements, scope, properties, required, rules);
+    }
+    const schema: JsonSchema = { type: 'object', minProperties: 1, properties, additionalProperties: false };
+    if (required.length) schema.required = required;
+    if (rules.length) schema.fhirElements = rules.map((r) => ({ ...r }));
+    return schema;
+  }
+
+  private addElement(
+    contextKey: string,
+    child: ChildElement,
+    elements: ElementDefinition[],
+    scope: ProfileScope | undefined,
+    properties: Record<string, PropertySchema>,
+    required: string[],
+    rules: ElementRule[],
+  ): void {
+    const primary = elements[0];
+    const min = primary?.min ?? child.min;
+    const max = primary?.max ?? child.max;
+    const types = allowedTypes(child, elements);
+    const props: string[] = [];
+    const primitive: string[] = [];
+    for (const type of types) {
+      const prop = child.choice ? child.name + upperFirst(type) : child.name;
+      const resolved = this.model.property(contextKey, prop);
+      if (!resolved) continue;
+      props.push(prop);
+      const isPrimitive = resolved.content === 'primitive' && resolved.type !== undefined;
+      const companion = isPrimitive && !child.xmlAttribute;
+      if (companion) primitive.push(prop);
+      if (max === '0') {
+        properties[prop] = false;
+        if (companion) properties['_' + prop] = false;
+        continue;
+      }
+      const element = elements.find((e) => e.path.endsWith('.' + prop)) ?? primary;
+      const item = this.valueSchema(resolved.content, resolved.type, resolved.context, element, scope, child.repeats);
+      properties[prop] = child.repeats ? arraySchema(item, min, max) : item;
+      if (companion && resolved.type) {
+        const companionItem = this.ref(child.repeats ? defKeys.nullableCompanion(resolved.type) : defKeys.companion(resolved.type));
+        properties['_' + prop] = child.repeats ? arraySchema(companionItem, 0, '*') : companionItem;
+      }
+    }
+    if (max === '0' || props.length === 0) return;
+    const needsRule = (min >= 1 && (primitive.length > 0 || props.length > 1)) || props.length > 1 || (child.repeats && primitive.length > 0);
+    if (needsRule) rules.push({ name: child.choice ? `${child.name}[x]` : child.name, props, min, primitive, array: child.repeats });
+    else if (min >= 1) required.push(props[0]);
+  }
+
+  private valueSchema(
+    content: string,
+    type: string | undefined,
+    context: string | undefined,
+    element: ElementDefinition | undefined,
+    scope: ProfileScope | undefined,
+    repeats: boolean,
+  ): JsonSchema {
+    const fixed = element ? fixedOrPattern(element) : undefined;
+    if (content === 'resource') return this.ref(defKeys.anyResource);
+    if (content === 'primitive' || content === 'xhtml') {
+      if (!type) return {};
+      const ref = this.ref(repeats ? defKeys.nullable(type) : type);
+      return fixed !== undefined && !isObject(fixed.value) ? { ...ref, const: fixed.value } : ref;
+    }
+    if (!context) return {};
+    const ref = scope && element && scope.byParent.has(element.path) && !element.path.endsWith('[x]') ? this.profileDef(scope, context, element.path) : this.ref(context);
+    return fixed !== undefined ? { ...ref, ...partialMatch(fixed.value) } : ref;
+  }
+
+  /** A profile-specific definition for a constrained nested element, or the shared one when the profile changes nothing there. */
+  private profileDef(scope: ProfileScope, contextKey: string, path: string): JsonSchema {
+    const own = { $ref: `${scope.url}#/$defs/${escapePointer(path)}` };
+    if (scope.defs.has(path)) return own;
+    scope.defs.set(path, {});
+    const schema = this.objectSchema(contextKey, scope, path);
+    const shared = this.ref(contextKey);
+    if (JSON.stringify(schema) === JSON.stringify(this.defs.get(contextKey))) {
+      scope.defs.delete(path);
+      return shared;
+    }
+    scope.defs.set(path, schema);
+    return own;
+  }
+}
+
+/** The snapshot's elements by parent path, without slices or anything beneath a slice. */
+function indexSnapshot(elements: readonly ElementDefinition[]): Map<string, ElementDefinition[]> {
+  const byParent = new Map<string, ElementDefinition[]>();
+  const sliceIds: string[] = [];
+  for (const e of elements) {
+    const id = e.id ?? e.path;
+    if (sliceIds.some((s) => id.startsWith(s + '.'))) continue;
+    if (e.sliceName !== undefined) {
+      sliceIds.push(id);
+      continue;
+    }
+    const dot = e.path.lastIndexOf('.');
+    if (dot < 0) continue;
+    const parent = e.path.slice(0, dot);
+    let list = byParent.get(parent);
+    if (!list) byParent.set(parent, (list = []));
+    list.push(e);
+  }
+  return byParent;
+}
+
+/** The profile elements for a model child under `path`: `name`, `name[x]`, or renamed choices (`valueCode`). */
+function matchingElements(scope: ProfileScope, path: string, child: ChildElement): ElementDefinition[] {
+  return (scope.byParent.get(path) ?? []).filter((e) => {
+    const last = e.path.slice(path.length + 1);
+    if (!child.choice) return last === child.name;
+    return last === `${child.name}[x]` || child.types.some((t) => last === child.name + upperFirst(t));
+  });
+}
+
+/** The child's types the profile still allows (all of them when the profile says nothing). */
+function allowedTypes(child: ChildElement, elements: ElementDefinition[]): string[] {
+  if (child.types.length === 0) return [''];
+  const codes = new Set(elements.flatMap((e) => (e.type ?? []).map((t) => t.code)));
+  const allowed = child.types.filter((t) => codes.has(t));
+  return allowed.length ? allowed : [...child.types];
+}
+
+function arraySchema(items: JsonSchema, min: number, max: string): JsonSchema {
+  const schema: JsonSchema = { type: 'array', minItems: Math.max(1, min), items };
+  if (max !== '*') schema.maxItems = Number(max);
+  return schema;
+}
+
+/** The element's `fixed[x]` (exact) or `pattern[x]` value. */
+function fixedOrPattern(element: ElementDefinition): { value: JsonValue } | undefined {
+  for (const [key, value] of Object.entries(fieldsOf(element))) {
+    if ((key.startsWith('fixed') || key.startsWith('pattern')) && value !== undefined) return { value: value as JsonValue };
+  }
+  return undefined;
+}
+
+/** A schema every value that contains `value` matches: objects property by property, arrays item by item (`contains`). */
+function partialMatch(value: JsonValue): JsonSchema {
+  if (Array.isArray(value)) return { type: 'array', allOf: value.map((v) => ({ contains: partialMatch(v) })) };
+  if (!isObject(value)) return { const: value };
+  const properties: Record<string, JsonSchema> = {};
+  for (const [k, v] of Object.entries(value)) properties[k] = partialMatch(v);
+  return { type: 'object', required: Object.keys(value), properties };
+}
+
+function isObject(v: unknown): v is Record<string, JsonValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function sortedObject(map: Map<string, JsonSchema>): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const key of [...map.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) out[key] = map.get(key) as JsonSchema;
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * JSON Schemas for FHIR primitive values, read from each primitive type's StructureDefinition: the JSON
+ * type from the element model (json-type extension), the lexical form from the `structuredefinition-regex`
+ * extension on the type of the `<type>.value` element, and `maxLength` from that element.
+ *
+ * STU3 gives no regex for `string`, `markdown`, `uri`, `base64Binary`, `xhtml` and `boolean`: those are
+ * checked for their JSON type only (plus the FHIR JSON rule that a string is never empty), nothing is
+ * invented for them.
+ */
+import { fieldsOf, type ElementDefinition } from '../../model/fhir.js';
+import type { ElementModel } from '../../resolve/element-model.js';
+import type { JsonSchema } from './schema-types.js';
+
+const REGEX_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-regex';
+
+/**
+ * Regexes as the SDs give them that backtrack exponentially in a JavaScript (backtracking) engine, each
+ * with an equivalent linear-time form. `code`'s `[^\s]+([\s]?[^\s]+)*` takes seconds on 30 characters
+ * followed by a space; the same language is "non-space runs separated by single whitespace characters",
+ * which the atomic form (lookahead + backreference) matches without backtracking into the runs. A regex
+ * not listed here is used as the SD gives it; test/validate/structure-schema.test.ts probes every SD
+ * regex for catastrophic backtracking, so a new one cannot slip in unnoticed.
+ */
+const LINEAR_FORMS: ReadonlyMap<string, string> = new Map([['[^\\s]+([\\s]?[^\\s]+)*', '(?=([^\\s]+))\\1(?:[\\s](?=([^\\s]+))\\2)*']]);
+
+/** What the SD says about a primitive's lexical form. */
+export interface PrimitiveRule {
+  readonly type: string;
+  readonly jsonType: 'boolean' | 'number' | 'string';
+  /** The SD's regex (unanchored, as written there), undefined when the SD has none. */
+  readonly regex: string | undefined;
+  readonly maxLength: number | undefined;
+}
+
+/** The rule for a primitive type, from its StructureDefinition; undefined for a non-primitive. */
+export function primitiveRule(model: ElementModel, type: string): PrimitiveRule | undefined {
+  const info = model.primitive(type);
+  const sd = model.definition(type);
+  if (!info || !sd) return undefined;
+  const value = sd.snapshot?.element.find((e) => e.path === `${sd.type}.value`);
+  return { type, jsonType: info.jsonType, regex: regexOf(value), maxLength: value?.maxLength };
+}
+
+function regexOf(value: ElementDefinition | undefined): string | undefined {
+  for (const t of value?.type ?? []) {
+    for (const ext of t.extension ?? []) {
+      const v = fieldsOf(ext).valueString;
+      if (ext.url === REGEX_EXTENSION && typeof v === 'string') return v;
+    }
+  }
+  return undefined;
+}
+
+/** The anchored pattern a value must match in full (the SD regex, in its linear form where it needs one). */
+export function anchoredPattern(regex: string): string {
+  return `^(?:${LINEAR_FORMS.get(regex) ?? regex})$`;
+}
+
+/**
+ * The schema of a primitive's JSON value; `nullable` for an item of a repeating primitive, where `null`
+ * holds the place of a value that only has extensions (`_given: [null, {...}]`).
+ */
+export function primitiveSchema(rule: PrimitiveRule, nullable: boolean): JsonSchema {
+  const schema: JsonSchema = { type: nullable ? [rule.jsonType, 'null'] : rule.jsonType };
+  if (rule.jsonType === 'boolean') return schema;
+  // Non-empty (FHIR JSON), at most maxLength code units, and the SD's regex where there is one.
+  const pattern = rule.regex ? anchoredPattern(rule.regex) : rule.maxLength ? `^[\\s\\S]{1,${rule.maxLength}}$` : '^[\\s\\S]';
+  schema.fhirPrimitive = { type: rule.type, pattern };
+  return schema;
+}

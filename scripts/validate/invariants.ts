@@ -1,0 +1,90 @@
+/**
+ * FHIRPath invariants: each `constraint.expression` of an element, compiled once with fhirpath.js and its
+ * STU3 model and evaluated on the element's nodes (`%resource` is the enclosing resource). Constraints
+ * fhirpath.js cannot evaluate faithfully are skipped and reported once, as information.
+ */
+import fhirpath from 'fhirpath';
+import stu3Model from 'fhirpath/fhir-context/stu3';
+import type { ElementDefinitionConstraint } from '../model/fhir.js';
+import type { ValidationIssue } from './issues.js';
+
+type Evaluator = (node: unknown, env: Record<string, unknown>) => unknown[];
+
+/** Constraint keys whose STU3 expressions fhirpath.js does not evaluate as the specification means, with why. */
+export const UNSUPPORTED_CONSTRAINTS: Readonly<Record<string, string>> = {
+  'txt-1': 'htmlChecks() (XHTML content rules) is not implemented by fhirpath.js',
+  'txt-2': 'htmlChecks() (XHTML content rules) is not implemented by fhirpath.js',
+};
+
+/**
+ * STU3 errata: expressions published with a known mistake, evaluated in their corrected form. ele-1 uses the
+ * union operator where `or` is meant, so an element with children yields `{false, true}`, not `true`.
+ */
+export const CORRECTED_EXPRESSIONS: Readonly<Record<string, { published: string; corrected: string }>> = {
+  'ele-1': { published: 'hasValue() | (children().count() > id.count())', corrected: 'hasValue() or (children().count() > id.count())' },
+};
+
+/** Functions fhirpath.js lacks or evaluates only against a terminology or resolution service. */
+const UNSUPPORTED_FUNCTIONS = /\b(htmlChecks|htmlchecks|conformsTo|memberOf|resolve)\s*\(/;
+
+export class InvariantEngine {
+  private readonly compiled = new Map<string, Evaluator | string>();
+  private readonly reported = new Set<string>();
+
+  /** Evaluates one constraint on one node; `base` is the node's type context (`Patient`, `Patient.contact`, `HumanName`). */
+  check(constraint: ElementDefinitionConstraint, base: string, node: unknown, resource: unknown, location: string): ValidationIssue[] {
+    const expression = effectiveExpression(constraint);
+    if (!expression) return [];
+    const evaluator = this.evaluator(constraint, base);
+    if (typeof evaluator === 'string') return this.skip(constraint, evaluator, location);
+    let result: unknown[];
+    try {
+      result = evaluator(node, { resource, rootResource: resource, context: node });
+    } catch (e) {
+      this.compiled.set(`${base}|${expression}`, `fhirpath.js failed to evaluate it: ${(e as Error).message}`);
+      return this.skip(constraint, `fhirpath.js failed to evaluate it: ${(e as Error).message}`, location);
+    }
+    if (result.length === 0 || result.every((r) => r === true)) return [];
+    return [
+      {
+        severity: constraint.severity === 'warning' ? 'warning' : 'error',
+        code: 'invariant',
+        diagnostics: `constraint ${constraint.key} failed: ${constraint.human} (${expression})`,
+        expression: location,
+      },
+    ];
+  }
+
+  private evaluator(constraint: ElementDefinitionConstraint, base: string): Evaluator | string {
+    const expression = effectiveExpression(constraint) as string;
+    const key = `${base}|${expression}`;
+    let evaluator = this.compiled.get(key);
+    if (evaluator === undefined) {
+      const reason = UNSUPPORTED_CONSTRAINTS[constraint.key] ?? (UNSUPPORTED_FUNCTIONS.test(expression) ? 'it uses a function fhirpath.js does not evaluate offline' : undefined);
+      if (reason) evaluator = reason;
+      else {
+        try {
+          const fn = fhirpath.compile({ base, expression }, stu3Model);
+          evaluator = (node, env) => fn(node, env) as unknown[];
+        } catch (e) {
+          evaluator = `fhirpath.js cannot compile it: ${(e as Error).message}`;
+        }
+      }
+      this.compiled.set(key, evaluator);
+    }
+    return evaluator;
+  }
+
+  private skip(constraint: ElementDefinitionConstraint, reason: string, location: string): ValidationIssue[] {
+    const key = `${constraint.key}|${constraint.expression ?? ''}`;
+    if (this.reported.has(key)) return [];
+    this.reported.add(key);
+    return [{ severity: 'information', code: 'informational', diagnostics: `constraint ${constraint.key} not evaluated: ${reason}`, expression: location }];
+  }
+}
+
+/** The expression evaluated for a constraint: its own, or the corrected form of a known erratum. */
+export function effectiveExpression(constraint: ElementDefinitionConstraint): string | undefined {
+  const erratum = CORRECTED_EXPRESSIONS[constraint.key];
+  return erratum && constraint.expression === erratum.published ? erratum.corrected : constraint.expression;
+}

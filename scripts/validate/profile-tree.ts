@@ -1,0 +1,89 @@
+/**
+ * A snapshot as a tree for walking instances: each element with its children (by JSON name) and, for a
+ * sliced element, its slices in definition order. Trees are built once per StructureDefinition and cached.
+ */
+import type { ElementDefinition, StructureDefinition } from '../model/fhir.js';
+import { parseId, joinId } from '../snapshot/element-ids.js';
+
+export interface ProfileNode {
+  readonly def: ElementDefinition;
+  /** The id (or path when the snapshot has no ids). */
+  readonly id: string;
+  /** The StructureDefinition whose snapshot holds this element. */
+  readonly profile: StructureDefinition;
+  /** Child elements in snapshot order (slices excluded). */
+  readonly children: ProfileNode[];
+  /** Slices of this element (for a sliced element), in definition order. */
+  readonly slices: ProfileNode[];
+}
+
+export interface ProfileTree {
+  readonly root: ProfileNode;
+  /** Nodes by id, and by path for slice-free elements (contentReference targets). */
+  readonly byId: ReadonlyMap<string, ProfileNode>;
+}
+
+const trees = new WeakMap<StructureDefinition, ProfileTree | null>();
+
+/** The tree of a snapshotted StructureDefinition, undefined when it has no snapshot. */
+export function profileTree(sd: StructureDefinition): ProfileTree | undefined {
+  let tree = trees.get(sd);
+  if (tree === undefined) {
+    tree = buildTree(sd) ?? null;
+    trees.set(sd, tree);
+  }
+  return tree ?? undefined;
+}
+
+function buildTree(sd: StructureDefinition): ProfileTree | undefined {
+  const elements = sd.snapshot?.element ?? [];
+  if (elements.length === 0) return undefined;
+  const byId = new Map<string, ProfileNode>();
+  let root: ProfileNode | undefined;
+  for (const def of elements) {
+    const id = def.id ?? def.path;
+    const node: ProfileNode = { def, id, profile: sd, children: [], slices: [] };
+    byId.set(id, node);
+    if (!root) {
+      root = node;
+      continue;
+    }
+    const segs = parseId(id);
+    const last = segs[segs.length - 1];
+    if (last.slice !== undefined) {
+      // A slice of the element with the same id minus the slice name (re-slices included).
+      const slicedId = joinId([...segs.slice(0, -1), { name: last.name, ...(last.slice.includes('/') ? { slice: last.slice.slice(0, last.slice.lastIndexOf('/')) } : {}) }]);
+      const sliced = byId.get(slicedId);
+      if (sliced) {
+        sliced.slices.push(node);
+        continue;
+      }
+    }
+    const parent = byId.get(joinId(segs.slice(0, -1)));
+    parent?.children.push(node);
+  }
+  if (!root) return undefined;
+  for (const def of elements) if (def.sliceName === undefined && !byId.has(def.path)) byId.set(def.path, byId.get(def.id ?? def.path) as ProfileNode);
+  return { root, byId };
+}
+
+/** The JSON name an element answers to: `value` for `value[x]` (choice), `valueCode` for a renamed choice, else the last path segment. */
+export function elementName(def: ElementDefinition): { name: string; choice: boolean } {
+  const last = def.path.slice(def.path.lastIndexOf('.') + 1);
+  return last.endsWith('[x]') ? { name: last.slice(0, -3), choice: true } : { name: last, choice: false };
+}
+
+/**
+ * The child node for a JSON property: the exact (renamed choice) element, else the choice element `name[x]`
+ * narrowed to its type slice (`value[x]:valueCode`) when there is one.
+ */
+export function childFor(parent: ProfileNode, property: string, baseName: string): ProfileNode | undefined {
+  let choice: ProfileNode | undefined;
+  for (const c of parent.children) {
+    const { name, choice: isChoice } = elementName(c.def);
+    if (!isChoice && name === property) return c;
+    if (isChoice && name === baseName) choice = c;
+  }
+  if (!choice) return undefined;
+  return choice.slices.find((s) => s.def.sliceName === property || s.id.endsWith(`:${property}`)) ?? choice;
+}

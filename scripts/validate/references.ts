@@ -1,0 +1,96 @@
+/**
+ * References: inside a Bundle, a `reference` equal to an entry's fullUrl, or `Type/id` (relative, or the
+ * tail of an absolute URL) naming an entry, resolves to that entry's resource; `#id` resolves to a
+ * contained resource. A resolved target must suit the element's `targetProfile`: it claims that profile in
+ * `meta.profile`, or, for a base-type target, is of that type. A literal `Type/id` that resolves nowhere is
+ * still checked on its type. Unresolvable references are not errors in searchset/transaction/batch/history
+ * Bundles; in document, message and collection Bundles they are warnings.
+ */
+import type { ElementDefinition, Resource } from '../model/fhir.js';
+import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
+import type { ValidationIssue } from './issues.js';
+
+/** Where references of one resource can point: its Bundle's entries and its own contained resources. */
+export interface ReferenceScope {
+  readonly bundle?: { type: string; byKey: ReadonlyMap<string, { resource: Resource; location: string }> };
+  readonly contained: ReadonlyMap<string, { resource: Resource; location: string }>;
+}
+
+const NO_ERROR_BUNDLES = new Set(['searchset', 'transaction', 'transaction-response', 'batch', 'batch-response', 'history']);
+
+/** The lookup keys of a Bundle's entries: fullUrl, `Type/id`. */
+export function bundleScope(bundle: Resource, location: string): ReferenceScope['bundle'] {
+  const byKey = new Map<string, { resource: Resource; location: string }>();
+  const entries = Array.isArray(bundle.entry) ? (bundle.entry as Array<Record<string, unknown>>) : [];
+  entries.forEach((entry, i) => {
+    const resource = entry.resource as Resource | undefined;
+    if (!resource || typeof resource !== 'object') return;
+    const target = { resource, location: `${location}.entry[${i}].resource` };
+    if (typeof entry.fullUrl === 'string') byKey.set(entry.fullUrl, target);
+    if (resource.id) byKey.set(`${resource.resourceType}/${resource.id}`, target);
+  });
+  return { type: typeof bundle.type === 'string' ? bundle.type : '', byKey };
+}
+
+export function containedScope(resource: Resource, location: string): ReferenceScope['contained'] {
+  const byId = new Map<string, { resource: Resource; location: string }>();
+  const contained = Array.isArray(resource.contained) ? (resource.contained as Resource[]) : [];
+  contained.forEach((c, i) => {
+    if (c && typeof c.id === 'string') byId.set(c.id, { resource: c, location: `${location}.contained[${i}]` });
+  });
+  return byId;
+}
+
+/** Checks one Reference value against its element's target profiles. `profileType` gives the type a profile constrains. */
+export function checkReference(def: ElementDefinition, value: unknown, location: string, scope: ReferenceScope, profileType: (url: string) => string | undefined): ValidationIssue[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const reference = (value as Record<string, unknown>).reference;
+  if (typeof reference !== 'string' || reference === '') return [];
+  const at = `${location}.reference`;
+  const targets = (def.type ?? []).filter((t) => t.code === 'Reference').map((t) => t.targetProfile ?? `${FHIR_TYPE_BASE}Resource`);
+  const found = resolveReference(reference, scope);
+  if (found) {
+    if (targets.length === 0 || targets.some((t) => suits(found.resource, t))) return [];
+    return [
+      {
+        severity: 'error',
+        code: 'structure',
+        diagnostics: `reference '${reference}' resolves to ${found.resource.resourceType} at ${found.location}${claimed(found.resource)}, which is none of the allowed targets ${targets.join(', ')}`,
+        expression: at,
+      },
+    ];
+  }
+  const issues: ValidationIssue[] = [];
+  const literal = /^(?:.*\/)?([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference);
+  if (literal && targets.length > 0) {
+    const types = targets.map((t) => (t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profileType(t)));
+    if (!types.includes(undefined) && !types.includes('Resource') && !types.includes(literal[1]))
+      issues.push({ severity: 'error', code: 'structure', diagnostics: `reference '${reference}' is to a ${literal[1]}, the element allows ${[...new Set(types)].join(' | ')}`, expression: at });
+  }
+  if (scope.bundle && !reference.startsWith('#') && !NO_ERROR_BUNDLES.has(scope.bundle.type))
+    issues.push({ severity: 'warning', code: 'not-found', diagnostics: `reference '${reference}' does not resolve to an entry of this ${scope.bundle.type} Bundle`, expression: at });
+  return issues;
+}
+
+function resolveReference(reference: string, scope: ReferenceScope): { resource: Resource; location: string } | undefined {
+  if (reference.startsWith('#')) return scope.contained.get(reference.slice(1));
+  const bundle = scope.bundle;
+  if (!bundle) return undefined;
+  const direct = bundle.byKey.get(reference);
+  if (direct) return direct;
+  const m = /([A-Z][A-Za-z]+\/[^/]+)(?:\/_history\/[^/]+)?$/.exec(reference);
+  return m ? bundle.byKey.get(m[1]) : undefined;
+}
+
+function suits(resource: Resource, target: string): boolean {
+  if (target.startsWith(FHIR_TYPE_BASE)) {
+    const type = target.slice(FHIR_TYPE_BASE.length);
+    return type === 'Resource' || type === 'DomainResource' || type === resource.resourceType;
+  }
+  return resource.meta?.profile?.includes(target) ?? false;
+}
+
+function claimed(resource: Resource): string {
+  const profiles = resource.meta?.profile ?? [];
+  return profiles.length ? ` (claiming ${profiles.join(', ')})` : ' (claiming no profile)';
+}

@@ -1,0 +1,60 @@
+/**
+ * What semantic validation needs: profiles with snapshots (SnapshotGenerator.resolve), the definition
+ * resolver (value sets, code systems, the project's canonical base), published expansions, the element
+ * model, options, and the caches shared across calls (expansions, compiled invariants).
+ */
+import { isValueSet, type Resource, type StructureDefinition } from '../model/fhir.js';
+import { ElementModel } from '../resolve/element-model.js';
+import type { DefinitionResolver } from '../resolve/resolver.js';
+import { InvariantEngine } from './invariants.js';
+import { ValueSetExpander, type ExpansionLookup } from './value-set-expansion.js';
+
+export interface SemanticOptions {
+  /** Evaluate FHIRPath invariants (constraint expressions); default true. */
+  invariants: boolean;
+}
+
+export interface SemanticContext {
+  /** A StructureDefinition with its snapshot, by canonical URL or base type name. */
+  readonly profiles: (ref: string) => StructureDefinition | undefined;
+  readonly resolver: DefinitionResolver;
+  readonly model: ElementModel;
+  readonly expander: ValueSetExpander;
+  readonly invariants: InvariantEngine;
+  readonly options: SemanticOptions;
+}
+
+export interface SemanticContextInput {
+  profiles: (ref: string) => StructureDefinition | undefined;
+  resolver: DefinitionResolver;
+  /** Published expansions (hl7.fhir.r3.expansions); none by default. */
+  expansions?: ExpansionLookup;
+  options?: Partial<SemanticOptions>;
+}
+
+export function createSemanticContext(input: SemanticContextInput): SemanticContext {
+  return {
+    profiles: input.profiles,
+    resolver: input.resolver,
+    model: new ElementModel((type) => input.resolver.structureDefinition(type)),
+    expander: new ValueSetExpander(input.resolver, input.expansions ?? (() => undefined)),
+    invariants: new InvariantEngine(),
+    options: { invariants: input.options?.invariants ?? true },
+  };
+}
+
+/** The same context with other options (sharing its caches). */
+export function withOptions(ctx: SemanticContext, options: Partial<SemanticOptions>): SemanticContext {
+  return { ...ctx, options: { ...ctx.options, ...options } };
+}
+
+/** The package that holds STU3's published ValueSet expansions. */
+export const EXPANSIONS_PACKAGE = 'hl7.fhir.r3.expansions#3.0.2';
+
+/** Published expansions from loaded packages that include hl7.fhir.r3.expansions. */
+export function expansionsFrom(packages: { byUrlInPackage(url: string, packageLabel: string, resourceType?: string): Resource | undefined }): ExpansionLookup {
+  return (url) => {
+    const vs = packages.byUrlInPackage(url, EXPANSIONS_PACKAGE, 'ValueSet');
+    return vs && isValueSet(vs) ? vs : undefined;
+  };
+}

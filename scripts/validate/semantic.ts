@@ -1,0 +1,207 @@
+/**
+ * Semantic validation (what JSON Schema cannot say well): a resource walked alongside a profile's snapshot,
+ * element by element, with choice types, arrays, backbone elements and datatypes (unfolded from their
+ * definitions through the element model where the snapshot does not unfold them). Per element: slicing
+ * (slicing.ts), extensions by URL against their own definitions, bindings (bindings.ts), FHIRPath
+ * invariants (invariants.ts), references (references.ts); contained resources and Bundle entries are
+ * validated recursively against their `meta.profile` or their base type. Every issue has a FHIRPath location.
+ */
+import type { Resource, StructureDefinition } from '../model/fhir.js';
+import type { ResolvedProperty } from '../resolve/element-model.js';
+import { checkBinding } from './bindings.js';
+import type { ValidationIssue } from './issues.js';
+import { childFor, elementName, profileTree, type ProfileNode } from './profile-tree.js';
+import { bundleScope, checkReference, containedScope, type ReferenceScope } from './references.js';
+import type { SemanticContext } from './semantic-context.js';
+import { SliceNavigator } from './slice-navigation.js';
+import { assignSlices } from './slicing.js';
+
+/** The resource a node belongs to (`%resource`) and where its references can point. */
+export interface WalkScope {
+  readonly root: Resource;
+  readonly refs: ReferenceScope;
+}
+
+/** Validates a resource against a profile (with snapshot). `location` prefixes every issue (default: the resource type). */
+export function validateSemantics(resource: Resource, profile: StructureDefinition, ctx: SemanticContext, location: string = resource.resourceType): ValidationIssue[] {
+  const walker = new SemanticWalker(ctx);
+  walker.resource(resource, [profile], location, undefined);
+  return walker.issues;
+}
+
+/** Validates a resource against the profiles its `meta.profile` claims (those that resolve), else its base type. */
+export function validateClaimed(resource: Resource, ctx: SemanticContext, location: string = resource.resourceType): ValidationIssue[] {
+  const walker = new SemanticWalker(ctx);
+  walker.resource(resource, walker.profilesFor(resource, location), location, undefined);
+  return walker.issues;
+}
+
+export class SemanticWalker {
+  readonly issues: ValidationIssue[] = [];
+  private readonly navigator: SliceNavigator;
+
+  constructor(private readonly ctx: SemanticContext) {
+    this.navigator = new SliceNavigator(ctx, this);
+  }
+
+  /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
+  resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void {
+    const bundle = resource.resourceType === 'Bundle' ? bundleScope(resource, location) : outerBundle;
+    const scope: WalkScope = { root: resource, refs: { bundle, contained: containedScope(resource, location) } };
+    for (const profile of profiles) {
+      const tree = profileTree(profile);
+      if (!tree) {
+        this.issues.push({ severity: 'information', code: 'informational', diagnostics: `profile ${profile.url} has no snapshot: not validated against it`, expression: location });
+        continue;
+      }
+      if (profile.type !== resource.resourceType) {
+        this.issues.push({ severity: 'error', code: 'invalid', diagnostics: `profile ${profile.url} is for ${profile.type}, the resource is a ${resource.resourceType}`, expression: location });
+        continue;
+      }
+      this.node(tree.root, resource, resource.resourceType, resource.resourceType, location, scope);
+    }
+  }
+
+  /** The profiles a resource is validated against: its resolvable `meta.profile` entries, else its base type. */
+  profilesFor(resource: Resource, location: string): StructureDefinition[] {
+    const out: StructureDefinition[] = [];
+    for (const url of resource.meta?.profile ?? []) {
+      const sd = this.ctx.profiles(url);
+      if (sd) out.push(sd);
+      else
+        this.issues.push({
+          severity: this.ctx.resolver.isProjectUrl(url) ? 'error' : 'warning',
+          code: 'not-found',
+          diagnostics: `profile ${url} claimed in meta.profile does not resolve; validated against the base ${resource.resourceType} only`,
+          expression: `${location}.meta.profile`,
+        });
+    }
+    if (out.length === 0) {
+      const base = this.ctx.profiles(resource.resourceType);
+      if (base) out.push(base);
+      else this.issues.push({ severity: 'error', code: 'not-found', diagnostics: `unknown resource type ${resource.resourceType}`, expression: location });
+    }
+    return out;
+  }
+
+  /** Walks one value against its element: invariants, binding, reference, then its properties. */
+  node(node: ProfileNode, value: unknown, ctxKey: string, type: string | undefined, location: string, scope: WalkScope): void {
+    const def = node.def;
+    if (this.ctx.options.invariants) for (const c of def.constraint ?? []) this.push(this.ctx.invariants.check(c, ctxKey, value, scope.root, location));
+    if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander));
+    if (type === 'Reference') this.push(checkReference(def, value, location, scope.refs, (url) => this.ctx.profiles(url)?.type));
+    if (!isObject(value)) return;
+    const source = this.childSource(node, type);
+    if (!source) return;
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'resourceType' || key === 'fhir_comments') continue;
+      if (key.startsWith('_')) {
+        this.primitiveExtensions(v, `${location}.${key.slice(1)}`, ctxKey, key.slice(1), scope);
+        continue;
+      }
+      const prop = this.ctx.model.property(ctxKey, key);
+      if (!prop) continue;
+      this.property(source, prop, v, `${location}.${key}`, scope);
+    }
+    this.missingSlices(source, value, location);
+  }
+
+  /** Slices with a minimum of an element that is absent altogether (an element present is checked by assignSlices). */
+  private missingSlices(source: ProfileNode, value: Record<string, unknown>, location: string): void {
+    for (const child of source.children) {
+      const { name, choice } = elementName(child.def);
+      if (choice || value[name] !== undefined) continue;
+      for (const slice of child.slices)
+        if ((slice.def.min ?? 0) > 0)
+          this.issues.push({ severity: 'error', code: 'structure', diagnostics: `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`, expression: `${location}.${name}` });
+    }
+  }
+
+  private property(source: ProfileNode, prop: ResolvedProperty, v: unknown, location: string, scope: WalkScope): void {
+    const key = prop.property;
+    const child = childFor(source, key, prop.element.name);
+    if (!child || (prop.element.choice && prop.type && child.def.type?.length && !child.def.type.some((t) => t.code === prop.type))) {
+      if (prop.element.choice) this.wrongChoiceType(source, prop, location);
+      return;
+    }
+    const items = Array.isArray(v) ? (v as unknown[]) : [v];
+    const at = (i: number) => (Array.isArray(v) ? `${location}[${i}]` : location);
+    let nodes: Array<ProfileNode | undefined> = items.map(() => undefined);
+    if (child.def.slicing && child.slices.length > 0) {
+      const assigned = assignSlices(child, items, location, at, this.navigator.oracle(scope));
+      this.push(assigned.issues);
+      nodes = assigned.slices;
+    }
+    items.forEach((item, i) => {
+      if (prop.content === 'resource') return this.inlineResource(item, at(i), scope);
+      const slice = nodes[i];
+      if (!slice && (key === 'extension' || key === 'modifierExtension')) return this.extension(item, child, key, at(i), scope);
+      this.node(slice ?? child, item, prop.context ?? prop.type ?? '', prop.type, at(i), scope);
+    });
+  }
+
+  /** An extension no slice claims: validated against the definition its `url` names. */
+  extension(item: unknown, node: ProfileNode, key: string, location: string, scope: WalkScope): void {
+    const url = isObject(item) && typeof item.url === 'string' ? item.url : undefined;
+    const sd = url ? this.ctx.profiles(url) : undefined;
+    const root = sd?.type === 'Extension' ? profileTree(sd)?.root : undefined;
+    if (url && !root) {
+      const severity = key === 'modifierExtension' || this.ctx.resolver.isProjectUrl(url) ? 'error' : 'warning';
+      const what = key === 'modifierExtension' ? 'unknown modifier extension' : 'unknown extension';
+      this.issues.push({ severity, code: 'extension', diagnostics: `${what} ${url}: its definition does not resolve`, expression: location });
+    }
+    this.node(root ?? node, item, 'Extension', 'Extension', location, scope);
+  }
+
+  /** Extensions on a primitive (`_birthDate`), each against its own definition. */
+  private primitiveExtensions(v: unknown, location: string, ctxKey: string, name: string, scope: WalkScope): void {
+    const prop = this.ctx.model.property(ctxKey, name);
+    const items = Array.isArray(v) ? (v as unknown[]) : [v];
+    items.forEach((item, i) => {
+      if (!isObject(item) || !Array.isArray(item.extension)) return;
+      const at = Array.isArray(v) ? `${location}[${i}]` : location;
+      const base = this.ctx.profiles('Extension');
+      const root = base && profileTree(base)?.root;
+      if (!root || !prop) return;
+      item.extension.forEach((ext, j) => this.extension(ext, root, 'extension', `${at}.extension[${j}]`, scope));
+    });
+  }
+
+  /** A choice property whose type the profile does not allow (`valueString` where only `valueCode` is). */
+  private wrongChoiceType(source: ProfileNode, prop: ResolvedProperty, location: string): void {
+    const name = prop.element.name;
+    const alternatives = source.children.filter((c) => (elementName(c.def).choice && elementName(c.def).name === name) || (c.def.base?.path ?? '').endsWith(`.${name}[x]`));
+    if (alternatives.length === 0) return;
+    const allowed = [...new Set(alternatives.filter((c) => c.def.max !== '0').flatMap((c) => (c.def.type ?? []).map((t) => t.code)))];
+    const diagnostics = allowed.length
+      ? `${prop.property}: type ${prop.type ?? '?'} is not allowed here; allowed: ${allowed.map((t) => name + t[0].toUpperCase() + t.slice(1)).join(', ')}`
+      : `${prop.property}: ${name}[x] is not allowed here (max 0)`;
+    this.issues.push({ severity: 'error', code: 'structure', diagnostics, expression: location });
+  }
+
+  /** A contained resource or Bundle entry: against its claimed profiles, else its base type. */
+  private inlineResource(item: unknown, location: string, scope: WalkScope): void {
+    if (!isObject(item) || typeof item.resourceType !== 'string') return;
+    const resource = item as unknown as Resource;
+    this.resource(resource, this.profilesFor(resource, location), location, scope.refs.bundle);
+  }
+
+  /** Where a node's children come from: the snapshot, else its contentReference, type profile or type definition. */
+  childSource(node: ProfileNode, type: string | undefined): ProfileNode | undefined {
+    if (node.children.length > 0) return node;
+    const ref = node.def.contentReference;
+    if (ref) return profileTree(node.profile)?.byId.get(ref.slice(ref.indexOf('#') + 1));
+    if (!type || this.ctx.model.isPrimitive(type)) return undefined;
+    const profiled = node.def.type?.find((t) => t.code === type && t.profile)?.profile;
+    const sd = (profiled && this.ctx.profiles(profiled)) || this.ctx.profiles(type);
+    return sd ? profileTree(sd)?.root : undefined;
+  }
+
+  private push(issues: ValidationIssue[]): void {
+    for (const i of issues) this.issues.push(i);
+  }
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

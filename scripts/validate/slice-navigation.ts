@@ -1,0 +1,170 @@
+/**
+ * Discriminator paths on both sides of slicing: in the definition (a slice's element at `system`,
+ * `code.coding.system`, `extension('url')`, `resolve()`, unfolding types and profiles the snapshot does not
+ * unfold) and in the instance (the values at that path, with their types), plus the value/pattern/profile
+ * agreement the discriminators test.
+ */
+import type { Resource } from '../model/fhir.js';
+import { checkBinding } from './bindings.js';
+import { childFor, profileTree, type ProfileNode } from './profile-tree.js';
+import type { SemanticContext } from './semantic-context.js';
+import { SemanticWalker, isObject, type WalkScope } from './semantic.js';
+import { deepEqual, fixedOrPattern, matchesPattern, type PathValue, type SliceOracle } from './slicing.js';
+
+const EXTENSION_CALL = /^extension\(\s*'([^']+)'\s*\)$/;
+
+/** Splits a discriminator path at dots outside quotes and parentheses. */
+export function splitPath(path: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (const ch of path) {
+    if (ch === "'") quoted = !quoted;
+    if (!quoted && ch === '(') depth++;
+    if (!quoted && ch === ')') depth--;
+    if (ch === '.' && depth === 0 && !quoted) {
+      out.push(current);
+      current = '';
+    } else current += ch;
+  }
+  out.push(current);
+  return out.map((s) => s.trim()).filter((s) => s !== '' && s !== '$this');
+}
+
+export class SliceNavigator {
+  constructor(
+    private readonly ctx: SemanticContext,
+    private readonly walker: SemanticWalker,
+  ) {}
+
+  oracle(scope: WalkScope): SliceOracle {
+    return {
+      nodeAt: (slice, path) => this.nodeAt(slice, path),
+      valuesAt: (item, path) => this.valuesAt(item, path, scope),
+      valueMismatch: (node, value, kind) => this.valueMismatch(node, value, kind),
+      profileMismatch: (value, profiles, node) => this.profileMismatch(value, profiles, node, scope),
+    };
+  }
+
+  nodeAt(slice: ProfileNode, path: string): ProfileNode | undefined {
+    let current: ProfileNode | undefined = slice;
+    for (const seg of splitPath(path)) {
+      if (!current) return undefined;
+      const node: ProfileNode = current;
+      const types = (node.def.type ?? []).map((t) => t.code);
+      if (seg === 'resolve()') {
+        const target = node.def.type?.find((t) => t.targetProfile)?.targetProfile;
+        const sd = target ? this.ctx.profiles(target) : undefined;
+        current = sd ? profileTree(sd)?.root : undefined;
+        continue;
+      }
+      const source = this.walker.childSource(node, types.length === 1 ? types[0] : undefined);
+      if (!source) return undefined;
+      const ext = EXTENSION_CALL.exec(seg);
+      if (ext) {
+        const extensions = source.children.find((c) => c.def.path.endsWith('.extension'));
+        current = extensions?.slices.find((s) => s.def.type?.some((t) => t.profile === ext[1]));
+        if (!current) {
+          const sd = this.ctx.profiles(ext[1]);
+          current = sd ? profileTree(sd)?.root : undefined;
+        }
+        continue;
+      }
+      current = childFor(source, seg, seg);
+    }
+    return current;
+  }
+
+  valuesAt(item: unknown, path: string, scope: WalkScope): PathValue[] {
+    let values: PathValue[] = [{ value: item, type: isObject(item) && typeof item.resourceType === 'string' ? item.resourceType : undefined }];
+    for (const seg of splitPath(path)) {
+      const next: PathValue[] = [];
+      const ext = EXTENSION_CALL.exec(seg);
+      for (const { value } of values) {
+        if (!isObject(value)) continue;
+        if (seg === 'resolve()') {
+          const target = this.resolve(value, scope);
+          if (target) next.push({ value: target, type: target.resourceType });
+          continue;
+        }
+        if (ext) {
+          for (const e of asArray(value.extension)) if (isObject(e) && e.url === ext[1]) next.push({ value: e, type: 'Extension' });
+          continue;
+        }
+        if (seg in value) {
+          for (const v of asArray(value[seg])) next.push({ value: v, type: isObject(v) && typeof v.resourceType === 'string' ? v.resourceType : undefined });
+          continue;
+        }
+        // A choice: `value` finds `valueCodeableConcept`, typed from its suffix.
+        for (const [k, v] of Object.entries(value)) {
+          if (!k.startsWith(seg) || k.length === seg.length || !/[A-Z]/.test(k[seg.length])) continue;
+          const suffix = k.slice(seg.length);
+          const lower = suffix[0].toLowerCase() + suffix.slice(1);
+          for (const x of asArray(v)) next.push({ value: x, type: this.ctx.model.isPrimitive(lower) ? lower : suffix });
+        }
+      }
+      values = next;
+    }
+    return values;
+  }
+
+  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined {
+    const fp = fixedOrPattern(node);
+    if (fp) {
+      const ok = fp.pattern || kind === 'pattern' ? matchesPattern(value.value, fp.value) : deepEqual(value.value, fp.value);
+      return ok ? undefined : `is ${JSON.stringify(value.value)}, the slice's ${fp.key} is ${JSON.stringify(fp.value)}`;
+    }
+    const binding = node.def.binding;
+    const type = value.type ?? node.def.type?.[0]?.code;
+    if (binding?.strength === 'required' && type) {
+      const failed = checkBinding(binding, type, value.value, '', this.ctx.expander).find((i) => i.severity === 'error');
+      return failed ? failed.diagnostics : undefined;
+    }
+    return undefined;
+  }
+
+  profileMismatch(value: PathValue, profiles: string[], node: ProfileNode, scope: WalkScope): string | undefined {
+    if (profiles.length === 0) return this.conformance(value, node, scope);
+    const v = value.value;
+    if (isObject(v) && typeof v.resourceType === 'string') {
+      const claimed = (v as unknown as Resource).meta?.profile ?? [];
+      if (profiles.some((p) => claimed.includes(p))) return undefined;
+    }
+    const reasons: string[] = [];
+    for (const url of profiles) {
+      const sd = this.ctx.profiles(url);
+      const root = sd ? profileTree(sd)?.root : undefined;
+      if (!root) {
+        reasons.push(`profile ${url} does not resolve`);
+        continue;
+      }
+      const reason = this.conformance(value, root, scope, url);
+      if (reason === undefined) return undefined;
+      reasons.push(reason);
+    }
+    return reasons.join('; ');
+  }
+
+  /** Undefined when the value conforms to the node (no errors when walked against it), else the first error. */
+  private conformance(value: PathValue, node: ProfileNode, scope: WalkScope, url?: string): string | undefined {
+    const sandbox = new SemanticWalker(this.ctx);
+    const type = value.type ?? node.def.type?.[0]?.code ?? node.profile.type;
+    if (isObject(value.value) && typeof value.value.resourceType === 'string')
+      sandbox.resource(value.value as unknown as Resource, url ? [node.profile] : sandbox.profilesFor(value.value as unknown as Resource, ''), '', scope.refs.bundle);
+    else sandbox.node(node, value.value, type, type, '', scope);
+    const error = sandbox.issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
+    return error ? `does not conform${url ? ` to ${url}` : ''}: ${error.expression ? `${error.expression}: ` : ''}${error.diagnostics}` : undefined;
+  }
+
+  private resolve(reference: Record<string, unknown>, scope: WalkScope): Resource | undefined {
+    const ref = reference.reference;
+    if (typeof ref !== 'string') return undefined;
+    if (ref.startsWith('#')) return scope.refs.contained.get(ref.slice(1))?.resource;
+    return scope.refs.bundle?.byKey.get(ref)?.resource ?? scope.refs.bundle?.byKey.get(/([A-Z][A-Za-z]+\/[^/]+)$/.exec(ref)?.[1] ?? '')?.resource;
+  }
+}
+
+function asArray(v: unknown): unknown[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}

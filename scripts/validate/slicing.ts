@@ -1,0 +1,160 @@
+/**
+ * Slicing: which slice each item of a sliced array belongs to (by its discriminators: value, pattern,
+ * type, profile, exists; paths such as `url`, `system`, `code.coding.system`, `extension('url')`,
+ * `resolve()`), then the slice cardinalities and the `closed`/`openAtEnd`/`ordered` rules. Every issue
+ * says why: an unmatched item in a closed slicing lists each slice tried and what failed in it.
+ */
+import type { ElementDefinitionDiscriminator } from '../model/fhir.js';
+import { fieldsOf } from '../model/fhir.js';
+import type { ValidationIssue } from './issues.js';
+import type { ProfileNode } from './profile-tree.js';
+
+/** A value found at a discriminator path, with its FHIR type where the JSON says it. */
+export interface PathValue {
+  value: unknown;
+  type?: string;
+}
+
+/** What slicing needs from the walker: navigation on both sides and conformance of a value to a node or profile. */
+export interface SliceOracle {
+  /** The definition node at a discriminator path below a slice, unfolding types and profiles as needed. */
+  nodeAt(slice: ProfileNode, path: string): ProfileNode | undefined;
+  /** The values at a discriminator path in an item. */
+  valuesAt(item: unknown, path: string): PathValue[];
+  /** Fixed/pattern/binding agreement: a reason when the value does not match what the node defines, undefined when it does. */
+  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined;
+  /** A reason when the value does not conform to the profile (or to the slice definition itself). */
+  profileMismatch(value: PathValue, profiles: string[], node: ProfileNode): string | undefined;
+}
+
+export interface SliceAssignment {
+  /** Per item, the slice it belongs to (undefined: no slice). */
+  readonly slices: Array<ProfileNode | undefined>;
+  readonly issues: ValidationIssue[];
+}
+
+/** Assigns the items of a sliced element (the array at `location`) to its slices and checks the slicing rules. */
+export function assignSlices(sliced: ProfileNode, items: unknown[], location: string, itemLocation: (i: number) => string, oracle: SliceOracle): SliceAssignment {
+  const slicing = sliced.def.slicing;
+  const issues: ValidationIssue[] = [];
+  const slices: Array<ProfileNode | undefined> = [];
+  const failures: string[][] = [];
+  for (const item of items) {
+    const why: string[] = [];
+    let found: ProfileNode | undefined;
+    for (const slice of sliced.slices) {
+      const reason = sliceMismatch(slice, item, slicing?.discriminator ?? [], oracle);
+      if (reason === undefined) {
+        found = slice;
+        break;
+      }
+      why.push(`${slice.def.sliceName}: ${reason}`);
+    }
+    slices.push(found);
+    failures.push(why);
+  }
+  // Slice cardinalities.
+  for (const slice of sliced.slices) {
+    const count = slices.filter((s) => s === slice).length;
+    const min = slice.def.min ?? 0;
+    const max = slice.def.max ?? '*';
+    if (count < min) issues.push({ severity: 'error', code: 'structure', diagnostics: `slice '${slice.def.sliceName}' requires at least ${min} item(s), found ${count}`, expression: location });
+    if (max !== '*' && count > Number(max))
+      issues.push({ severity: 'error', code: 'structure', diagnostics: `slice '${slice.def.sliceName}' allows at most ${max} item(s), found ${count}`, expression: location });
+  }
+  const rules = slicing?.rules ?? 'open';
+  let lastMatched = -1;
+  slices.forEach((s, i) => {
+    if (s) lastMatched = i;
+  });
+  let highestSlice = -1;
+  slices.forEach((s, i) => {
+    if (!s) {
+      const tried = failures[i].length ? ` (tried ${failures[i].join('; ')})` : ' (no slices defined)';
+      if (rules === 'closed') issues.push({ severity: 'error', code: 'structure', diagnostics: `item matches no slice of closed slicing ${sliced.id}${tried}`, expression: itemLocation(i) });
+      else if (rules === 'openAtEnd' && i < lastMatched)
+        issues.push({ severity: 'error', code: 'structure', diagnostics: `item matches no slice but comes before sliced items (slicing ${sliced.id} is openAtEnd)${tried}`, expression: itemLocation(i) });
+      return;
+    }
+    const order = sliced.slices.indexOf(s);
+    if (slicing?.ordered && order < highestSlice)
+      issues.push({ severity: 'error', code: 'structure', diagnostics: `item of slice '${s.def.sliceName}' is out of order (slicing ${sliced.id} is ordered)`, expression: itemLocation(i) });
+    highestSlice = Math.max(highestSlice, order);
+  });
+  return { slices, issues };
+}
+
+/** Why an item is not in a slice (undefined when it is). With no discriminator, the item must conform to the slice. */
+function sliceMismatch(slice: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle): string | undefined {
+  if (discriminators.length === 0) return oracle.profileMismatch({ value: item }, [], slice);
+  for (const d of discriminators) {
+    const reason = discriminatorMismatch(slice, item, d, oracle);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
+}
+
+function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefinitionDiscriminator, oracle: SliceOracle): string | undefined {
+  const node = oracle.nodeAt(slice, d.path);
+  const values = oracle.valuesAt(item, d.path);
+  const at = d.path === '$this' ? 'the item' : `'${d.path}'`;
+  if (!node) return `discriminator path '${d.path}' is not defined in the slice`;
+  switch (d.type) {
+    case 'exists': {
+      const wanted = (node.def.min ?? 0) >= 1 ? true : node.def.max === '0' ? false : undefined;
+      if (wanted === true && values.length === 0) return `${at} must exist`;
+      if (wanted === false && values.length > 0) return `${at} must not exist`;
+      return undefined;
+    }
+    case 'value':
+    case 'pattern': {
+      if (values.length === 0) return `${at} is missing`;
+      const reasons = values.map((v) => oracle.valueMismatch(node, v, d.type as 'value' | 'pattern'));
+      return reasons.some((r) => r === undefined) ? undefined : `${at}: ${reasons[0]}`;
+    }
+    case 'type': {
+      if (values.length === 0) return `${at} is missing`;
+      const allowed = (node.def.type ?? []).map((t) => t.code);
+      const v = values.find((x) => x.type !== undefined && (allowed.includes(x.type) || allowed.includes('Resource')));
+      return v ? undefined : `${at} is of type ${values.map((x) => x.type ?? 'unknown').join(', ')}, the slice wants ${allowed.join(' | ')}`;
+    }
+    case 'profile': {
+      if (values.length === 0) return `${at} is missing`;
+      const profiles = (node.def.type ?? []).flatMap((t) => [t.profile, t.targetProfile]).filter((p): p is string => typeof p === 'string');
+      const reasons = values.map((v) => oracle.profileMismatch(v, profiles, node));
+      return reasons.some((r) => r === undefined) ? undefined : `${at}: ${reasons[0]}`;
+    }
+    default:
+      return `unsupported discriminator type ${String((d as { type: unknown }).type)}`;
+  }
+}
+
+/** The fixed[x] or pattern[x] of an element, with its property name. */
+export function fixedOrPattern(node: ProfileNode): { key: string; value: unknown; pattern: boolean } | undefined {
+  for (const [key, value] of Object.entries(fieldsOf(node.def))) {
+    if (key.startsWith('fixed')) return { key, value, pattern: false };
+    if (key.startsWith('pattern')) return { key, value, pattern: true };
+  }
+  return undefined;
+}
+
+/** `pattern` semantics: every property the pattern gives is present with the same value (arrays: each pattern item matches some item). */
+export function matchesPattern(value: unknown, pattern: unknown): boolean {
+  if (Array.isArray(pattern)) return Array.isArray(value) && pattern.every((p) => value.some((v) => matchesPattern(v, p)));
+  if (typeof pattern === 'object' && pattern !== null) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const v = value as Record<string, unknown>;
+    return Object.entries(pattern as Record<string, unknown>).every(([k, p]) => matchesPattern(Array.isArray(p) && !Array.isArray(v[k]) && v[k] !== undefined ? [v[k]] : v[k], p));
+  }
+  return value === pattern;
+}
+
+/** `fixed` semantics: exactly equal (deep). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -1,0 +1,168 @@
+/**
+ * Structure validation: a resource through its compiled JSON Schema validator (the standalone module the
+ * build emits under validators/, or an in-memory compile inside this repository), with ajv's errors turned
+ * into ValidationIssues: a FHIRPath location (`Appointment.participant[1].actor.reference`), an IssueType
+ * code and one plain sentence per problem. Errors from inside `contains` (pattern matching tries every
+ * item) are the schema's search, not problems, and are dropped; the `contains` failure itself is kept.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ErrorObject } from 'ajv';
+import type { CompiledValidator, ValidatorTable } from '../emit/validators/compile.js';
+import type { IssueCode, ValidationIssue } from './issues.js';
+
+export type { CompiledValidator, ValidatorTable };
+
+/** Loads the emitted validators (`<outDir>/validators/index.mjs`): nothing is compiled. */
+export async function loadValidators(outDir: string): Promise<ValidatorTable> {
+  const mod = (await import(pathToFileURL(join(outDir, 'validators', 'index.mjs')).href)) as { validators: ValidatorTable };
+  return mod.validators;
+}
+
+/** The table key to validate a resource with: its first `meta.profile` the table has, else its resourceType. */
+export function validatorKey(resource: unknown, table: ValidatorTable): string | undefined {
+  if (!isObject(resource)) return undefined;
+  const meta = resource.meta;
+  const profiles = isObject(meta) && Array.isArray(meta.profile) ? meta.profile : [];
+  for (const p of profiles) if (typeof p === 'string' && table[p]) return p;
+  return typeof resource.resourceType === 'string' && table[resource.resourceType] ? resource.resourceType : undefined;
+}
+
+/** Validates a resource's structure against the validator `key` names (a profile URL or a base type). */
+export function validateStructure(resource: unknown, key: string, table: ValidatorTable): ValidationIssue[] {
+  const validator = table[key];
+  if (!validator) return [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for '${key}'`, expression: rootName(resource, key) }];
+  return structureIssues(resource, validator, rootName(resource, key));
+}
+
+/** Runs one validator and maps its errors; `root` prefixes every expression (the resource type). */
+export function structureIssues(resource: unknown, validator: CompiledValidator, root: string): ValidationIssue[] {
+  if (validator(resource)) return [];
+  const seen = new Set<string>();
+  const issues: ValidationIssue[] = [];
+  for (const error of validator.errors ?? []) {
+    if (error.schemaPath.includes('/contains/')) continue;
+    const issue = toIssue(error, resource, root);
+    const id = `${issue.expression}\u0000${issue.diagnostics}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    issues.push(issue);
+  }
+  return issues;
+}
+
+function toIssue(error: ErrorObject, resource: unknown, root: string): ValidationIssue {
+  const segments = pointerSegments(error.instancePath);
+  const here = fhirPath(root, segments);
+  const data = valueAt(resource, segments);
+  const name = elementName(segments);
+  const p = error.params as Record<string, unknown>;
+  const issue = (code: IssueCode, diagnostics: string, expression = here): ValidationIssue => ({ severity: 'error', code, diagnostics, expression });
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return issue('structure', `unknown element '${String(p.additionalProperty)}'`, fhirPath(root, [...segments, String(p.additionalProperty)]));
+    case 'false schema':
+      return issue('structure', `element '${name}' is not allowed here (max 0)`);
+    case 'required':
+      return issue('required', `missing required element '${String(p.missingProperty)}'`);
+    case 'type':
+      if (data === null) return issue('structure', `null is not allowed for '${name}' (only as a placeholder in a primitive array)`);
+      if (p.type === 'array') return issue('structure', `element '${name}' repeats and must be an array`);
+      if (Array.isArray(data)) return issue('structure', `element '${name}' does not repeat and must not be an array`);
+      return issue('structure', `wrong type for '${name}': expected ${typeList(p.type)}, found ${jsonType(data)}`);
+    case 'minItems':
+      if (Array.isArray(data) && data.length === 0) return issue('structure', `empty array is not allowed for '${name}'`);
+      return issue('required', `too few repeats: ${Array.isArray(data) ? data.length : 0}, min ${String(p.limit)}`);
+    case 'maxItems':
+      return issue('structure', `too many repeats: ${Array.isArray(data) ? data.length : '?'}, max ${String(p.limit)}`);
+    case 'minProperties':
+      return issue('structure', `empty object is not allowed for '${name}'`);
+    case 'const':
+      return issue('value', `value ${show(data)} does not match the required value ${show(p.allowedValue)}`);
+    case 'enum':
+      return issue(name === 'resourceType' ? 'structure' : 'value', name === 'resourceType' ? `unknown resourceType ${show(data)}` : `value ${show(data)} is not allowed`);
+    case 'contains':
+      return issue('value', `no item of '${name}' matches the profile's pattern`);
+    case 'fhirPrimitive':
+      if (data === '') return issue('value', `empty string is not allowed for '${name}'`);
+      return issue('value', `value ${show(data)} does not match the ${String(p.fhirType)} format`);
+    case 'fhirElements':
+      return elementsIssue(p, data, root, segments, issue);
+    default:
+      return issue('structure', `${name}: ${error.message ?? error.keyword}`);
+  }
+}
+
+function elementsIssue(
+  p: Record<string, unknown>,
+  data: unknown,
+  root: string,
+  segments: string[],
+  issue: (code: IssueCode, diagnostics: string, expression?: string) => ValidationIssue,
+): ValidationIssue {
+  const element = String(p.element);
+  switch (p.check) {
+    case 'required':
+      return issue('required', `missing required element '${element}'`);
+    case 'choice': {
+      const stem = element.replace(/\[x\]$/, '');
+      const found = isObject(data) ? Object.keys(data).filter((k) => k.startsWith(stem) && /^[A-Z]/.test(k.slice(stem.length))) : [];
+      return issue('structure', `only one type is allowed for '${element}', found ${found.join(', ')}`);
+    }
+    case 'align':
+      return issue('structure', `'${element}' and '_${element}' must have the same number of items`, fhirPath(root, [...segments, element]));
+    case 'null':
+      return issue('structure', `null without extensions is not allowed for '${element}'`, fhirPath(root, [...segments, element, String(p.index)]));
+    default:
+      return issue('structure', `element '${element}' is invalid`);
+  }
+}
+
+/** `/participant/1/actor` -> `['participant', '1', 'actor']` (JSON Pointer unescaped). */
+function pointerSegments(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** FHIRPath of a JSON location: indexes as `[n]`, a `_name` companion as its element `name`. */
+export function fhirPath(root: string, segments: readonly string[]): string {
+  let path = root;
+  for (const s of segments) path += /^\d+$/.test(s) ? `[${s}]` : `.${s.startsWith('_') ? s.slice(1) : s}`;
+  return path;
+}
+
+function elementName(segments: readonly string[]): string {
+  for (let i = segments.length - 1; i >= 0; i--) if (!/^\d+$/.test(segments[i])) return segments[i];
+  return '';
+}
+
+function valueAt(value: unknown, segments: readonly string[]): unknown {
+  let v = value;
+  for (const s of segments) {
+    if (Array.isArray(v)) v = v[Number(s)];
+    else if (isObject(v)) v = v[s];
+    else return undefined;
+  }
+  return v;
+}
+
+function rootName(resource: unknown, key: string): string {
+  if (isObject(resource) && typeof resource.resourceType === 'string') return resource.resourceType;
+  return key.includes('/') ? 'Resource' : key;
+}
+
+function typeList(type: unknown): string {
+  return Array.isArray(type) ? type.filter((t) => t !== 'null').join(' or ') : String(type);
+}
+
+function jsonType(v: unknown): string {
+  return Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+}
+
+function show(v: unknown): string {
+  const text = typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
+  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,44 @@
+/** The project's profiles, value sets and code systems over hl7.fhir.r3.core, snapshotted on demand, with the published expansions: a semantic validation context for tests. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { findSourceFiles, readSourceFiles } from '../../scripts/load/sources.js';
+import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
+import { ElementModel } from '../../scripts/resolve/element-model.js';
+import { ResourceIndex } from '../../scripts/resolve/resolver.js';
+import { SnapshotGenerator } from '../../scripts/snapshot/generate.js';
+import { createSemanticContext, type SemanticContext, type SemanticOptions } from '../../scripts/validate/semantic-context.js';
+import { coreContext } from '../helpers/context.js';
+import { coreIndex, expansionsPackageTgz, gpconnectExamplesDir, packageResources, projectRoot } from '../helpers/shared.js';
+
+export interface SemanticSetup {
+  ctx: SemanticContext;
+  generator: SnapshotGenerator;
+  /** Diagnostics from reading and snapshotting the project (expected empty). */
+  problems: string[];
+}
+
+export async function semanticSetup(options: Partial<SemanticOptions> = {}): Promise<SemanticSetup> {
+  const stage = coreContext();
+  const model = ElementModel.fromSource(coreIndex());
+  const files = await findSourceFiles(['profiles', 'valuesets', 'codesystems'].map((d) => join(projectRoot, d)), stage.diagnostics, projectRoot);
+  const resources = readSourceFiles(files, { model, diagnostics: stage.diagnostics, sources: stage.sources, root: projectRoot });
+  for (const r of resources) stage.project.add(r);
+  const generator = new SnapshotGenerator(stage);
+  const expansions = new ResourceIndex(packageResources(expansionsPackageTgz), 'hl7.fhir.r3.expansions#3.0.2');
+  const ctx = createSemanticContext({
+    profiles: (ref) => generator.resolve(ref),
+    resolver: stage.resolver,
+    expansions: (url) => expansions.byUrl(url, 'ValueSet') as ValueSet | undefined,
+    options,
+  });
+  return { ctx, generator, problems: stage.diagnostics.all.map((d) => `${d.severity} ${d.code}: ${d.message}`) };
+}
+
+/** The GP Connect Foundations and Appointments example payloads, by `folder/file`. */
+export function gpconnectExamples(): Array<{ name: string; resource: Resource }> {
+  const out: Array<{ name: string; resource: Resource }> = [];
+  for (const folder of ['foundations', 'appointments'])
+    for (const file of readdirSync(join(gpconnectExamplesDir, folder)).sort())
+      if (file.endsWith('.json')) out.push({ name: `${folder}/${file}`, resource: JSON.parse(readFileSync(join(gpconnectExamplesDir, folder, file), 'utf8')) as Resource });
+  return out;
+}
