@@ -18,9 +18,13 @@ import { findSourceFiles, readSourceFiles } from './load/sources.js';
 import { isStructureDefinition, type Resource } from './model/fhir.js';
 import { ElementModel } from './resolve/element-model.js';
 import { LayeredResolver, ResourceIndex } from './resolve/resolver.js';
-import { generateSnapshots } from './snapshot/generate.js';
+import { generateSnapshots, SnapshotGenerator } from './snapshot/generate.js';
 import { languageNames, type LanguageNames } from './terminology/language-names.js';
 import { checkTerminology } from './terminology/terminology-rules.js';
+import { validateExamples } from './validate/examples.js';
+import { createSemanticContext, expansionsFrom } from './validate/semantic-context.js';
+import { structureFromSource } from './validate/structure.js';
+import { Validator } from './validate/validator.js';
 
 export interface BuildOptions {
   configFile: string;
@@ -53,7 +57,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // A bad config or a dependency that cannot be loaded is an environment problem, not a content one.
   const config = loadConfig(options.configFile, diagnostics);
   if (!config || diagnostics.hasErrors()) return fail('environment-error');
-  const packages = await loadDependencies(config, { diagnostics, offline: options.offline, progress: (e) => progress(e.message) });
+  // Validation-only packages (published expansions) load with the dependencies but stay out of package.json.
+  const toLoad = { ...config, dependencies: { ...config.dependencies, ...config.validationDependencies } };
+  const packages = await loadDependencies(toLoad, { diagnostics, offline: options.offline, progress: (e) => progress(e.message) });
   if (!packages || diagnostics.hasErrors()) return fail('environment-error');
   const sources = new SourceMap();
   const readCtx = { model: ElementModel.fromSource(packages), diagnostics, sources, root: config.projectRoot };
@@ -67,7 +73,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // snapshot
   const profiles = resources.filter(isStructureDefinition);
   progress(`snapshotting ${profiles.length} profiles`);
-  const snapshots = generateSnapshots(profiles, ctx);
+  const generator = new SnapshotGenerator(ctx);
+  const snapshots = generateSnapshots(profiles, ctx, generator);
   const built = new Map<Resource, Resource>(snapshots.map((s) => [profiles.find((p) => p.url === s.profile.url) as Resource, s.profile]));
   const output = resources.map((r) => built.get(r) ?? r);
 
@@ -83,9 +90,17 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const files = emitFhirPackage({ config, resources: output, examples }, { diagnostics });
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
   const tarball = packageTarball(config.packageId, config.version, files);
+  progress('compiling validators');
   const validators = emitValidators(snapshots, ctx);
+
+  // check the examples with the validators just emitted
+  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: expansionsFrom(packages) });
+  const validator = new Validator({ structure: await structureFromSource(validators.source, validators.exports), semantic });
+  validateExamples(examples, validator, ctx);
+  if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
+
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  await writeOutput(outDir, [...files, tarball, ...validators]);
+  await writeOutput(outDir, [...files, tarball, ...validators.files]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path) };
 }
 

@@ -37,6 +37,11 @@ export interface ProjectConfig {
   license: string;
   /** Package name to version, as in package.json. */
   dependencies: Record<string, string>;
+  /**
+   * Packages the validators need but the built package does not depend on (hl7.fhir.r3.expansions for
+   * binding checks): loaded like dependencies, never written into package.json.
+   */
+  validationDependencies: Record<string, string>;
   dependencySources: DependencySource[];
   /** Absolute source folders, in the configured order. */
   sources: string[];
@@ -60,7 +65,7 @@ export const PROJECT_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(alph
 
 const KNOWN_FIELDS = new Set([
   'packageId', 'version', 'canonical', 'fhirVersion', 'title', 'description', 'author', 'license',
-  'dependencies', 'dependencySources', 'sources', 'examples', 'languageCodeSystems',
+  'dependencies', 'dependencySources', 'sources', 'examples', 'languageCodeSystems', 'validationDependencies',
 ]);
 const DEFAULT_SOURCES: ReadonlyArray<{ type: 'fhir-cache' } | { type: 'registry' }> = [{ type: 'fhir-cache' }, { type: 'registry' }];
 
@@ -118,6 +123,7 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
   }
 
   const dependencies = readDependencies(v, root, packageId);
+  const validationDependencies = root.validationDependencies === undefined ? {} : readDependencies(v, root, packageId, 'validationDependencies');
   const dependencySources = readSources(v, root, projectRoot, env, home);
 
   const sources: string[] = [];
@@ -153,7 +159,7 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
 
   return {
     file, projectRoot, packageId, version, canonical, fhirVersion, title, description, author, license,
-    dependencies, dependencySources, sources, examples, languageCodeSystems,
+    dependencies, validationDependencies, dependencySources, sources, examples, languageCodeSystems,
   };
 }
 
@@ -184,19 +190,19 @@ function checkCanonical(v: Validator, canonical: string): void {
   }
 }
 
-function readDependencies(v: Validator, root: Record<string, unknown>, packageId: string): Record<string, string> {
+function readDependencies(v: Validator, root: Record<string, unknown>, packageId: string, field: 'dependencies' | 'validationDependencies' = 'dependencies'): Record<string, string> {
   const dependencies: Record<string, string> = {};
-  const raw = root.dependencies;
+  const raw = root[field];
   if (raw === undefined) {
     v.warn('config.no-core-dependency', ['dependencies'], `no 'dependencies': hl7.fhir.r3.core#${SUPPORTED_FHIR_VERSION} is needed to resolve the base definitions`);
     return dependencies;
   }
   if (!isObject(raw)) {
-    v.error('config.invalid-type', ['dependencies'], `'dependencies' must be an object of package name to version`);
+    v.error('config.invalid-type', [field], `'${field}' must be an object of package name to version`);
     return dependencies;
   }
   for (const [name, version] of Object.entries(raw)) {
-    const path: JsonPath = ['dependencies', name];
+    const path: JsonPath = [field, name];
     if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
       v.error('config.invalid-package-name', path, `dependency name '${name}' is not a valid package name (lowercase letters, digits, '.', '-', '_')`);
       continue;
@@ -214,7 +220,7 @@ function readDependencies(v: Validator, root: Record<string, unknown>, packageId
       v.error('config.invalid-value', path, `the version '${version}' of dependency '${name}' must be an exact semver version (or 'latest', or 'x.y.x')`);
     }
   }
-  if (!('hl7.fhir.r3.core' in dependencies) && !('hl7.fhir.r3.core' in raw)) {
+  if (field === 'dependencies' && !('hl7.fhir.r3.core' in dependencies) && !('hl7.fhir.r3.core' in raw)) {
     v.warn('config.no-core-dependency', ['dependencies'], `no dependency on hl7.fhir.r3.core: the base definitions will not resolve unless another package brings it in`);
   }
   return dependencies;

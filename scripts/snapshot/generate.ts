@@ -231,7 +231,6 @@ function choiceType(choice: ElementDefinition, name: string): string | undefined
 }
 
 /** The snapshot stage: every profile in order, each snapshotted once. */
-export function generateSnapshots(profiles: StructureDefinition[], ctx: StageContext): SnapshotResult[] {
-  const generator = new SnapshotGenerator(ctx);
+export function generateSnapshots(profiles: StructureDefinition[], ctx: StageContext, generator: SnapshotGenerator = new SnapshotGenerator(ctx)): SnapshotResult[] {
   return profiles.map((sd) => generator.generate(sd)).filter((r): r is SnapshotResult => r !== undefined);
 }

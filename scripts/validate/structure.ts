@@ -19,6 +19,17 @@ export async function loadValidators(outDir: string): Promise<ValidatorTable> {
   return mod.validators;
 }
 
+/**
+ * The validators of a standalone module given as source (what the build just emitted), imported from
+ * memory: the build validates its examples with exactly the code it writes.
+ */
+export async function structureFromSource(source: string, exports: ReadonlyMap<string, string>): Promise<ValidatorTable> {
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(source, 'utf8').toString('base64')}`)) as Record<string, CompiledValidator>;
+  const table: Record<string, CompiledValidator> = {};
+  for (const [key, name] of exports) table[key] = mod[name];
+  return table;
+}
+
 /** The table key to validate a resource with: its first `meta.profile` the table has, else its resourceType. */
 export function validatorKey(resource: unknown, table: ValidatorTable): string | undefined {
   if (!isObject(resource)) return undefined;

@@ -24,6 +24,7 @@ export function tempProject(extra: Record<string, string> = {}, configPatch: Rec
     author: 'tests',
     license: 'Apache-2.0',
     dependencies: { 'hl7.fhir.r3.core': '3.0.2' },
+    validationDependencies: { 'hl7.fhir.r3.expansions': '3.0.2' },
     dependencySources: [{ type: 'directory', path: fhirPackagesDir }],
     sources: ['profiles', 'valuesets', 'codesystems', 'capabilities'],
     examples: 'examples',

@@ -40,10 +40,15 @@ export interface ValidatorSchemas {
   readonly schemas: readonly JsonSchema[];
 }
 
-/** The resource profiles among the snapshots, and the base types they (and `extraBaseTypes`) need, as schemas. */
-export function buildValidatorSchemas(profiles: readonly StructureDefinition[], ctx: StageContext, extraBaseTypes: readonly string[] = []): ValidatorSchemas {
+/**
+ * The resource profiles among the snapshots, and base types, as schemas. Base types: `'all'` (every
+ * resource type, so that any contained resource or Bundle entry has a validator), or those the profiles
+ * constrain plus the ones listed.
+ */
+export function buildValidatorSchemas(profiles: readonly StructureDefinition[], ctx: StageContext, extraBaseTypes: readonly string[] | 'all' = 'all'): ValidatorSchemas {
   const model = new ElementModel((name) => ctx.resolver.structureDefinition(name));
-  const builder = new JsonSchemaBuilder(model, resourceTypes(ctx, model));
+  const allTypes = resourceTypes(ctx, model);
+  const builder = new JsonSchemaBuilder(model, allTypes);
   const entries = new Map<string, string>();
   const schemas: JsonSchema[] = [];
   const resourceProfiles = profiles.filter((p) => p.kind === 'resource' && p.derivation === 'constraint' && p.snapshot).sort((a, b) => compare(a.url, b.url));
@@ -51,7 +56,7 @@ export function buildValidatorSchemas(profiles: readonly StructureDefinition[], 
     schemas.push(builder.profileSchema(sd));
     entries.set(sd.url, sd.url);
   }
-  const baseTypes = [...new Set([...resourceProfiles.map((p) => p.type), ...extraBaseTypes])].filter((t) => model.isResourceType(t)).sort(compare);
+  const baseTypes = [...new Set([...resourceProfiles.map((p) => p.type), ...(extraBaseTypes === 'all' ? allTypes : extraBaseTypes)])].filter((t) => model.isResourceType(t)).sort(compare);
   for (const type of baseTypes) {
     schemas.push(builder.baseSchema(type));
     entries.set(type, FHIR_TYPE_BASE + type);
@@ -124,8 +129,16 @@ function exportName(key: string, taken: Map<string, string>): string {
   return name;
 }
 
-/** The emit step: the validator modules for the build's profiles (and the base types they need). */
-export function emitValidators(snapshots: readonly SnapshotResult[], ctx: StageContext, extraBaseTypes: readonly string[] = []): OutputFile[] {
+/** The emitted validator modules, and the structure module's source with its export names (the build loads it to validate examples). */
+export interface EmittedValidators {
+  files: OutputFile[];
+  source: string;
+  /** Key (profile URL or base type) -> export name in `source`. */
+  exports: ReadonlyMap<string, string>;
+}
+
+/** The emit step: the validator modules for the build's profiles and every base resource type. */
+export function emitValidators(snapshots: readonly SnapshotResult[], ctx: StageContext, extraBaseTypes: readonly string[] | 'all' = 'all'): EmittedValidators {
   const input = buildValidatorSchemas(
     snapshots.map((s) => s.profile),
     ctx,
@@ -148,11 +161,12 @@ export function emitValidators(snapshots: readonly SnapshotResult[], ctx: StageC
     'export declare const validators: Readonly<Record<string, StructureValidator>>;',
     '',
   ].join('\n');
-  return [
+  const files = [
     { path: `${VALIDATORS_DIR}/structure.mjs`, content: Buffer.from(source + '\n', 'utf8') },
     { path: `${VALIDATORS_DIR}/index.mjs`, content: Buffer.from(index, 'utf8') },
     { path: `${VALIDATORS_DIR}/index.d.mts`, content: Buffer.from(types, 'utf8') },
   ];
+  return { files, source, exports };
 }
 
 function compare(a: string, b: string): number {

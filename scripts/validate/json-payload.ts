@@ -1,0 +1,98 @@
+/**
+ * Reading a JSON payload safely, before any validation: bytes that are not UTF-8, a byte order mark,
+ * text that is not JSON, a top-level value that is not an object, property names that would reach an
+ * object's prototype (`__proto__`, `constructor`, `prototype`), nesting deeper than any FHIR resource
+ * needs, and payloads over the size limit are each one clear issue, never an exception. The depth and key
+ * checks walk the parsed value with an explicit stack, so a 10,000-deep payload cannot overflow the call
+ * stack here (and is refused before any recursive validator sees it).
+ */
+import type { ValidationIssue } from './issues.js';
+
+export interface PayloadLimits {
+  /** Largest payload accepted, in bytes (default 64 MiB). */
+  maxBytes: number;
+  /** Deepest nesting of objects and arrays accepted (default 200; FHIR resources stay far below). */
+  maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: PayloadLimits = { maxBytes: 64 * 1024 * 1024, maxDepth: 200 };
+
+/** Property names JSON may carry but no FHIR element has, and which reach into prototypes if used as keys. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface JsonPayload {
+  /** The parsed object, when it is safe to validate. */
+  value?: Record<string, unknown>;
+  issues: ValidationIssue[];
+}
+
+const fatal = (code: ValidationIssue['code'], diagnostics: string, line?: number): ValidationIssue => ({
+  severity: 'fatal',
+  code,
+  diagnostics,
+  expression: '',
+  ...(line !== undefined ? { line } : {}),
+});
+
+/** Parses a JSON payload (bytes or text) and checks it is an object safe to walk. */
+export function readJsonPayload(input: string | Uint8Array, limits: Partial<PayloadLimits> = {}): JsonPayload {
+  const { maxBytes, maxDepth } = { ...DEFAULT_LIMITS, ...limits };
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  if (size > maxBytes) return { issues: [fatal('too-costly', `payload of ${mib(size)} exceeds the limit of ${mib(maxBytes)}`)] };
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input);
+    } catch {
+      return { issues: [fatal('invalid', 'payload is not valid UTF-8')] };
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) return { issues: [fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1)] };
+  if (text.trim() === '') return { issues: [fatal('invalid', 'payload is empty')] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { issues: [parseError(text, e)] };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const what = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
+    return { issues: [fatal('structure', `payload is ${what}, not a FHIR resource (a JSON object with resourceType)`)] };
+  }
+  const problem = unsafeShape(parsed, maxDepth);
+  if (problem) return { issues: [problem] };
+  return { value: parsed as Record<string, unknown>, issues: [] };
+}
+
+/** The first forbidden key or over-deep nesting, walking with an explicit stack. */
+function unsafeShape(root: object, maxDepth: number): ValidationIssue | undefined {
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: root, depth: 1, path: '' }];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop() as { value: unknown; depth: number; path: string };
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > maxDepth) return { severity: 'fatal', code: 'too-costly', diagnostics: `payload nests deeper than ${maxDepth} levels`, expression: path };
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, path: `${path}[${i}]` });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (FORBIDDEN_KEYS.has(key)) return { severity: 'fatal', code: 'security', diagnostics: `property name '${key}' is not allowed (no FHIR element has it)`, expression: at };
+      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: at });
+    }
+  }
+  return undefined;
+}
+
+/** JSON.parse's message with a line number where its position is known. */
+function parseError(text: string, e: unknown): ValidationIssue {
+  const message = e instanceof Error ? e.message : String(e);
+  const position = /position (\d+)/.exec(message);
+  const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
+  return fatal('invalid', `payload is not valid JSON: ${message.replace(/^JSON\.parse: /, '')}`, line);
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}

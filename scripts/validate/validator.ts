@@ -1,0 +1,109 @@
+/**
+ * The validator: a FHIR JSON resource checked in two layers, the result one OperationOutcome in a stable
+ * order.
+ *
+ * 1. Structure: the compiled JSON Schema validator (standalone ajv module emitted by the build, or an
+ *    in-memory compile) of the profile, for the resource and for every resource nested in it (contained,
+ *    Bundle entries, Parameters resources), each against its claimed profile or base type.
+ * 2. Semantics: slicing, extensions, bindings, FHIRPath invariants, references (semantic.ts), walked along
+ *    the profile's snapshot.
+ *
+ * The profile is the one asked for, else those the resource claims in `meta.profile`, else its base type.
+ * Text payloads go through readJsonPayload first (size, encoding, shape and prototype-key checks).
+ */
+import type { OperationOutcome, Resource } from '../model/fhir.js';
+import { toOperationOutcome, type ValidationIssue } from './issues.js';
+import { readJsonPayload, type PayloadLimits } from './json-payload.js';
+import { nestedResources } from './nested-resources.js';
+import { withOptions, type SemanticContext } from './semantic-context.js';
+import { validateClaimed, validateSemantics } from './semantic.js';
+import { structureIssues, type ValidatorTable } from './structure.js';
+
+export interface ValidateOptions {
+  /** Canonical URL of the profile to validate against (default: `meta.profile`, then the base type). */
+  profile?: string;
+  /** Evaluate FHIRPath invariants (default true). */
+  invariants?: boolean;
+}
+
+export interface ValidatorParts {
+  /** Structure validators by profile URL or base resource type name. */
+  structure: ValidatorTable;
+  /** Profiles (with snapshots), terminology and element model for the semantic layer. */
+  semantic: SemanticContext;
+  limits?: Partial<PayloadLimits>;
+}
+
+export class Validator {
+  private readonly semanticNoInvariants: SemanticContext;
+
+  constructor(private readonly parts: ValidatorParts) {
+    this.semanticNoInvariants = withOptions(parts.semantic, { invariants: false });
+  }
+
+  /** Validates a parsed resource. */
+  validate(resource: unknown, options: ValidateOptions = {}): OperationOutcome {
+    return toOperationOutcome(this.issues(resource, options));
+  }
+
+  /** Validates a JSON payload given as text or bytes. */
+  validateJson(payload: string | Uint8Array, options: ValidateOptions = {}): OperationOutcome {
+    return toOperationOutcome(this.jsonIssues(payload, options));
+  }
+
+  jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
+    const read = readJsonPayload(payload, this.parts.limits);
+    return read.value ? [...read.issues, ...this.issues(read.value, options)] : read.issues;
+  }
+
+  /** The issues of a parsed resource, unsorted. */
+  issues(resource: unknown, options: ValidateOptions = {}): ValidationIssue[] {
+    if (typeof resource !== 'object' || resource === null || Array.isArray(resource) || typeof (resource as Resource).resourceType !== 'string')
+      return [{ severity: 'fatal', code: 'structure', diagnostics: 'not a FHIR resource: expected a JSON object with a resourceType', expression: '' }];
+    const r = resource as Resource & Record<string, unknown>;
+    const location = r.resourceType;
+    const semantic = options.invariants === false ? this.semanticNoInvariants : this.parts.semantic;
+    if (!semantic.model.isResourceType(r.resourceType)) return [{ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location }];
+    const issues: ValidationIssue[] = [];
+    issues.push(...this.structure(r, location, options.profile));
+    for (const nested of nestedResources(r, location, semantic.model)) issues.push(...this.structure(nested.resource, nested.location, undefined));
+    if (options.profile) {
+      const sd = semantic.profiles(options.profile);
+      if (!sd) issues.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found`, expression: location });
+      else issues.push(...validateSemantics(r, sd, semantic, location));
+    } else issues.push(...validateClaimed(r, semantic, location));
+    return dedupe(issues);
+  }
+
+  /** Structure issues of one resource against the asked-for profile, else each claimed profile that has a validator, else its base type. */
+  private structure(resource: Record<string, unknown>, location: string, profile: string | undefined): ValidationIssue[] {
+    const table = this.parts.structure;
+    const keys = profile ? [profile] : claimedKeys(resource, table);
+    const issues: ValidationIssue[] = [];
+    for (const key of keys) {
+      const validator = Object.hasOwn(table, key) ? table[key] : undefined;
+      if (validator) issues.push(...structureIssues(resource, validator, location));
+      else if (profile) issues.push({ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${key}: it is not a profile of this package`, expression: location });
+    }
+    return issues;
+  }
+}
+
+/** The claimed profiles the table has validators for; the base type when it has none of them. */
+function claimedKeys(resource: Record<string, unknown>, table: ValidatorTable): string[] {
+  const meta = resource.meta;
+  const claimed = typeof meta === 'object' && meta !== null && Array.isArray((meta as { profile?: unknown }).profile) ? ((meta as { profile: unknown[] }).profile as unknown[]) : [];
+  const keys = claimed.filter((p): p is string => typeof p === 'string' && Object.hasOwn(table, p));
+  return keys.length > 0 ? [...new Set(keys)] : [String(resource.resourceType)];
+}
+
+/** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */
+function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.severity}\u0000${i.code}\u0000${i.expression}\u0000${i.diagnostics}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
