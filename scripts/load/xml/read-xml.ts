@@ -41,10 +41,24 @@ const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
  * or undefined when the document cannot be read at all. Problems go to `ctx.diagnostics`; every
  * resource and object node built gets its `{file, line, column, path}` in `ctx.sources`.
  */
-export function readXmlResource(text: string, file: string, ctx: ReaderContext): Resource | undefined {
+export function readXmlResource(text: string, file: string, ctx: ReaderContext, options: XmlReadOptions = {}): Resource | undefined {
   const doc = parseXmlDocument(text, file, ctx.diagnostics);
   if (!doc) return undefined;
-  return new FhirXmlConverter(ctx, file, doc.lines).readRoot(doc.root, doc.rootTag);
+  return new FhirXmlConverter(ctx, file, doc.lines, options).readRoot(doc.root, doc.rootTag);
+}
+
+/** What a caller can add to reading (the payload validator's XML rules use both). */
+export interface XmlReadOptions {
+  /**
+   * Called for every XHTML element read (a narrative `div`), with its node, the namespace scope around
+   * it, its FHIRPath and the line index, before it is serialised: where the narrative rules look.
+   */
+  onXhtml?: (node: XmlNode, scope: NamespaceScope, path: string, lines: LineIndex) => void;
+  /**
+   * A document whose root is in no namespace at all is reported (as always) and then read as if its
+   * unprefixed elements were in the FHIR namespace, so every other problem shows too.
+   */
+  readUnqualified?: boolean;
 }
 
 /** The values gathered for one JSON property of the object being built. */
@@ -64,16 +78,18 @@ class FhirXmlConverter {
     private readonly ctx: ReaderContext,
     private readonly file: string,
     private readonly lines: LineIndex,
+    private readonly options: XmlReadOptions = {},
   ) {
     this.model = ctx.model;
   }
 
   readRoot(root: XmlNode, tag: string): Resource | undefined {
-    const scope = scopeOf(attributesOf(root), EMPTY_SCOPE);
+    let scope = scopeOf(attributesOf(root), EMPTY_SCOPE);
     const ns = namespaceOf(tag, scope);
     if (ns !== FHIR_NS) {
-      this.error('load.xml-namespace', `root element '${tag}' is in namespace '${ns ?? '(undeclared prefix)'}', not '${FHIR_NS}'`, root);
-      return undefined;
+      this.error('load.xml-namespace', `root element '${tag}' is in namespace '${ns === '' ? '(none)' : (ns ?? '(undeclared prefix)')}', not '${FHIR_NS}'`, root);
+      if (!(ns === '' && this.options.readUnqualified)) return undefined;
+      scope = { defaultNs: FHIR_NS, prefixes: scope.prefixes };
     }
     const name = localNameOf(tag);
     if (!this.model.isResourceType(name)) {
@@ -121,6 +137,11 @@ class FhirXmlConverter {
       // A primitive's own value has the element's path in FHIRPath; other attributes are child elements.
       const attributePath = resolved.type === undefined ? path : `${path}.${name}`;
       const text = decodeAttribute(attributes[name], (m) => this.error('load.xml-malformed', m, node, attributePath));
+      if (text === '') {
+        this.error('load.xml-empty-value', `attribute '${name}' is empty (FHIR XML leaves out a value it does not have)`, node, attributePath);
+        if (resolved.type === undefined) primitiveValue = null;
+        continue;
+      }
       if (resolved.type === undefined) {
         primitiveValue = this.typed(text, context.primitive?.jsonType ?? 'string', node, path);
         continue;
@@ -178,6 +199,7 @@ class FhirXmlConverter {
         slots.push(slot);
       }
       if (xhtml) {
+        this.options.onXhtml?.(child, scope, itemPath, this.lines);
         slot.values.push(serializeXhtml(child, scope, (m) => this.error('load.xml-malformed', m, child, itemPath)));
       } else if (sub && primitive) {
         const extra: JsonObject = {};

@@ -1,0 +1,27 @@
+/**
+ * Validating an XML payload: the XML rules of FHIR (xml-rules.ts) while reading it into type-aware JSON,
+ * then every layer of the JSON validator on that JSON; the issues merged. Issues the JSON layers find get
+ * the source line of the nearest element the XML reader recorded, so every issue points into the XML.
+ */
+import type { ElementModel } from '../resolve/element-model.js';
+import type { ValidationIssue } from './issues.js';
+import { readXmlPayload } from './xml-rules.js';
+
+/** What the XML path needs from the JSON validator: its issues for a parsed resource. */
+export interface JsonIssueSource<O> {
+  issues(resource: unknown, options?: O): ValidationIssue[];
+}
+
+/** The issues of an XML payload (text or bytes): XML rules first, then the JSON validator's, with lines. */
+export function xmlPayloadIssues<O>(validator: JsonIssueSource<O>, model: ElementModel, payload: string | Uint8Array, options?: O, file?: string): ValidationIssue[] {
+  const read = readXmlPayload(payload, model, { file });
+  if (!read.resource) return read.issues;
+  const issues = [...read.issues];
+  for (const issue of validator.issues(read.resource, options)) {
+    if (issue.line === undefined) {
+      const line = read.lineOf(issue.expression);
+      issues.push(line === undefined ? issue : { ...issue, line });
+    } else issues.push(issue);
+  }
+  return issues;
+}
