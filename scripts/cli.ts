@@ -6,9 +6,10 @@
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './cli/build-command.js';
 import type { CommandRegistration } from './cli/common.js';
+import { convertCommand } from './cli/convert-command.js';
 import { snapshotCommand } from './cli/snapshot-command.js';
 
-const commands: CommandRegistration[] = [buildCommand, snapshotCommand];
+const commands: CommandRegistration[] = [buildCommand, snapshotCommand, convertCommand];
 
 const program = new Command()
   .name('fhir-stu3')
