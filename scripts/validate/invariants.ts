@@ -8,6 +8,9 @@ import stu3Model from 'fhirpath/fhir-context/stu3';
 import type { ElementDefinitionConstraint } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
 
+/** STU3's ref-1 calls trace(); its output is not a finding, so it goes nowhere. */
+const silentTrace = (): void => undefined;
+
 type Evaluator = (node: unknown, env: Record<string, unknown>) => unknown[];
 
 /** Constraint keys whose STU3 expressions fhirpath.js does not evaluate as the specification means, with why. */
@@ -64,7 +67,7 @@ export class InvariantEngine {
       if (reason) evaluator = reason;
       else {
         try {
-          const fn = fhirpath.compile({ base, expression }, stu3Model);
+          const fn = fhirpath.compile({ base, expression }, stu3Model, { traceFn: silentTrace });
           evaluator = (node, env) => fn(node, env) as unknown[];
         } catch (e) {
           evaluator = `fhirpath.js cannot compile it: ${(e as Error).message}`;

@@ -9,13 +9,13 @@
 import type { ValidationIssue } from './issues.js';
 
 export interface PayloadLimits {
-  /** Largest payload accepted, in bytes (default 64 MiB). */
+  /** Largest payload accepted, in bytes (default 32 MiB; a 10,000-entry searchset Bundle is about 10 MiB). */
   maxBytes: number;
   /** Deepest nesting of objects and arrays accepted (default 200; FHIR resources stay far below). */
   maxDepth: number;
 }
 
-export const DEFAULT_LIMITS: PayloadLimits = { maxBytes: 64 * 1024 * 1024, maxDepth: 200 };
+export const DEFAULT_LIMITS: PayloadLimits = { maxBytes: 32 * 1024 * 1024, maxDepth: 200 };
 
 /** Property names JSON may carry but no FHIR element has, and which reach into prototypes if used as keys. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

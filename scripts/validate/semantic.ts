@@ -140,12 +140,16 @@ export class SemanticWalker {
     });
   }
 
-  /** An extension no slice claims: validated against the definition its `url` names. */
+  /**
+   * An extension no slice claims: validated against the definition its `url` names. A relative url names
+   * a part of a complex extension: that extension's own definition (its slicing) judges it, and when that
+   * definition is unknown it has been reported already, so the part is not reported again.
+   */
   extension(item: unknown, node: ProfileNode, key: string, location: string, scope: WalkScope): void {
     const url = isObject(item) && typeof item.url === 'string' ? item.url : undefined;
     const sd = url ? this.ctx.profiles(url) : undefined;
     const root = sd?.type === 'Extension' ? profileTree(sd)?.root : undefined;
-    if (url && !root) {
+    if (url && !root && /^[a-z][a-z0-9+.-]*:/i.test(url)) {
       const severity = key === 'modifierExtension' || this.ctx.resolver.isProjectUrl(url) ? 'error' : 'warning';
       const what = key === 'modifierExtension' ? 'unknown modifier extension' : 'unknown extension';
       this.issues.push({ severity, code: 'extension', diagnostics: `${what} ${url}: its definition does not resolve`, expression: location });

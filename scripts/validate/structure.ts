@@ -5,19 +5,11 @@
  * code and one plain sentence per problem. Errors from inside `contains` (pattern matching tries every
  * item) are the schema's search, not problems, and are dropped; the `contains` failure itself is kept.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import type { CompiledValidator, ValidatorTable } from '../emit/validators/compile.js';
 import type { IssueCode, ValidationIssue } from './issues.js';
 
 export type { CompiledValidator, ValidatorTable };
-
-/** Loads the emitted validators (`<outDir>/validators/index.mjs`): nothing is compiled. */
-export async function loadValidators(outDir: string): Promise<ValidatorTable> {
-  const mod = (await import(pathToFileURL(join(outDir, 'validators', 'index.mjs')).href)) as { validators: ValidatorTable };
-  return mod.validators;
-}
 
 /**
  * The validators of a standalone module given as source (what the build just emitted), imported from

@@ -1,0 +1,124 @@
+/**
+ * `validate <files or globs...> [--profile URL] [--format text|json]`: payloads checked with the built
+ * project's validators (generated/). Text: one line per issue, `file[:line]: severity [code] location:
+ * why`, then a summary; JSON: the OperationOutcome of a single file, or a collection Bundle of one
+ * OperationOutcome per file. Exit 1 when any payload has an error, 2 when nothing could be validated.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { extname, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { globby } from 'globby';
+import { Diagnostics } from '../diagnostics/diagnostics.js';
+import { CONFIG_FILE_NAME } from '../load/config.js';
+import { loadValidator } from '../load/validator.js';
+import type { OperationOutcome } from '../model/fhir.js';
+import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
+import { DEFAULT_LIMITS } from '../validate/json-payload.js';
+import type { ValidateOptions, Validator } from '../validate/validator.js';
+import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
+
+/** How a payload file is read and validated, by extension. */
+type PayloadReader = (validator: Validator, bytes: Buffer, options: ValidateOptions) => ValidationIssue[];
+
+export const payloadReaders: Record<string, PayloadReader> = {
+  '.json': (validator, bytes, options) => validator.jsonIssues(bytes, options),
+};
+
+interface ValidateCliOptions {
+  profile?: string;
+  format: string;
+  config?: string;
+  out?: string;
+  offline?: boolean;
+  invariants: boolean;
+  quiet?: boolean;
+}
+
+export const validateCommand: CommandRegistration = (program) => {
+  program
+    .command('validate')
+    .description('validate FHIR payloads (JSON; XML where supported) against the built profiles; exit 1 if any has an error')
+    .argument('<files...>', 'payload files or globs')
+    .option('--profile <url>', 'validate against this profile (default: meta.profile, then the base type)')
+    .option('--format <format>', 'text or json (OperationOutcome)', 'text')
+    .option('--config <file>', `project config (default: nearest ${CONFIG_FILE_NAME})`)
+    .option('--out <dir>', 'build output holding the validators (default: generated/ beside the config)')
+    .option('--offline', 'never touch the network')
+    .option('--no-invariants', 'skip FHIRPath invariants')
+    .option('-q, --quiet', 'text format: print errors only')
+    .action(async (patterns: string[], opts: ValidateCliOptions) => {
+      process.exitCode = await runValidate(patterns, opts);
+    });
+};
+
+async function runValidate(patterns: string[], opts: ValidateCliOptions): Promise<number> {
+  if (opts.format !== 'text' && opts.format !== 'json') {
+    process.stderr.write(`error: --format must be text or json, not '${opts.format}'\n`);
+    return 2;
+  }
+  const files = await expand(patterns);
+  if (files.length === 0) {
+    process.stderr.write(`error: no files match ${patterns.join(' ')}\n`);
+    return 2;
+  }
+  const diagnostics = new Diagnostics();
+  const validator = await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, diagnostics });
+  printDiagnostics(diagnostics, true);
+  if (!validator) return 2;
+  const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants };
+  const results = files.map((file) => ({ file, outcome: toOperationOutcome(validateFile(validator, file, options)) }));
+  const failed = results.filter((r) => r.outcome.issue.some((i) => i.severity === 'error' || i.severity === 'fatal')).length;
+  if (opts.format === 'json') process.stdout.write(JSON.stringify(jsonReport(results), null, 2) + '\n');
+  else {
+    for (const { file, outcome } of results) process.stdout.write(textReport(relative(process.cwd(), file), outcome, !!opts.quiet));
+    process.stdout.write(`${results.length} file(s): ${results.length - failed} valid, ${failed} invalid\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+/** Files named directly, and the matches of glob patterns, each once, in a stable order. */
+async function expand(patterns: string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of patterns) {
+    const direct = resolve(p);
+    if (isFile(direct)) out.add(direct);
+    else for (const m of await globby(p, { absolute: true, onlyFiles: true })) out.add(m);
+  }
+  return [...out].sort();
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function validateFile(validator: Validator, file: string, options: ValidateOptions): ValidationIssue[] {
+  const reader = payloadReaders[extname(file).toLowerCase()];
+  if (!reader) return [{ severity: 'fatal', code: 'not-found', diagnostics: `cannot validate ${extname(file) || 'extensionless'} files (known: ${Object.keys(payloadReaders).join(', ')})`, expression: '' }];
+  const size = statSync(file).size;
+  if (size > DEFAULT_LIMITS.maxBytes) return [{ severity: 'fatal', code: 'too-costly', diagnostics: `payload of ${size} bytes exceeds the limit of ${DEFAULT_LIMITS.maxBytes} bytes`, expression: '' }];
+  return reader(validator, readFileSync(file), options);
+}
+
+function textReport(file: string, outcome: OperationOutcome, quiet: boolean): string {
+  const lines: string[] = [];
+  const counts = { error: 0, warning: 0 };
+  for (const i of outcome.issue) {
+    if (i.severity === 'error' || i.severity === 'fatal') counts.error++;
+    if (i.severity === 'warning') counts.warning++;
+    if (i.severity === 'information' || (quiet && i.severity === 'warning')) continue;
+    const line = i.location?.[0]?.replace(/^line /, ':') ?? '';
+    const where = i.expression?.[0] ? `${i.expression[0]}: ` : '';
+    lines.push(`${file}${line}: ${i.severity} [${i.code}] ${where}${i.diagnostics ?? ''}`);
+  }
+  if (counts.error === 0 && !quiet) lines.push(`${file}: valid${counts.warning ? ` (${counts.warning} warning(s))` : ''}`);
+  return lines.map((l) => l + '\n').join('');
+}
+
+function jsonReport(results: Array<{ file: string; outcome: OperationOutcome }>): unknown {
+  if (results.length === 1) return results[0].outcome;
+  return { resourceType: 'Bundle', type: 'collection', entry: results.map((r) => ({ fullUrl: pathToFileURL(r.file).href, resource: r.outcome })) };
+}

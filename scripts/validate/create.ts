@@ -1,0 +1,45 @@
+/**
+ * Assembling a Validator from definitions already in memory: the package's own resources (profiles with
+ * snapshots, value sets, code systems), the dependency definitions beneath them, published expansions,
+ * and either the emitted structure validators or an in-memory compile of them. No disk, no network: the
+ * loaders (scripts/load/validator.ts for a built project, a consumer's own package loading) hand in what
+ * they read.
+ */
+import type { StageContext } from '../context.js';
+import { Diagnostics } from '../diagnostics/diagnostics.js';
+import { SourceMap } from '../diagnostics/source-map.js';
+import { buildValidatorSchemas, compileInMemory } from '../emit/validators/compile.js';
+import { isStructureDefinition, type Resource } from '../model/fhir.js';
+import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
+import { SnapshotGenerator } from '../snapshot/generate.js';
+import type { PayloadLimits } from './json-payload.js';
+import { createSemanticContext } from './semantic-context.js';
+import type { ValidatorTable } from './structure.js';
+import type { ExpansionLookup } from './value-set-expansion.js';
+import { Validator } from './validator.js';
+
+export interface ValidatorDefinitions {
+  /** The resources validated against first (a package's or project's own profiles, value sets, code systems). */
+  resources: readonly Resource[];
+  /** Definitions beneath them (hl7.fhir.r3.core and other dependencies). */
+  dependencies: readonly DefinitionSource[];
+  /** Canonical base of the package: unresolvable URLs under it are errors, elsewhere warnings. */
+  canonical?: string;
+  /** Published expansions (hl7.fhir.r3.expansions). */
+  expansions?: ExpansionLookup;
+  /** Emitted structure validators; compiled in memory from the profiles when absent. */
+  structure?: ValidatorTable;
+  limits?: Partial<PayloadLimits>;
+}
+
+/** A validator over the given definitions; profiles without a snapshot get one generated. */
+export function createValidator(input: ValidatorDefinitions): { validator: Validator; diagnostics: Diagnostics } {
+  const diagnostics = new Diagnostics();
+  const own = new ResourceIndex(input.resources);
+  const ctx: StageContext = { resolver: new LayeredResolver([own, ...input.dependencies], input.canonical ?? ''), diagnostics, sources: new SourceMap() };
+  const generator = new SnapshotGenerator(ctx);
+  const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
+  const structure = input.structure ?? compileInMemory(buildValidatorSchemas(profiles, ctx, 'all'));
+  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions });
+  return { validator: new Validator({ structure, semantic, limits: input.limits }), diagnostics };
+}
