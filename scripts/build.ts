@@ -6,10 +6,12 @@
 import { join } from 'node:path';
 import { checkProfiles } from './check/check-profiles.js';
 import { checkResources } from './check/resource-rules.js';
+import { checkCompatibility } from './release/compatibility.js';
 import type { StageContext } from './context.js';
 import { Diagnostics } from './diagnostics/diagnostics.js';
 import { SourceMap } from './diagnostics/source-map.js';
 import { emitFhirPackage, packageTarball } from './emit/package/index.js';
+import { emitTypes } from './emit/types/emit-types.js';
 import { emitValidators } from './emit/validators/compile.js';
 import { writeOutput } from './emit/writer.js';
 import { loadConfig, type ProjectConfig } from './load/config.js';
@@ -35,6 +37,8 @@ export interface BuildOptions {
   languages?: LanguageNames;
   /** One line per long step, for the CLI. */
   progress?: (message: string) => void;
+  /** The previous release (tarball, folder or name@version): breaking changes without a new major fail the build. Overrides config `previousPackage`. */
+  previous?: string;
 }
 
 export type BuildStatus = 'ok' | 'content-errors' | 'environment-error';
@@ -82,6 +86,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   checkResources({ resources, canonical: config.canonical, version: config.version, ctx });
   checkProfiles(snapshots, ctx, { canonical: config.canonical });
   checkTerminology({ resources, version: config.version, languageCodeSystems: config.languageCodeSystems, languages: options.languages ?? languageNames(), ctx });
+  if (!(await checkCompatibility({ config, resources: output, previous: options.previous, offline: options.offline, ctx }))) return fail('environment-error');
 
   const counts = countByType(output);
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
@@ -99,8 +104,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   validateExamples(examples, validator, ctx);
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
 
+  progress('generating TypeScript types');
+  const types = await emitTypes({ config, snapshots, resources: output, validators: validators.files, expansions: expansionsFrom(packages) }, ctx);
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  await writeOutput(outDir, [...files, tarball, ...validators.files]);
+  await writeOutput(outDir, [...files, tarball, ...validators.files, ...types]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path) };
 }
 

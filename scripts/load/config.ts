@@ -49,6 +49,13 @@ export interface ProjectConfig {
   examples: string | undefined;
   /** Code systems whose codes are ISO 639 language codes: their displays are checked against ISO 639-2. */
   languageCodeSystems: string[];
+  /** npm name of the generated TypeScript types package (`generated/types/`); undefined: `<packageId>-types`. */
+  typesPackage?: string;
+  /**
+   * The previous released version (a tarball or folder, relative to the config, or `name@version`): the
+   * build refuses breaking changes to artefacts that keep their major version (scripts/release/).
+   */
+  previousPackage?: string;
 }
 
 export interface ConfigOptions {
@@ -65,7 +72,7 @@ export const PROJECT_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(alph
 
 const KNOWN_FIELDS = new Set([
   'packageId', 'version', 'canonical', 'fhirVersion', 'title', 'description', 'author', 'license',
-  'dependencies', 'dependencySources', 'sources', 'examples', 'languageCodeSystems', 'validationDependencies',
+  'dependencies', 'dependencySources', 'sources', 'examples', 'languageCodeSystems', 'validationDependencies', 'typesPackage', 'previousPackage',
 ]);
 const DEFAULT_SOURCES: ReadonlyArray<{ type: 'fhir-cache' } | { type: 'registry' }> = [{ type: 'fhir-cache' }, { type: 'registry' }];
 
@@ -157,9 +164,24 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
     else examples = resolve(projectRoot, root.examples);
   }
 
+  let typesPackage: string | undefined;
+  if (root.typesPackage !== undefined) {
+    // npm package names: lowercase, optionally scoped, URL-safe characters only.
+    if (typeof root.typesPackage !== 'string' || !/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(root.typesPackage)) {
+      v.error('config.invalid-value', ['typesPackage'], `'typesPackage' must be an npm package name (lowercase, e.g. 'gpconnect-types' or '@org/gpconnect-types')`);
+    } else typesPackage = root.typesPackage;
+  }
+
+  let previousPackage: string | undefined;
+  if (root.previousPackage !== undefined) {
+    if (typeof root.previousPackage !== 'string' || root.previousPackage.trim() === '') v.error('config.invalid-type', ['previousPackage'], `'previousPackage' must be a tarball or folder path, or name@version`);
+    else previousPackage = root.previousPackage;
+  }
+
   return {
     file, projectRoot, packageId, version, canonical, fhirVersion, title, description, author, license,
-    dependencies, validationDependencies, dependencySources, sources, examples, languageCodeSystems,
+    dependencies, validationDependencies, dependencySources, sources, examples, languageCodeSystems, ...(typesPackage ? { typesPackage } : {}),
+    ...(previousPackage ? { previousPackage } : {}),
   };
 }
 

@@ -1,0 +1,102 @@
+/**
+ * ValueSet and CodeSystem types. A ValueSet becomes a literal union of its expanded codes (written by
+ * json-schema-to-typescript from an `enum` schema, with the value set's description and URL as JSDoc);
+ * an extensible binding adds `(string & {})`, so other strings stay legal while editors still offer the
+ * codes. A project CodeSystem becomes a `const` object code -> display (and a type of its codes).
+ *
+ * Expansion: scripts/validate/value-set-expansion.ts (project value sets from their compose, others from
+ * the published expansion when one is given, else their compose). A value set that cannot be expanded, or
+ * expands to more than {@link MAX_UNION_CODES} codes, gives no type: the element stays `string`.
+ */
+import { compile } from 'json-schema-to-typescript';
+import type { CodeSystem, CodeSystemConcept, ElementDefinitionBinding, ValueSet } from '../../model/fhir.js';
+import { stripVersion, type DefinitionResolver } from '../../resolve/resolver.js';
+import type { ValueSetExpander } from '../../validate/value-set-expansion.js';
+import { compareStrings, jsDoc, NameRegistry, propertyKey, terminologyTypeName } from './naming.js';
+
+/** Larger expansions are typed `string`: a union that large helps no editor and slows the compiler. */
+export const MAX_UNION_CODES = 500;
+
+interface ValueSetType {
+  readonly url: string;
+  readonly name: string;
+  readonly codes: readonly string[];
+  readonly valueSet: ValueSet | undefined;
+}
+
+export class TerminologyTypes {
+  private readonly valueSets = new Map<string, ValueSetType | null>();
+
+  constructor(
+    private readonly resolver: DefinitionResolver,
+    private readonly expander: ValueSetExpander,
+    private readonly names: NameRegistry,
+  ) {}
+
+  /** The type name of a value set's codes (registering it), undefined when it cannot be typed. */
+  valueSetType(url: string): string | undefined {
+    const key = stripVersion(url);
+    let entry = this.valueSets.get(key);
+    if (entry === undefined) {
+      entry = this.build(key);
+      this.valueSets.set(key, entry);
+    }
+    return entry?.name;
+  }
+
+  /**
+   * The TypeScript type of a code bound by `binding`: the value set's type for `required`, the type or
+   * any string for `extensible`; undefined for weaker bindings or a value set that cannot be typed.
+   */
+  bindingType(binding: ElementDefinitionBinding | undefined): string | undefined {
+    if (!binding || (binding.strength !== 'required' && binding.strength !== 'extensible')) return undefined;
+    const url = binding.valueSetUri ?? binding.valueSetReference?.reference;
+    const name = url ? this.valueSetType(url) : undefined;
+    if (!name) return undefined;
+    return binding.strength === 'required' ? name : `${name} | (string & {})`;
+  }
+
+  private build(url: string): ValueSetType | null {
+    const result = this.expander.expand(url);
+    if ('unavailable' in result) return null;
+    const codes = [...result.expansion.codes].sort(compareStrings);
+    if (codes.length === 0 || codes.length > MAX_UNION_CODES) return null;
+    const valueSet = this.resolver.valueSet(url);
+    return { url, name: this.names.name(`ValueSet ${url}`, terminologyTypeName('ValueSet', valueSet?.name, url)), codes, valueSet };
+  }
+
+  /** Every value set typed so far, as declarations (sorted by name), through json-schema-to-typescript. */
+  async valueSetDeclarations(): Promise<string> {
+    const entries = [...this.valueSets.values()].filter((e): e is ValueSetType => e !== null).sort((a, b) => compareStrings(a.name, b.name));
+    const out: string[] = [];
+    for (const e of entries) {
+      const description = [e.valueSet?.title ?? e.valueSet?.name, e.valueSet?.description, e.url].filter((p): p is string => !!p?.trim());
+      const schema = { description: [...new Set(description.map((p) => p.trim()))].join('\n\n').replace(/\*\//g, '*\\/'), enum: [...e.codes] };
+      out.push(await compile(schema, e.name, { bannerComment: '', format: false, additionalProperties: false, strictIndexSignatures: true }));
+    }
+    return out.join('\n');
+  }
+}
+
+/** A CodeSystem as a const object (code -> display) with a type of its codes; concepts nested in concepts flattened. */
+export function codeSystemDeclarations(codeSystems: readonly CodeSystem[], names: NameRegistry): { js: string[]; dts: string[] } {
+  const js: string[] = [];
+  const dts: string[] = [];
+  for (const cs of [...codeSystems].sort((a, b) => compareStrings(a.url ?? '', b.url ?? ''))) {
+    if (!cs.url) continue;
+    const name = names.name(`CodeSystem ${cs.url}`, terminologyTypeName('CodeSystem', cs.name, cs.url));
+    const concepts: CodeSystemConcept[] = [];
+    const walk = (list: readonly CodeSystemConcept[] | undefined) => {
+      for (const c of list ?? []) {
+        concepts.push(c);
+        walk(c.concept);
+      }
+    };
+    walk(cs.concept);
+    const entries = concepts.map((c) => `  ${propertyKey(c.code)}: ${JSON.stringify(c.display ?? c.code)},`);
+    const doc = jsDoc([cs.title ?? cs.name, cs.description, cs.url]);
+    js.push(...doc, `export const ${name} = Object.freeze({`, ...entries, '});', '');
+    dts.push(...doc, `export declare const ${name}: {`, ...entries.map((e) => e.replace(/^ {2}/, '  readonly ').replace(/,$/, ';')), '};', ...jsDoc([`A code of ${cs.url}.`]), `export type ${name}Code = keyof typeof ${name};`, '');
+  }
+  return { js, dts };
+}
