@@ -81,7 +81,7 @@ export function checkNarrativeNode(node: XmlNode, parentScope: NamespaceScope, p
     return findings;
   }
   let text = false;
-  const walk = (n: XmlNode, t: string, s: NamespaceScope, root: boolean): void => {
+  const walk = (n: XmlNode, t: string, s: NamespaceScope): void => {
     const name = localNameOf(t);
     const inXhtml = namespaceOf(t, s) === XHTML_NS;
     const allowed = inXhtml && NARRATIVE_ELEMENTS.has(name);
@@ -93,10 +93,7 @@ export function checkNarrativeNode(node: XmlNode, parentScope: NamespaceScope, p
     }
     const attributes = attributesOf(n);
     for (const attr in attributes ?? {}) {
-      if (attr === 'xmlns' || attr.startsWith('xmlns:')) {
-        if (!root && attr === 'xmlns' && attributes?.[attr] !== XHTML_NS) add('structure', `xmlns='${attributes?.[attr]}' inside the narrative takes elements out of XHTML`, n);
-        continue;
-      }
+      if (attr === 'xmlns' || attr.startsWith('xmlns:')) continue; // an element taken out of XHTML is reported as such
       const lower = attr.toLowerCase();
       if (lower.startsWith('on')) {
         add('security', `event attribute '${attr}' on '${name}' is not allowed in a FHIR narrative (no scripts)`, n);
@@ -119,10 +116,10 @@ export function checkNarrativeNode(node: XmlNode, parentScope: NamespaceScope, p
         if (!text && /\S/.test(characterData(child, ct))) text = true;
         continue;
       }
-      walk(child, ct, scopeOf(attributesOf(child), s), false);
+      walk(child, ct, scopeOf(attributesOf(child), s));
     }
   };
-  walk(node, tag, scope, true);
+  walk(node, tag, scope);
   if (!text) add('invariant', 'the narrative has no non-whitespace content (txt-2)', node);
   return findings;
 }

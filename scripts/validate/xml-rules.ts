@@ -15,6 +15,7 @@
  */
 import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
+import { LineIndex } from '../load/line-index.js';
 import { readXmlResource } from '../load/xml/read-xml.js';
 import type { JsonValue, Resource } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
@@ -48,7 +49,7 @@ const issueCodes: Readonly<Record<string, IssueCode>> = {
 export interface XmlPayload {
   resource?: Resource;
   issues: ValidationIssue[];
-  /** The source line of a FHIRPath location (the nearest enclosing object the reader recorded), for issues found later on the JSON. */
+  /** The source line of a FHIRPath location (the element, else the nearest enclosing one), for issues found later on the JSON. */
   lineOf(expression: string): number | undefined;
 }
 
@@ -69,10 +70,12 @@ export function readXmlPayload(input: string | Uint8Array, model: ElementModel, 
   const diagnostics = new Diagnostics();
   const sources = new SourceMap();
   let resource: Resource | undefined;
+  const primitiveOffsets = new Map<string, number>();
   if (text !== undefined) {
     checkDeclaredEncoding(text, issues);
     resource = readXmlResource(text, file, { model, diagnostics, sources }, {
       readUnqualified: true,
+      primitiveOffsets,
       onXhtml: (node, scope, path, lines) => {
         for (const f of checkNarrativeNode(node, scope, path, lines)) issues.push({ severity: 'error', code: f.code, diagnostics: f.message, expression: f.path, ...(f.line !== undefined ? { line: f.line } : {}) });
       },
@@ -80,7 +83,7 @@ export function readXmlPayload(input: string | Uint8Array, model: ElementModel, 
   }
   const root = resource?.resourceType ?? rootName(text);
   for (const d of diagnostics.all) issues.push(toIssue(d, root));
-  return { resource, issues, lineOf: lineFinder(resource, sources) };
+  return { resource, issues, lineOf: lineFinder(resource, sources, primitiveOffsets, text ?? '') };
 }
 
 function toIssue(d: Diagnostic, root: string): ValidationIssue {
@@ -120,9 +123,10 @@ function checkDeclaredEncoding(text: string, issues: ValidationIssue[]): void {
   if (m && !/^utf-?8$/i.test(m[1])) issues.push({ severity: 'error', code: 'structure', diagnostics: `encoding '${m[1]}' is declared: FHIR XML must be UTF-8`, expression: rootName(text), line: 1 });
 }
 
-/** Lines of the objects the reader recorded, by FHIRPath; a location resolves to its longest recorded prefix. */
-function lineFinder(resource: Resource | undefined, sources: SourceMap): (expression: string) => number | undefined {
+/** Lines of the objects and primitives the reader recorded, by FHIRPath; a location resolves to its longest recorded prefix. */
+function lineFinder(resource: Resource | undefined, sources: SourceMap, primitiveOffsets: Map<string, number>, text: string): (expression: string) => number | undefined {
   let lines: Map<string, number> | undefined;
+  let index: LineIndex | undefined;
   return (expression) => {
     if (!resource) return undefined;
     if (!lines) {
@@ -130,6 +134,8 @@ function lineFinder(resource: Resource | undefined, sources: SourceMap): (expres
       collectLines(resource as unknown as JsonValue, sources, lines);
     }
     for (let e = expression; e; e = parentOf(e)) {
+      const offset = primitiveOffsets.get(e);
+      if (offset !== undefined) return (index ??= new LineIndex(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)).line(offset);
       const line = lines.get(e);
       if (line !== undefined) return line;
     }

@@ -59,6 +59,8 @@ export interface XmlReadOptions {
    * unprefixed elements were in the FHIR namespace, so every other problem shows too.
    */
   readUnqualified?: boolean;
+  /** Receives the source offset of every primitive element read, by FHIRPath (objects have theirs in `ctx.sources`). */
+  primitiveOffsets?: Map<string, number>;
 }
 
 /** The values gathered for one JSON property of the object being built. */
@@ -202,6 +204,7 @@ class FhirXmlConverter {
         this.options.onXhtml?.(child, scope, itemPath, this.lines);
         slot.values.push(serializeXhtml(child, scope, (m) => this.error('load.xml-malformed', m, child, itemPath)));
       } else if (sub && primitive) {
+        this.options.primitiveOffsets?.set(itemPath, startOf(child));
         const extra: JsonObject = {};
         const value = this.fill(child, childTag, sub, itemPath, childScope, extra);
         let hasExtra = false;
