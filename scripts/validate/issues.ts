@@ -38,7 +38,7 @@ export function toOperationOutcome(issues: readonly ValidationIssue[]): Operatio
     severity: i.severity,
     code: i.code,
     diagnostics: i.diagnostics,
-    expression: [i.expression],
+    ...(i.expression ? { expression: [i.expression] } : {}),
     ...(i.line !== undefined ? { location: [`line ${i.line}`] } : {}),
   }));
   if (issue.length === 0) issue.push({ severity: 'information', code: 'informational', diagnostics: 'no issues found' });

@@ -6,6 +6,7 @@
  * checks walk the parsed value with an explicit stack, so a 10,000-deep payload cannot overflow the call
  * stack here (and is refused before any recursive validator sees it).
  */
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { ValidationIssue } from './issues.js';
 
 export interface PayloadLimits {
@@ -85,12 +86,16 @@ function unsafeShape(root: object, maxDepth: number): ValidationIssue | undefine
   return undefined;
 }
 
-/** JSON.parse's message with a line number where its position is known. */
+/** Where and why the text is not JSON: jsonc-parser (strict settings) finds the first error's offset, which JSON.parse's message does not always give. */
 function parseError(text: string, e: unknown): ValidationIssue {
-  const message = e instanceof Error ? e.message : String(e);
-  const position = /position (\d+)/.exec(message);
-  const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-  return fatal('invalid', `payload is not valid JSON: ${message.replace(/^JSON\.parse: /, '')}`, line);
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return fatal('invalid', `payload is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  const before = text.slice(0, first.offset);
+  const line = before.split('\n').length;
+  const column = first.offset - before.lastIndexOf('\n');
+  return fatal('invalid', `payload is not valid JSON: ${printParseErrorCode(first.error)} at line ${line}, column ${column}`, line);
 }
 
 function mib(bytes: number): string {
