@@ -1,0 +1,115 @@
+/**
+ * The types package as a consumer gets it: `npm pack` of generated/types, installed into a fresh project,
+ * compiled with TypeScript (strict, NodeNext). Must-compile files give no diagnostic at all; must-fail
+ * lines carry `// @ts-expect-error` (an unused directive is itself an error), and the same file without
+ * the directives fails exactly on those lines.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StructureDefinition } from '../../scripts/model/fhir.js';
+import { profileTypeName } from '../../scripts/emit/types/naming.js';
+import { gpconnectExamplesDir } from '../helpers/shared.js';
+import { buildProject, compile, completionsAt, consumerProject, readJson, TYPES_PACKAGE, type Consumer } from './setup.js';
+
+const DELIVERY_CHANNEL = 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-DeliveryChannel-2';
+
+let out: string;
+let consumer: Consumer;
+let visit: Record<string, unknown>;
+
+beforeAll(async () => {
+  out = await buildProject();
+  consumer = consumerProject(out);
+  visit = readJson(join(out, 'package', 'examples', 'Appointment-gpc-appointment-visit-example.json'));
+}, 300_000);
+
+const literal = (value: unknown) => JSON.stringify(value);
+const without = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+
+describe('the packed types package', () => {
+  test('installs under its configured name with version, types and exports', () => {
+    const pkg = readJson(join(consumer.root, 'node_modules', TYPES_PACKAGE, 'package.json'));
+    expect(pkg).toMatchObject({ name: TYPES_PACKAGE, version: '1.2.7', type: 'module', types: './index.d.ts' });
+    expect(pkg.exports).toMatchObject({ '.': { types: './index.d.ts', default: './index.js' } });
+    expect(consumer.tarball).toMatch(/nhsdigital\.gpconnect\.stu3-types-1\.2\.7\.tgz$/);
+  });
+
+  test('must compile: the Visit example, a corpus booking request, extension and terminology use, a narrowed guard', () => {
+    const booking = readJson(join(gpconnectExamplesDir, 'appointments', 'book_appt_request_example.json'));
+    const file = consumer.write(
+      'must-compile.ts',
+      [
+        `import type { GPConnectAppointment1, ExtensionGPConnectDeliveryChannel2, ValueSetGPConnectDeliveryChannel1, ValueSetAppointmentStatus, Extension } from '${TYPES_PACKAGE}';`,
+        `import { CodeSystemGPConnectDeliveryChannel1, isGPConnectAppointment1 } from '${TYPES_PACKAGE}';`,
+        `export const visit: GPConnectAppointment1 = ${literal(visit)};`,
+        `export const booking: GPConnectAppointment1 = ${literal(booking)};`,
+        `export const channel: ExtensionGPConnectDeliveryChannel2 = { url: '${DELIVERY_CHANNEL}', valueCode: 'Visit' };`,
+        `export const local: ExtensionGPConnectDeliveryChannel2 = { url: '${DELIVERY_CHANNEL}', valueCode: 'Carrier pigeon' };`,
+        `export const code: ValueSetGPConnectDeliveryChannel1 = 'Visit';`,
+        `export const status: ValueSetAppointmentStatus = 'booked';`,
+        `export const display: 'Visit' = CodeSystemGPConnectDeliveryChannel1.Visit;`,
+        `export const plain: Extension = { url: 'http://example.org/x', valueString: 'x' };`,
+        `export function startOf(x: unknown): string | undefined { return isGPConnectAppointment1(x) ? x.start : undefined; }`,
+        '',
+      ].join('\n'),
+    );
+    expect(compile([file])).toEqual([]);
+  });
+
+  test('must fail: a missing start, a mistyped status, and other profile violations', () => {
+    const cases: Array<[string, string]> = [
+      ['no start', `export const a: GPConnectAppointment1 = ${literal(without(visit, 'start'))};`],
+      ['status bookedd', `export const b: GPConnectAppointment1 = ${literal({ ...visit, status: 'bookedd' })};`],
+      ['appointmentType is max 0', `export const c: GPConnectAppointment1 = ${literal({ ...visit, appointmentType: { text: 'x' } })};`],
+      ['no participant', `export const d: GPConnectAppointment1 = ${literal(without(visit, 'participant'))};`],
+      ['participant status outside its value set', `export const e: GPConnectAppointment1 = ${literal({ ...visit, participant: [{ actor: { reference: 'Patient/1' }, status: 'maybe' }] })};`],
+      ['specialty is max 1', `export const f: GPConnectAppointment1 = ${literal({ ...visit, specialty: [{ text: 'a' }, { text: 'b' }] })};`],
+      ['reason coding system fixed to SNOMED CT', `export const g: GPConnectAppointment1 = ${literal({ ...visit, reason: [{ coding: [{ system: 'http://read.info/ctv3', code: 'x', display: 'x' }] }] })};`],
+      ['delivery channel url is fixed', `export const h: ExtensionGPConnectDeliveryChannel2 = { url: 'https://example.org/other', valueCode: 'Visit' };`],
+      ['delivery channel code is a string', `export const i: ExtensionGPConnectDeliveryChannel2 = { url: '${DELIVERY_CHANNEL}', valueCode: 3 };`],
+      ['one value[x] at a time', `export const j: Extension = { url: 'http://example.org/x', valueString: 'x', valueBoolean: true };`],
+      ['code system has no such code', `export const k = CodeSystemGPConnectDeliveryChannel1.Fax;`],
+      ['value set type is closed', `export const l: ValueSetGPConnectDeliveryChannel1 = 'Carrier pigeon';`],
+    ];
+    const header = [
+      `import type { GPConnectAppointment1, ExtensionGPConnectDeliveryChannel2, ValueSetGPConnectDeliveryChannel1, Extension } from '${TYPES_PACKAGE}';`,
+      `import { CodeSystemGPConnectDeliveryChannel1 } from '${TYPES_PACKAGE}';`,
+    ];
+    const body = cases.flatMap(([why, line]) => [`// @ts-expect-error ${why}`, line]);
+    const file = consumer.write('must-fail.ts', [...header, ...body, ''].join('\n'));
+    expect(compile([file])).toEqual([]);
+    // Without the directives, each case fails on its own line and nowhere else.
+    const bare = consumer.write('must-fail-bare.ts', [...header, ...cases.map(([, line]) => line), ''].join('\n'));
+    const lines = [...new Set(compile([bare]).map((d) => d.line))].sort((a, b) => a - b);
+    expect(lines).toEqual(cases.map((_, i) => header.length + i + 1));
+  });
+
+  test("editor completion offers the delivery channel's codes, 'Visit' among them", () => {
+    const names = completionsAt(
+      consumer,
+      'completion.ts',
+      `import type { ExtensionGPConnectDeliveryChannel2 } from '${TYPES_PACKAGE}';\nexport const dc: ExtensionGPConnectDeliveryChannel2 = { url: '${DELIVERY_CHANNEL}', valueCode: '/*|*/' };\n`,
+    );
+    expect(names).toEqual(expect.arrayContaining(['In-person', 'Telephone', 'Video', 'Visit']));
+  });
+
+  test('every profile and extension type is assignable to its @types/fhir fhir3 type', () => {
+    const pkg = join(out, 'package');
+    const profiles = readdirSync(pkg)
+      .filter((f) => f.startsWith('StructureDefinition-'))
+      .map((f) => readJson(join(pkg, f)) as unknown as StructureDefinition)
+      .filter((sd) => sd.derivation === 'constraint');
+    expect(profiles.length).toBe(25);
+    const names = profiles.map((sd) => profileTypeName(sd.url));
+    const file = consumer.write(
+      'fhir3-compatible.ts',
+      [
+        '/// <reference types="fhir" />',
+        `import type { ${names.join(', ')} } from '${TYPES_PACKAGE}';`,
+        ...profiles.map((sd, i) => `declare const p${i}: ${names[i]};\nexport const f${i}: fhir3.${sd.type} = p${i};`),
+        '',
+      ].join('\n'),
+    );
+    expect(compile([file])).toEqual([]);
+  });
+});
