@@ -24,6 +24,8 @@ export interface ValidateOptions {
   profile?: string;
   /** Evaluate FHIRPath invariants (default true). */
   invariants?: boolean;
+  /** Run the semantic layer (slicing, extensions, bindings, invariants, references); false: structure only. Default true. */
+  semantic?: boolean;
 }
 
 export interface ValidatorParts {
@@ -67,6 +69,7 @@ export class Validator {
     const issues: ValidationIssue[] = [];
     issues.push(...this.structure(r, location, options.profile));
     for (const nested of nestedResources(r, location, semantic.model)) issues.push(...this.structure(nested.resource, nested.location, undefined));
+    if (options.semantic === false) return dedupe(issues);
     if (options.profile) {
       const sd = semantic.profiles(options.profile);
       if (!sd) issues.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found`, expression: location });

