@@ -86,7 +86,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   checkResources({ resources, canonical: config.canonical, version: config.version, ctx });
   checkProfiles(snapshots, ctx, { canonical: config.canonical });
   checkTerminology({ resources, version: config.version, languageCodeSystems: config.languageCodeSystems, languages: options.languages ?? languageNames(), ctx });
-  if (!(await checkCompatibility({ config, resources: output, previous: options.previous, offline: options.offline, ctx }))) return fail('environment-error');
+  if (!(await checkCompatibility({ config, resources, built: output, previous: options.previous, offline: options.offline, ctx }))) return fail('environment-error');
 
   const counts = countByType(output);
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
