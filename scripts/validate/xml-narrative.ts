@@ -48,7 +48,7 @@ export const NARRATIVE_ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set([
   'a.charset', 'a.coords', 'a.href', 'a.hreflang', 'a.name', 'a.rel', 'a.rev', 'a.shape', 'a.type',
   'area.alt', 'area.coords', 'area.href', 'area.nohref', 'area.shape', 'blockquote.cite', 'q.cite', 'bdo.dir',
   'img.alt', 'img.border', 'img.height', 'img.ismap', 'img.longdesc', 'img.src', 'img.usemap', 'img.width', 'map.name',
-  'ol.start', 'li.value', 'pre.space', 'pre.xml:space',
+  'ol.start', 'li.value', 'pre.xml:space',
   'table.border', 'table.cellpadding', 'table.cellspacing', 'table.frame', 'table.rules', 'table.summary', 'td.nowrap', 'th.nowrap',
 ]);
 

@@ -42,7 +42,7 @@ const issueCodes: Readonly<Record<string, IssueCode>> = {
   'load.xml-resource-wrapper': 'structure',
   'load.xml-empty-value': 'value',
   'load.xml-invalid-value': 'value',
-  'load.xml-empty-element': 'value',
+  'load.xml-empty-element': 'invariant',
 };
 
 /** What reading a payload gives: the resource as FHIR JSON (when the document could be read) and the XML issues. */
@@ -86,11 +86,14 @@ export function readXmlPayload(input: string | Uint8Array, model: ElementModel, 
   return { resource, issues, lineOf: lineFinder(resource, sources, primitiveOffsets, text ?? '') };
 }
 
+/** Reader warnings that are errors in a payload: an element with neither value nor children breaks ele-1. */
+const payloadErrors: ReadonlySet<string> = new Set(['load.xml-empty-element']);
+
 function toIssue(d: Diagnostic, root: string): ValidationIssue {
   const issue: ValidationIssue = {
-    severity: d.severity,
+    severity: payloadErrors.has(d.code) ? 'error' : d.severity,
     code: issueCodes[d.code] ?? 'structure',
-    diagnostics: d.message,
+    diagnostics: payloadErrors.has(d.code) ? `${d.message} (ele-1: every element has a value or children)` : d.message,
     expression: d.path ?? root,
   };
   if (d.line !== undefined) issue.line = d.line;

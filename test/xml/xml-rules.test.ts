@@ -101,7 +101,7 @@ describe('FHIR XML structure', () => {
     expect(brief(issues(patient('<name value="x"/>')))).toEqual(["Patient.name[0]@2 structure: unknown attribute 'value'"]);
     expect(brief(issues(patient('<gender value=""/>')))).toEqual(["Patient.gender@2 value: attribute 'value' is empty (FHIR XML leaves out a value it does not have)"]);
     expect(brief(issues(patient('<active value="yes"/>')))).toEqual(["Patient.active@2 value: 'yes' is not a valid boolean"]);
-    expect(brief(issues(patient('<gender/>')))).toEqual(["Patient.gender@2 value: 'gender' has no value, id or extension"]);
+    expect(brief(issues(patient('<gender/>')))).toEqual(["Patient.gender@2 invariant: 'gender' has no value, id or extension (ele-1: every element has a value or children)"]);
   });
 
   it('allows `id` and `url` attributes only where the definition makes them attributes', () => {
