@@ -1,0 +1,91 @@
+/**
+ * The runtime type guards of the types package (`isGPConnectAppointment1(x): x is GPConnectAppointment1`),
+ * run on the real GP Connect payloads in ../shared/corpus/gpconnect-examples, and on mutated copies. The
+ * package is loaded the way a consumer loads it: a separate Node process importing its index.js.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gpconnectExamplesDir } from '../helpers/shared.js';
+import { buildProject } from './setup.js';
+
+interface Payload {
+  name: string;
+  resource: Record<string, unknown>;
+}
+
+/** Every resource of the appointment and foundation payloads (bundle entries too) with the `meta.profile` it claims. */
+function corpusResources(): Payload[] {
+  const out: Payload[] = [];
+  for (const dir of ['appointments', 'foundations']) {
+    for (const file of readdirSync(join(gpconnectExamplesDir, dir)).sort()) {
+      const json = JSON.parse(readFileSync(join(gpconnectExamplesDir, dir, file), 'utf8')) as Record<string, unknown>;
+      const entries = Array.isArray(json.entry) ? (json.entry as Array<{ resource?: Record<string, unknown> }>) : [];
+      [json, ...entries.map((e) => e.resource)].forEach((resource, i) => {
+        if (resource) out.push({ name: `${dir}/${file}${i ? `#entry${i - 1}` : ''}`, resource });
+      });
+    }
+  }
+  return out;
+}
+
+/** Runs every named guard of the package on each payload, in a fresh Node process. */
+function runGuards(indexJs: string, guards: readonly string[], payloads: readonly Payload[]): boolean[][] {
+  const script = [
+    `import * as types from ${JSON.stringify(pathToFileURL(indexJs).href)};`,
+    `import { readFileSync } from 'node:fs';`,
+    `const input = JSON.parse(readFileSync(0, 'utf8'));`,
+    `process.stdout.write(JSON.stringify(input.payloads.map((p) => input.guards.map((g) => types[g](p)))));`,
+  ].join('\n');
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify({ guards, payloads: payloads.map((p) => p.resource) }), maxBuffer: 64 << 20 });
+  return JSON.parse(stdout.toString('utf8')) as boolean[][];
+}
+
+let indexJs: string;
+beforeAll(async () => {
+  indexJs = join(await buildProject(), 'types', 'index.js');
+}, 300_000);
+
+const PROFILE_BASE = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
+const guardOf = (url: string) => `is${url.slice(PROFILE_BASE.length).replace(/[^A-Za-z0-9]/g, '')}`;
+
+describe('runtime type guards', () => {
+  test('pass the corpus resources that claim a GP Connect profile, and reject the three with JSON shape defects', () => {
+    const claimed = corpusResources().filter((p) => ((p.resource.meta as { profile?: string[] } | undefined)?.profile ?? []).some((u) => u.startsWith(PROFILE_BASE)));
+    const guards = claimed.map((p) => guardOf(((p.resource.meta as { profile: string[] }).profile)[0]));
+    const results = runGuards(indexJs, [...new Set(guards)], claimed);
+    const outcome = claimed.map((p, i) => [p.name, guards[i], results[i][[...new Set(guards)].indexOf(guards[i])]]);
+    expect(claimed.length).toBeGreaterThanOrEqual(20);
+    expect(outcome.filter(([, , ok]) => !ok).map(([name]) => name)).toEqual([
+      // Real defects of these payloads: Location.telecom and Organization.telecom/address repeat in STU3 (JSON
+      // arrays) but are sent as objects; the other Location's address (0..1) is sent as an array.
+      'appointments/search_for_free_slots_response_example.json#entry4',
+      'appointments/search_for_free_slots_response_example.json#entry5',
+      'foundations/read_location_response_example.json',
+    ]);
+    expect(outcome.find(([name]) => name === 'appointments/book_appt_request_example.json')).toEqual(['appointments/book_appt_request_example.json', 'isGPConnectAppointment1', true]);
+  });
+
+  test('reject mutated copies of the booking request, and other resource types', () => {
+    const booking = JSON.parse(readFileSync(join(gpconnectExamplesDir, 'appointments', 'book_appt_request_example.json'), 'utf8')) as Record<string, unknown>;
+    const patient = JSON.parse(readFileSync(join(gpconnectExamplesDir, 'foundations', 'read_patient_response_example.json'), 'utf8')) as Record<string, unknown>;
+    const mutations: Payload[] = [
+      { name: 'as is', resource: booking },
+      { name: 'no start', resource: Object.fromEntries(Object.entries(booking).filter(([k]) => k !== 'start')) },
+      { name: 'start not an instant', resource: { ...booking, start: 'tomorrow' } },
+      { name: 'appointmentType (max 0)', resource: { ...booking, appointmentType: { text: 'x' } } },
+      { name: 'unknown element', resource: { ...booking, colour: 'blue' } },
+      { name: 'a Patient', resource: patient },
+    ];
+    const results = runGuards(indexJs, ['isGPConnectAppointment1', 'isAppointment', 'isCareConnectGPCPatient1'], mutations);
+    expect(Object.fromEntries(mutations.map((m, i) => [m.name, results[i]]))).toEqual({
+      'as is': [true, true, false],
+      'no start': [false, true, false],
+      'start not an instant': [false, false, false],
+      'appointmentType (max 0)': [false, true, false],
+      'unknown element': [false, false, false],
+      'a Patient': [false, false, true],
+    });
+  });
+});
