@@ -22,6 +22,7 @@ type PayloadReader = (validator: Validator, bytes: Buffer, options: ValidateOpti
 
 export const payloadReaders: Record<string, PayloadReader> = {
   '.json': (validator, bytes, options) => validator.jsonIssues(bytes, options),
+  '.xml': (validator, bytes, options) => validator.xmlIssues(bytes, options),
 };
 
 interface ValidateCliOptions {
@@ -37,7 +38,7 @@ interface ValidateCliOptions {
 export const validateCommand: CommandRegistration = (program) => {
   program
     .command('validate')
-    .description('validate FHIR payloads (JSON; XML where supported) against the built profiles; exit 1 if any has an error')
+    .description('validate FHIR payloads (JSON or XML) against the built profiles; exit 1 if any has an error')
     .argument('<files...>', 'payload files or globs')
     .option('--profile <url>', 'validate against this profile (default: meta.profile, then the base type)')
     .option('--format <format>', 'text or json (OperationOutcome)', 'text')

@@ -9,7 +9,8 @@
  *    the profile's snapshot.
  *
  * The profile is the one asked for, else those the resource claims in `meta.profile`, else its base type.
- * Text payloads go through readJsonPayload first (size, encoding, shape and prototype-key checks).
+ * Text payloads go through readJsonPayload first (size, encoding, shape and prototype-key checks); XML
+ * payloads through the XML rules of FHIR and the type-aware reader (xml-payload.ts).
  */
 import type { OperationOutcome, Resource } from '../model/fhir.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
@@ -18,6 +19,7 @@ import { nestedResources } from './nested-resources.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { validateClaimed, validateSemantics } from './semantic.js';
 import { structureIssues, type ValidatorTable } from './structure.js';
+import { xmlPayloadIssues } from './xml-payload.js';
 
 export interface ValidateOptions {
   /** Canonical URL of the profile to validate against (default: `meta.profile`, then the base type). */
@@ -56,6 +58,15 @@ export class Validator {
   jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
     const read = readJsonPayload(payload, this.parts.limits);
     return read.value ? [...read.issues, ...this.issues(read.value, options)] : read.issues;
+  }
+
+  /** Validates an XML payload given as text or bytes: the XML rules of FHIR while reading it (xml-rules.ts), then every layer above on its JSON. */
+  validateXml(payload: string | Uint8Array, options: ValidateOptions = {}): OperationOutcome {
+    return toOperationOutcome(this.xmlIssues(payload, options));
+  }
+
+  xmlIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
+    return xmlPayloadIssues(this, this.parts.semantic.model, payload, options, this.parts.limits);
   }
 
   /** The issues of a parsed resource, unsorted. */

@@ -5,6 +5,7 @@
  */
 import type { ElementModel } from '../resolve/element-model.js';
 import type { ValidationIssue } from './issues.js';
+import { DEFAULT_LIMITS, type PayloadLimits } from './json-payload.js';
 import { readXmlPayload } from './xml-rules.js';
 
 /** What the XML path needs from the JSON validator: its issues for a parsed resource. */
@@ -12,9 +13,15 @@ export interface JsonIssueSource<O> {
   issues(resource: unknown, options?: O): ValidationIssue[];
 }
 
-/** The issues of an XML payload (text or bytes): XML rules first, then the JSON validator's, with lines. */
-export function xmlPayloadIssues<O>(validator: JsonIssueSource<O>, model: ElementModel, payload: string | Uint8Array, options?: O, file?: string): ValidationIssue[] {
-  const read = readXmlPayload(payload, model, { file });
+/**
+ * The issues of an XML payload (text or bytes): XML rules first, then the JSON validator's, with lines.
+ * A payload over the size limit is one fatal issue (nesting is bounded by the XML reader itself).
+ */
+export function xmlPayloadIssues<O>(validator: JsonIssueSource<O>, model: ElementModel, payload: string | Uint8Array, options?: O, limits: Partial<PayloadLimits> = {}): ValidationIssue[] {
+  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const size = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.byteLength;
+  if (size > maxBytes) return [{ severity: 'fatal', code: 'too-costly', diagnostics: `payload of ${size} bytes exceeds the limit of ${maxBytes} bytes`, expression: '' }];
+  const read = readXmlPayload(payload, model);
   if (!read.resource) return read.issues;
   const issues = [...read.issues];
   for (const issue of validator.issues(read.resource, options)) {

@@ -83,6 +83,8 @@ export function readXmlPayload(input: string | Uint8Array, model: ElementModel, 
   }
   const root = resource?.resourceType ?? rootName(text);
   for (const d of diagnostics.all) issues.push(toIssue(d, root));
+  // A payload that could not be read at all (refused, malformed, not UTF-8): its errors are fatal.
+  if (!resource) for (const issue of issues) if (issue.severity === 'error') issue.severity = 'fatal';
   return { resource, issues, lineOf: lineFinder(resource, sources, primitiveOffsets, text ?? '') };
 }
 

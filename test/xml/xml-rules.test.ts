@@ -35,7 +35,7 @@ describe('security: nothing declared, nothing expanded, nothing fetched', () => 
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE Patient [\n${entities.join('\n')}\n]>\n<Patient ${NS}><id value="&lol9;"/></Patient>`;
     const read = readXmlPayload(xml, model);
     expect(read.resource).toBeUndefined();
-    expect(read.issues).toEqual([expect.objectContaining({ severity: 'error', code: 'security', expression: 'Patient', line: 2 })]);
+    expect(read.issues).toEqual([expect.objectContaining({ severity: 'fatal', code: 'security', expression: 'Patient', line: 2 })]);
     expect(read.issues[0].diagnostics).toMatch(/DOCTYPE .* not allowed/);
   });
 
