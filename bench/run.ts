@@ -10,6 +10,7 @@ import { benchBuild, benchLoad } from './build.bench.js';
 import { formatTable, removeTemps, say, type Row } from './common.js';
 import { benchPeers } from './peers.js';
 import { benchSnapshots } from './snapshot.bench.js';
+import { benchTypes } from './types.bench.js';
 import { benchValidate } from './validate.bench.js';
 import { benchXml } from './xml.bench.js';
 
@@ -31,6 +32,7 @@ const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
     sections.push(peers.section, `Peers tried\n-----------\n${peers.notes.map((n) => `  - ${n}`).join('\n')}`);
   },
   validate: async ({ rows, packages }) => benchValidate(rows, packages),
+  types: async ({ rows, packages }) => benchTypes(rows, packages),
 };
 
 async function main(): Promise<void> {
