@@ -61,6 +61,20 @@ export async function benchValidate(rows: Row[], packages: LoadedPackages): Prom
   rows.push({ section: SECTION, what: 'ours: structure + terminology, slicing, extensions, references', value: perSecond(noInvariants), note: vsFloor(noInvariants) });
   rows.push({ section: SECTION, what: 'ours: all of that + FHIRPath invariants', value: perSecond(full), note: vsFloor(full) });
 
+  // The same on the payloads without errors: what a producer validating its own (valid) output pays.
+  const clean = payloads.filter((p) => !validator.jsonIssues(p).some((i) => i.severity === 'error' || i.severity === 'fatal'));
+  const cleanResources = clean.reduce((n, p) => {
+    const r = JSON.parse(p.toString('utf8')) as Record<string, unknown>;
+    return n + 1 + nestedResources(r, String(r.resourceType), model).length;
+  }, 0);
+  const cleanFloor = throughput(clean, cleanResources, (b) => JSON.parse(b.toString('utf8')));
+  const cleanStructure = throughput(clean, cleanResources, ours({ semantic: false }));
+  const cleanSemantic = throughput(clean, cleanResources, ours({ invariants: false }));
+  const vsCleanFloor = (rate: number) => `${ratio(cleanFloor, rate)} the JSON.parse time`;
+  rows.push({ section: SECTION, what: `valid payloads only (${clean.length}, ${cleanResources} resources): JSON.parse`, value: perSecond(cleanFloor), note: 'the floor' });
+  rows.push({ section: SECTION, what: 'valid payloads only: ours, structure', value: perSecond(cleanStructure), note: vsCleanFloor(cleanStructure) });
+  rows.push({ section: SECTION, what: 'valid payloads only: ours, structure + terminology, slicing, ...', value: perSecond(cleanSemantic), note: vsCleanFloor(cleanSemantic) });
+
   say('validation: FHIR.js (STU3 parser) validate');
   const parser = new fhirjs.ParseConformance(false, fhirjs.Versions.STU3);
   const sds = packages.resourcesOfType('StructureDefinition').filter((r) => ['resource', 'complex-type', 'primitive-type'].includes(String(r.kind)));

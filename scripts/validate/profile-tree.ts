@@ -15,6 +15,9 @@ export interface ProfileNode {
   readonly children: ProfileNode[];
   /** Slices of this element (for a sliced element), in definition order. */
   readonly slices: ProfileNode[];
+  /** The JSON name it answers to (`value` for `value[x]`), and whether it is a choice. */
+  readonly name: string;
+  readonly choice: boolean;
 }
 
 export interface ProfileTree {
@@ -42,7 +45,7 @@ function buildTree(sd: StructureDefinition): ProfileTree | undefined {
   let root: ProfileNode | undefined;
   for (const def of elements) {
     const id = def.id ?? def.path;
-    const node: ProfileNode = { def, id, profile: sd, children: [], slices: [] };
+    const node: ProfileNode = { def, id, profile: sd, children: [], slices: [], ...elementName(def) };
     byId.set(id, node);
     if (!root) {
       root = node;
@@ -78,12 +81,36 @@ export function elementName(def: ElementDefinition): { name: string; choice: boo
  * narrowed to its type slice (`value[x]:valueCode`) when there is one.
  */
 export function childFor(parent: ProfileNode, property: string, baseName: string): ProfileNode | undefined {
-  let choice: ProfileNode | undefined;
-  for (const c of parent.children) {
-    const { name, choice: isChoice } = elementName(c.def);
-    if (!isChoice && name === property) return c;
-    if (isChoice && name === baseName) choice = c;
-  }
+  const index = childIndex(parent);
+  const exact = index.exact.get(property);
+  if (exact) return exact;
+  const choice = index.choices.get(baseName);
   if (!choice) return undefined;
   return choice.slices.find((s) => s.def.sliceName === property || s.id.endsWith(`:${property}`)) ?? choice;
+}
+
+/** A node's children by JSON name (plain elements) and by choice stem (`value` for `value[x]`), built once per node. */
+interface ChildIndex {
+  exact: Map<string, ProfileNode>;
+  choices: Map<string, ProfileNode>;
+  /** Children (not choices) with slices of min >= 1: what must be there even when the element is absent. */
+  requiredSlices: ProfileNode[];
+}
+
+const indexes = new WeakMap<ProfileNode, ChildIndex>();
+
+export function childIndex(parent: ProfileNode): ChildIndex {
+  let index = indexes.get(parent);
+  if (!index) {
+    index = { exact: new Map(), choices: new Map(), requiredSlices: [] };
+    for (const c of parent.children) {
+      if (c.choice) index.choices.set(c.name, c);
+      else {
+        if (!index.exact.has(c.name)) index.exact.set(c.name, c);
+        if (c.slices.some((s) => (s.def.min ?? 0) > 0)) index.requiredSlices.push(c);
+      }
+    }
+    indexes.set(parent, index);
+  }
+  return index;
 }

@@ -10,7 +10,7 @@ import type { Resource, StructureDefinition } from '../model/fhir.js';
 import type { ResolvedProperty } from '../resolve/element-model.js';
 import { checkBinding } from './bindings.js';
 import type { ValidationIssue } from './issues.js';
-import { childFor, elementName, profileTree, type ProfileNode } from './profile-tree.js';
+import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
 import { bundleScope, checkReference, containedScope, type ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator } from './slice-navigation.js';
@@ -108,12 +108,11 @@ export class SemanticWalker {
 
   /** Slices with a minimum of an element that is absent altogether (an element present is checked by assignSlices). */
   private missingSlices(source: ProfileNode, value: Record<string, unknown>, location: string): void {
-    for (const child of source.children) {
-      const { name, choice } = elementName(child.def);
-      if (choice || value[name] !== undefined) continue;
+    for (const child of childIndex(source).requiredSlices) {
+      if (value[child.name] !== undefined) continue;
       for (const slice of child.slices)
         if ((slice.def.min ?? 0) > 0)
-          this.issues.push({ severity: 'error', code: 'structure', diagnostics: `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`, expression: `${location}.${name}` });
+          this.issues.push({ severity: 'error', code: 'structure', diagnostics: `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`, expression: `${location}.${child.name}` });
     }
   }
 
@@ -174,7 +173,7 @@ export class SemanticWalker {
   /** A choice property whose type the profile does not allow (`valueString` where only `valueCode` is). */
   private wrongChoiceType(source: ProfileNode, prop: ResolvedProperty, location: string): void {
     const name = prop.element.name;
-    const alternatives = source.children.filter((c) => (elementName(c.def).choice && elementName(c.def).name === name) || (c.def.base?.path ?? '').endsWith(`.${name}[x]`));
+    const alternatives = source.children.filter((c) => (c.choice && c.name === name) || (c.def.base?.path ?? '').endsWith(`.${name}[x]`));
     if (alternatives.length === 0) return;
     const allowed = [...new Set(alternatives.filter((c) => c.def.max !== '0').flatMap((c) => (c.def.type ?? []).map((t) => t.code)))];
     const diagnostics = allowed.length
