@@ -6,12 +6,14 @@
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './cli/build-command.js';
 import { diffCommand } from './cli/diff-command.js';
+import { publishCommand } from './cli/publish-command.js';
+import { releaseNotesCommand } from './cli/release-notes-command.js';
 import type { CommandRegistration } from './cli/common.js';
 import { convertCommand } from './cli/convert-command.js';
 import { snapshotCommand } from './cli/snapshot-command.js';
 import { validateCommand } from './cli/validate-command.js';
 
-const commands: CommandRegistration[] = [buildCommand, snapshotCommand, diffCommand, validateCommand, convertCommand];
+const commands: CommandRegistration[] = [buildCommand, snapshotCommand, diffCommand, releaseNotesCommand, publishCommand, validateCommand, convertCommand];
 
 const program = new Command()
   .name('fhir-stu3')

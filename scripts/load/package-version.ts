@@ -208,6 +208,16 @@ function parseJson(text: string, file: string, diagnostics: Diagnostics): Record
   return undefined;
 }
 
+/** The package.json of a FHIR (npm) package tarball; throws with the reason when it cannot be read. */
+export async function readTarballManifest(path: string): Promise<Record<string, unknown>> {
+  const files = await readTarball(readFileSync(path));
+  const body = files.get('package/package.json');
+  if (!body) throw new Error('it has no package/package.json');
+  const manifest: unknown = JSON.parse(body.toString('utf8'));
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new Error('its package.json is not a JSON object');
+  return manifest as Record<string, unknown>;
+}
+
 /** The plain files of a gzipped tarball, in memory. Throws on data that is not one. */
 async function readTarball(data: Buffer): Promise<Map<string, Buffer>> {
   const raw = gunzipSync(data);
