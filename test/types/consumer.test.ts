@@ -91,6 +91,15 @@ describe('the packed types package', () => {
       `import type { ExtensionGPConnectDeliveryChannel2 } from '${TYPES_PACKAGE}';\nexport const dc: ExtensionGPConnectDeliveryChannel2 = { url: '${DELIVERY_CHANNEL}', valueCode: '/*|*/' };\n`,
     );
     expect(names).toEqual(expect.arrayContaining(['In-person', 'Telephone', 'Video', 'Visit']));
+    // Inside an appointment's extension list too: the URL picks the delivery channel among the sliced extensions.
+    const inAppointment = completionsAt(
+      consumer,
+      'completion-appointment.ts',
+      `import type { GPConnectAppointment1 } from '${TYPES_PACKAGE}';\nexport const a: Partial<GPConnectAppointment1> = { extension: [{ url: '${DELIVERY_CHANNEL}', valueCode: '/*|*/' }] };\n`,
+    );
+    expect(inAppointment).toEqual(expect.arrayContaining(['Visit']));
+    const status = completionsAt(consumer, 'completion-status.ts', `import type { GPConnectAppointment1 } from '${TYPES_PACKAGE}';\nexport const a: Partial<GPConnectAppointment1> = { status: '/*|*/' };\n`);
+    expect(status).toEqual(['arrived', 'booked', 'cancelled', 'entered-in-error', 'fulfilled', 'noshow', 'pending', 'proposed']);
   });
 
   test('every profile and extension type is assignable to its @types/fhir fhir3 type', () => {
