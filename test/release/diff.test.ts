@@ -1,4 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
@@ -193,5 +195,38 @@ describe('diff: inputs', () => {
     if (inc?.concept?.[0]) inc.concept[0].display = 'Alpha';
     const diff = diffPackages(versionWith('old', [vs]), versionWith('new', [after]));
     expect(diff.resources[0]?.changes.map((c) => `${c.level} ${c.code}`)).toEqual(['patch valueset.display-changed']);
+  });
+});
+
+describe('diff CLI', () => {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  const cli = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [tsx, join(projectRoot, 'scripts', 'cli.ts'), 'diff', ...args], { encoding: 'utf8', cwd: projectRoot });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test('JSON output; --fail-on breaking is a CI gate (exit 1); unreadable input exits 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fhir-stu3-diff-cli-'));
+    const [one, two] = [join(dir, 'one'), join(dir, 'two')];
+    mkdirSync(one);
+    mkdirSync(two);
+    copyFileSync(join(nhsAssetsDir, 'StructureDefinitions', 'Extension-GPConnect-DeliveryChannel-1.xml'), join(one, 'a.xml'));
+    copyFileSync(join(nhsAssetsDir, 'StructureDefinitions', 'Extension-GPConnect-DeliveryChannel-2.xml'), join(two, 'b.xml'));
+    const replaced = cli(one, two, '--format', 'json', '--fail-on', 'breaking', '--offline');
+    expect(replaced.code).toBe(1); // -1 removed without a new package major
+    const json = JSON.parse(replaced.stdout) as { resources: Array<{ id: string; status: string }>; unversionedBreaking: number };
+    expect(json.resources.map((r) => `${r.id} ${r.status}`)).toEqual(['Extension-GPConnect-DeliveryChannel-1 removed', 'Extension-GPConnect-DeliveryChannel-2 new-major']);
+    expect(json.unversionedBreaking).toBe(1);
+    const minor = cli(nhsAssetsDir, join(projectRoot, 'codesystems'), '--only', 'GPConnect-DeliveryChannel-1', '--fail-on', 'breaking', '--offline');
+    // the code system gained Visit (minor); the value set is not in codesystems/, so it counts as removed
+    expect(minor.stdout).toMatch(/CodeSystem GPConnect-DeliveryChannel-1: changed, minor\n\s+minor\s+Visit: code added: Visit/);
+    expect(minor.stdout).toMatch(/ValueSet GPConnect-DeliveryChannel-1: removed, breaking/);
+    expect(minor.code).toBe(1);
+    expect(cli(nhsAssetsDir, join(projectRoot, 'codesystems'), '--only', 'GPConnect-DeliveryChannel-1', '--offline').code).toBe(0);
+    writeFileSync(join(dir, 'bad.tgz'), 'nope');
+    const bad = cli(join(dir, 'bad.tgz'), two, '--offline');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.tgz is not a readable package tarball/);
+    expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 });
