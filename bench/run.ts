@@ -13,6 +13,7 @@ import { benchSnapshots } from './snapshot.bench.js';
 import { benchTypes } from './types.bench.js';
 import { benchValidate } from './validate.bench.js';
 import { benchXml } from './xml.bench.js';
+import { benchXmlValidate } from './xml-validate.bench.js';
 
 interface BenchContext {
   rows: Row[];
@@ -26,6 +27,7 @@ interface BenchContext {
 const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
   build: async ({ rows }) => benchBuild(rows),
   xml: async ({ rows, model }) => benchXml(rows, model),
+  'xml-validate': async ({ rows, packages, model }) => benchXmlValidate(rows, packages, model),
   snapshot: async ({ rows, model, packages, sections }) => {
     const { corpus, ours } = await benchSnapshots(rows, model, packages);
     const peers = await benchPeers(corpus, packages, ours);

@@ -1,0 +1,139 @@
+/**
+ * XML payload validation throughput (payloads per second) on real XML: the 57 NHS corpus example payloads
+ * (../shared/corpus/nhs-stu3-assets/Examples, documents and message Bundles among them) and the 29 GP
+ * Connect examples written as XML by our writer. Side by side, in one run, on the same bytes (in memory):
+ *
+ * - bare fast-xml-parser parsing: default options (attributes dropped, so not a usable FHIR parse),
+ *   attributes on, and the reader's options; the faster of the last two is the floor;
+ * - ours: the XML rules + type-aware JSON (readXmlPayload); + JSON structure (compiled ajv); the whole
+ *   validator (+ terminology, slicing, extensions, references, FHIRPath invariants);
+ * - `xmllint --noout --schema fhir-single.xsd` (C, libxml2) over the same files in one invocation, with and
+ *   without its schema loading (timed on its own on one small file);
+ * - FHIR.js 4.12 (npm `fhir`): xmlToObj + validate, with its STU3 parser loaded from hl7.fhir.r3.core.
+ *
+ * Target: our XML rules + conversion within 3x the bare parse time.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import fhirjs from 'fhir';
+import { Diagnostics } from '../scripts/diagnostics/diagnostics.js';
+import { jsonToXml } from '../scripts/emit/xml/convert.js';
+import type { LoadedPackages } from '../scripts/load/packages/index.js';
+import { parserOptions } from '../scripts/load/xml/xml-tree.js';
+import type { ElementModel } from '../scripts/resolve/element-model.js';
+import { readXmlPayload } from '../scripts/validate/xml-rules.js';
+import { gpconnectExamplesDir, nhsAssetsDir, sharedDir } from '../test/helpers/shared.js';
+import { validatorSetup } from '../test/validate/validator-setup.js';
+import { median, ratio, say, tempDir, type Row } from './common.js';
+
+const SECTION = 'XML payload validation (57 NHS example payloads + 29 GP Connect examples as XML)';
+const XSD = join(sharedDir, 'hl7-stu3', 'xsd', 'fhir-single.xsd');
+
+interface Payload {
+  name: string;
+  text: string;
+}
+
+/** Payloads per second: the median pass over all payloads within about `budgetMs` (after one warm pass). */
+function throughput(payloads: readonly Payload[], fn: (p: Payload) => void, budgetMs = 2000): number {
+  for (const p of payloads) fn(p);
+  const rates: number[] = [];
+  const started = performance.now();
+  while (performance.now() - started < budgetMs || rates.length < 3) {
+    const t = performance.now();
+    for (const p of payloads) fn(p);
+    rates.push(payloads.length / ((performance.now() - t) / 1000));
+  }
+  return median(rates);
+}
+
+const perSecond = (n: number) => `${Math.round(n).toLocaleString('en')} payloads/s`;
+
+function loadPayloads(model: ElementModel): Payload[] {
+  const examples = join(nhsAssetsDir, 'Examples');
+  const payloads: Payload[] = readdirSync(examples)
+    .filter((f) => f.endsWith('.xml'))
+    .sort()
+    .map((f) => ({ name: f, text: readFileSync(join(examples, f), 'utf8') }));
+  for (const folder of readdirSync(gpconnectExamplesDir).sort())
+    for (const f of readdirSync(join(gpconnectExamplesDir, folder)).sort()) {
+      const xml = jsonToXml(JSON.parse(readFileSync(join(gpconnectExamplesDir, folder, f), 'utf8')), model, new Diagnostics());
+      if (xml) payloads.push({ name: `gpc-${folder}-${f.replace(/\.json$/, '.xml')}`, text: xml });
+    }
+  return payloads;
+}
+
+/** Seconds xmllint takes over the files (one invocation), the median of `runs`. */
+function xmllintSeconds(dir: string, files: readonly string[], runs = 3): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync('xmllint', ['--noout', '--schema', XSD, ...files], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) throw r.error;
+    times.push((performance.now() - t) / 1000);
+  }
+  return median(times);
+}
+
+export async function benchXmlValidate(rows: Row[], packages: LoadedPackages, model: ElementModel): Promise<void> {
+  say('xml validation: payloads and validator set-up');
+  const payloads = loadPayloads(model);
+  const bytes = payloads.reduce((n, p) => n + Buffer.byteLength(p.text), 0);
+  const { validator } = await validatorSetup();
+
+  say('xml validation: fast-xml-parser floors and ours');
+  const bareDefault = throughput(payloads, (p) => new XMLParser().parse(p.text));
+  const bareAttributes = throughput(payloads, (p) => new XMLParser({ ignoreAttributes: false }).parse(p.text));
+  const bareReader = throughput(payloads, (p) => new XMLParser(parserOptions).parse(p.text));
+  const rules = throughput(payloads, (p) => void readXmlPayload(p.text, model));
+  const structure = throughput(payloads, (p) => void validator.xmlIssues(p.text, { semantic: false }));
+  const full = throughput(payloads, (p) => void validator.xmlIssues(p.text), 4000);
+
+  // The floor: the faster of the two bare parses that keep attributes (FHIR XML's values are attributes).
+  const floor = Math.max(bareAttributes, bareReader);
+  const floorNote = (rate: number) => `${ratio(floor, rate)} the bare parse time`;
+  rows.push({ section: SECTION, what: `fast-xml-parser, default options (${payloads.length} payloads, ${(bytes / 1e6).toFixed(1)} MB)`, value: perSecond(bareDefault), note: 'drops attributes, so FHIR values: not a usable parse' });
+  rows.push({ section: SECTION, what: 'fast-xml-parser, attributes on', value: perSecond(bareAttributes), note: bareAttributes >= bareReader ? 'the floor' : `${ratio(floor, bareAttributes)} the floor's time` });
+  rows.push({ section: SECTION, what: "fast-xml-parser, the reader's options (ordered, offsets)", value: perSecond(bareReader), note: bareReader >= bareAttributes ? 'the floor' : `${ratio(floor, bareReader)} the floor's time` });
+  rows.push({ section: SECTION, what: 'ours: XML rules + type-aware JSON (readXmlPayload)', value: perSecond(rules), note: `${floorNote(rules)} (target: within 3x)` });
+  rows.push({ section: SECTION, what: 'ours: + JSON structure (compiled ajv)', value: perSecond(structure), note: floorNote(structure) });
+  rows.push({ section: SECTION, what: 'ours: full validator (+ terminology, slicing, references, invariants)', value: perSecond(full), note: floorNote(full) });
+
+  say('xml validation: xmllint --schema');
+  const dir = tempDir('xmllint');
+  const names = payloads.map((p, i) => `${String(i).padStart(3, '0')}-${p.name}`);
+  payloads.forEach((p, i) => writeFileSync(join(dir, names[i]), p.text));
+  writeFileSync(join(dir, 'tiny.xml'), '<Basic xmlns="http://hl7.org/fhir"><code><text value="x"/></code></Basic>');
+  const lintAll = xmllintSeconds(dir, names);
+  const lintSchema = xmllintSeconds(dir, ['tiny.xml']);
+  const lintRate = payloads.length / lintAll;
+  const lintWarm = payloads.length / Math.max(lintAll - lintSchema, 1e-6);
+  rows.push({ section: SECTION, what: 'xmllint --schema fhir-single.xsd, one process over all files', value: perSecond(lintRate), note: `${lintAll.toFixed(2)} s with reading the schema (${lintSchema.toFixed(2)} s alone); ours (XML rules) ${ratio(rules, lintRate)} its speed` });
+  rows.push({ section: SECTION, what: 'xmllint, schema loading subtracted', value: perSecond(lintWarm), note: `ours (XML rules) ${ratio(rules, lintWarm)} its speed; ours + structure ${ratio(structure, lintWarm)}` });
+
+  say('xml validation: FHIR.js xmlToObj + validate');
+  const parser = new fhirjs.ParseConformance(false, fhirjs.Versions.STU3);
+  const sds = packages.resourcesOfType('StructureDefinition').filter((r) => ['resource', 'complex-type', 'primitive-type'].includes(String(r.kind)));
+  parser.parseBundle({ resourceType: 'Bundle', entry: sds.map((resource) => ({ resource: structuredClone(resource) })) });
+  const fhir = new fhirjs.Fhir(parser);
+  let failures = 0;
+  const fhirJs = throughput(
+    payloads,
+    (p) => {
+      try {
+        fhir.validate(fhir.xmlToObj(p.text) as object, {});
+      } catch {
+        failures++;
+      }
+    },
+    3000,
+  );
+  rows.push({
+    section: SECTION,
+    what: 'FHIR.js 4.12 xmlToObj + validate (STU3 parser)',
+    value: perSecond(fhirJs),
+    note: `ours (XML rules + structure) ${ratio(structure, fhirJs)} its speed, full ${ratio(full, fhirJs)}${failures ? `; it threw on ${failures} payload runs` : ''}`,
+  });
+}
