@@ -175,7 +175,7 @@ export class StructureTypes {
       if (e.slicing?.rules !== 'closed') items.push(item);
       item = [...new Set(items)].join(' | ');
     }
-    props.push(...jsDoc([e.short, e.definition], '  '));
+    props.push(...jsDoc([e.short, e.definition, referenceTargets(e)], '  '));
     // A repeating element a profile limits to one stays a JSON array: a one-item tuple.
     const list = repeats ? (max === '1' ? `[${item}]` : arrayOf(item)) : item;
     props.push(`  ${key}${(e.min ?? 0) >= 1 ? '' : '?'}: ${list};`);
@@ -288,6 +288,12 @@ function optionalVariants(variants: readonly string[]): string[] {
 
 function arrayOf(item: string): string {
   return /^[A-Za-z0-9_]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
+}
+
+/** The profiles a Reference element may point at (`targetProfile`), as a JSDoc paragraph. */
+function referenceTargets(e: ElementDefinition): string | undefined {
+  const targets = (e.type ?? []).filter((t) => t.code === 'Reference' && t.targetProfile).map((t) => t.targetProfile as string);
+  return targets.length ? `Reference to: ${targets.join(', ')}` : undefined;
 }
 
 /** A `fixed[x]` or `pattern[x]` value. */

@@ -72,7 +72,8 @@ export class TerminologyTypes {
     for (const e of entries) {
       const description = [e.valueSet?.title ?? e.valueSet?.name, e.valueSet?.description, e.url].filter((p): p is string => !!p?.trim());
       const schema = { description: [...new Set(description.map((p) => p.trim()))].join('\n\n').replace(/\*\//g, '*\\/'), enum: [...e.codes] };
-      out.push(await compile(schema, e.name, { bannerComment: '', format: false, additionalProperties: false, strictIndexSignatures: true }));
+      const declaration = await compile(schema, e.name, { bannerComment: '', format: false, additionalProperties: false, strictIndexSignatures: true });
+      out.push(declaration.replace(/[ \t]+$/gm, ''));
     }
     return out.join('\n');
   }
