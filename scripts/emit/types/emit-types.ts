@@ -59,7 +59,7 @@ export async function emitTypes(input: TypesInput, ctx: StageContext): Promise<O
 
   const baseNames = structures.namesOf('base');
   const profileNames = structures.namesOf('profiles');
-  const valueSets = await terminology.valueSetDeclarations();
+  const valueSets = await terminology.valueSetDeclarations(ctx.diagnostics);
   const terminologyNames = [...exportedNames(valueSets), ...exportedNames(codeSystems.dts.join('\n'))].sort(compareStrings);
   const importsOf = (names: readonly string[], from: string) => (names.length ? [`import type { ${names.join(', ')} } from '${from}';`, ''] : []);
 

@@ -163,7 +163,8 @@ export class StructureTypes {
     const repeats = (e.base?.max ?? max) !== '1';
     const type = e.type?.[0]?.code;
     const primitive = type === undefined ? !e.contentReference : this.model.isPrimitive(type);
-    const companion = primitive && !e.representation?.includes('xmlAttr');
+    // No `_x` for XML attributes (`Element.id`, `Extension.url`) nor for XHTML (`Narrative.div`), as FHIR JSON has it.
+    const companion = primitive && !e.representation?.includes('xmlAttr') && !(type !== undefined && this.model.primitive(type)?.xhtml);
     if (max === '0') {
       props.push(`  ${key}?: never;`);
       if (companion) props.push(`  ${propertyKey('_' + group.name)}?: never;`);

@@ -9,6 +9,7 @@
  * expands to more than {@link MAX_UNION_CODES} codes, gives no type: the element stays `string`.
  */
 import { compile } from 'json-schema-to-typescript';
+import type { Diagnostics } from '../../diagnostics/diagnostics.js';
 import type { CodeSystem, CodeSystemConcept, ElementDefinitionBinding, ValueSet } from '../../model/fhir.js';
 import { stripVersion, type DefinitionResolver } from '../../resolve/resolver.js';
 import type { ValueSetExpander } from '../../validate/value-set-expansion.js';
@@ -65,14 +66,23 @@ export class TerminologyTypes {
     return { url, name: this.names.name(`ValueSet ${url}`, terminologyTypeName('ValueSet', valueSet?.name, url)), codes, valueSet };
   }
 
-  /** Every value set typed so far, as declarations (sorted by name), through json-schema-to-typescript. */
-  async valueSetDeclarations(): Promise<string> {
+  /**
+   * Every value set typed so far, as declarations (sorted by name), through json-schema-to-typescript.
+   * Should it fail on one, that union is written directly and the failure reported as a warning.
+   */
+  async valueSetDeclarations(diagnostics: Diagnostics): Promise<string> {
     const entries = [...this.valueSets.values()].filter((e): e is ValueSetType => e !== null).sort((a, b) => compareStrings(a.name, b.name));
     const out: string[] = [];
     for (const e of entries) {
       const description = [e.valueSet?.title ?? e.valueSet?.name, e.valueSet?.description, e.url].filter((p): p is string => !!p?.trim());
       const schema = { description: [...new Set(description.map((p) => p.trim()))].join('\n\n').replace(/\*\//g, '*\\/'), enum: [...e.codes] };
-      const declaration = await compile(schema, e.name, { bannerComment: '', format: false, additionalProperties: false, strictIndexSignatures: true });
+      let declaration: string;
+      try {
+        declaration = await compile(schema, e.name, { bannerComment: '', format: false, additionalProperties: false, strictIndexSignatures: true });
+      } catch (err) {
+        diagnostics.warning('types.value-set', `json-schema-to-typescript failed on ${e.url} (${err instanceof Error ? err.message : String(err)}); its union is written directly`);
+        declaration = [...jsDoc(schema.description.split('\n\n')), `export type ${e.name} = (${e.codes.map((c) => JSON.stringify(c)).join(' | ')})`, ''].join('\n');
+      }
       out.push(declaration.replace(/[ \t]+$/gm, ''));
     }
     return out.join('\n');
