@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { StructureDefinition } from '../../scripts/model/fhir.js';
 import { profileTypeName } from '../../scripts/emit/types/naming.js';
 import { gpconnectExamplesDir } from '../helpers/shared.js';
-import { buildProject, compile, completionsAt, consumerProject, readJson, TYPES_PACKAGE, type Consumer } from './setup.js';
+import { buildProject, compile, completionsAt, consumerProject, corpusResources, readJson, runGuards, TYPES_PACKAGE, type Consumer, type Payload } from './setup.js';
 
 const DELIVERY_CHANNEL = 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-DeliveryChannel-2';
 
@@ -100,6 +100,21 @@ describe('the packed types package', () => {
     expect(inAppointment).toEqual(expect.arrayContaining(['Visit']));
     const status = completionsAt(consumer, 'completion-status.ts', `import type { GPConnectAppointment1 } from '${TYPES_PACKAGE}';\nexport const a: Partial<GPConnectAppointment1> = { status: '/*|*/' };\n`);
     expect(status).toEqual(['arrived', 'booked', 'cancelled', 'entered-in-error', 'fulfilled', 'noshow', 'pending', 'proposed']);
+  });
+
+  test('the GP Connect corpus: a resource compiles as its profile type exactly when its runtime guard accepts it', () => {
+    const claimed = corpusResources()
+      .map((p) => ({ ...p, profile: ((p.resource.meta as { profile?: string[] } | undefined)?.profile ?? []).find((u) => u.startsWith('https://fhir.nhs.uk/STU3/StructureDefinition/')) }))
+      .filter((p): p is Payload & { profile: string } => p.profile !== undefined);
+    const typeNames = claimed.map((p) => profileTypeName(p.profile));
+    const guards = [...new Set(typeNames)].map((n) => `is${n}`);
+    const results = runGuards(join(consumer.root, 'node_modules', TYPES_PACKAGE, 'index.js'), guards, claimed);
+    const accepted = claimed.map((_, i) => results[i][guards.indexOf(`is${typeNames[i]}`)]);
+    expect(claimed.length).toBeGreaterThanOrEqual(20);
+    expect(accepted.filter((ok) => !ok)).toHaveLength(3);
+    const lines = claimed.flatMap((p, i) => [...(accepted[i] ? [] : [`// @ts-expect-error ${p.name}: its guard rejects it too`]), `export const r${i}: ${typeNames[i]} = ${literal(p.resource)};`]);
+    const file = consumer.write('corpus.ts', [`import type { ${[...new Set(typeNames)].join(', ')} } from '${TYPES_PACKAGE}';`, ...lines, ''].join('\n'));
+    expect(compile([file])).toEqual([]);
   });
 
   test('every profile and extension type is assignable to its @types/fhir fhir3 type', () => {

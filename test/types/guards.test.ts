@@ -3,44 +3,10 @@
  * run on the real GP Connect payloads in ../shared/corpus/gpconnect-examples, and on mutated copies. The
  * package is loaded the way a consumer loads it: a separate Node process importing its index.js.
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { gpconnectExamplesDir } from '../helpers/shared.js';
-import { buildProject } from './setup.js';
-
-interface Payload {
-  name: string;
-  resource: Record<string, unknown>;
-}
-
-/** Every resource of the appointment and foundation payloads (bundle entries too) with the `meta.profile` it claims. */
-function corpusResources(): Payload[] {
-  const out: Payload[] = [];
-  for (const dir of ['appointments', 'foundations']) {
-    for (const file of readdirSync(join(gpconnectExamplesDir, dir)).sort()) {
-      const json = JSON.parse(readFileSync(join(gpconnectExamplesDir, dir, file), 'utf8')) as Record<string, unknown>;
-      const entries = Array.isArray(json.entry) ? (json.entry as Array<{ resource?: Record<string, unknown> }>) : [];
-      [json, ...entries.map((e) => e.resource)].forEach((resource, i) => {
-        if (resource) out.push({ name: `${dir}/${file}${i ? `#entry${i - 1}` : ''}`, resource });
-      });
-    }
-  }
-  return out;
-}
-
-/** Runs every named guard of the package on each payload, in a fresh Node process. */
-function runGuards(indexJs: string, guards: readonly string[], payloads: readonly Payload[]): boolean[][] {
-  const script = [
-    `import * as types from ${JSON.stringify(pathToFileURL(indexJs).href)};`,
-    `import { readFileSync } from 'node:fs';`,
-    `const input = JSON.parse(readFileSync(0, 'utf8'));`,
-    `process.stdout.write(JSON.stringify(input.payloads.map((p) => input.guards.map((g) => types[g](p)))));`,
-  ].join('\n');
-  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify({ guards, payloads: payloads.map((p) => p.resource) }), maxBuffer: 64 << 20 });
-  return JSON.parse(stdout.toString('utf8')) as boolean[][];
-}
+import { buildProject, corpusResources, runGuards, type Payload } from './setup.js';
 
 let indexJs: string;
 beforeAll(async () => {

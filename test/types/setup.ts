@@ -7,9 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { build } from '../../scripts/build.js';
-import { projectRoot } from '../helpers/shared.js';
+import { gpconnectExamplesDir, projectRoot } from '../helpers/shared.js';
 import { tempProject } from '../build/project.js';
 
 export const TYPES_PACKAGE = 'nhsdigital.gpconnect.stu3-types';
@@ -110,4 +111,36 @@ export function completionsAt(consumer: Consumer, name: string, textWithMarker: 
 /** A JSON file as a value. */
 export function readJson(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+export interface Payload {
+  name: string;
+  resource: Record<string, unknown>;
+}
+
+/** Every resource of the appointment and foundation payloads (bundle entries too) with the `meta.profile` it claims. */
+export function corpusResources(): Payload[] {
+  const out: Payload[] = [];
+  for (const dir of ['appointments', 'foundations']) {
+    for (const file of readdirSync(join(gpconnectExamplesDir, dir)).sort()) {
+      const json = JSON.parse(readFileSync(join(gpconnectExamplesDir, dir, file), 'utf8')) as Record<string, unknown>;
+      const entries = Array.isArray(json.entry) ? (json.entry as Array<{ resource?: Record<string, unknown> }>) : [];
+      [json, ...entries.map((e) => e.resource)].forEach((resource, i) => {
+        if (resource) out.push({ name: `${dir}/${file}${i ? `#entry${i - 1}` : ''}`, resource });
+      });
+    }
+  }
+  return out;
+}
+
+/** Runs every named guard of the package on each payload, in a fresh Node process. */
+export function runGuards(indexJs: string, guards: readonly string[], payloads: readonly Payload[]): boolean[][] {
+  const script = [
+    `import * as types from ${JSON.stringify(pathToFileURL(indexJs).href)};`,
+    `import { readFileSync } from 'node:fs';`,
+    `const input = JSON.parse(readFileSync(0, 'utf8'));`,
+    `process.stdout.write(JSON.stringify(input.payloads.map((p) => input.guards.map((g) => types[g](p)))));`,
+  ].join('\n');
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify({ guards, payloads: payloads.map((p) => p.resource) }), maxBuffer: 64 << 20 });
+  return JSON.parse(stdout.toString('utf8')) as boolean[][];
 }
