@@ -4,9 +4,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../../scripts/build.js';
+import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
+import { loadPackageVersion, type PackageVersion } from '../../scripts/load/package-version.js';
+import { diffPackages } from '../../scripts/release/diff.js';
 import { publishPackages, type PublishOptions } from '../../scripts/release/publish.js';
 import { tempProject, type TempProject } from '../build/project.js';
-import { gpconnectExamplesDir, projectRoot } from '../helpers/shared.js';
+import { fhirPackagesDir, gpconnectExamplesDir, projectRoot } from '../helpers/shared.js';
 import { freePort, startVerdaccio, type TestRegistry } from './verdaccio.js';
 import { versionOf } from './versions.js';
 
@@ -126,6 +129,24 @@ describe('publish to a real (Verdaccio) registry', () => {
     expect(r).toMatchObject({ status: 'published', tag: 'next' });
     expect(await registryView(registry, PACKAGE)).toEqual({ versions: ['1.2.7', '1.3.0-beta.1'], tags: { latest: '1.2.7', next: '1.3.0-beta.1' } });
     expect((await registryView(registry, TYPES)).tags).toEqual({ latest: '1.2.7', next: '1.3.0-beta.1' });
+  });
+
+  test('diff and the build read published versions as name@version from the registry', async () => {
+    const diagnostics = new Diagnostics();
+    const load = (spec: string) =>
+      loadPackageVersion(spec, { diagnostics, dependencySources: [{ type: 'directory', path: fhirPackagesDir }, { type: 'registry', url: registry.url }], projectRoot: mkdtempSync(join(tmpdir(), 'fhir-stu3-diff-reg-')) });
+    const [before, after] = [await load(`${PACKAGE}@1.2.7`), await load(`${PACKAGE}@1.3.0-beta.1`)];
+    expect(diagnostics.sorted().filter((d) => d.severity === 'error')).toEqual([]);
+    expect(before?.kind).toBe('registry');
+    expect(before?.resources.length).toBeGreaterThan(50);
+    // the two builds differ in version fields only
+    const diff = diffPackages(before as PackageVersion, after as PackageVersion);
+    expect(diff.level).toBe('patch');
+    expect(diff.unversionedBreaking).toBe(0);
+    // a build whose previous release is the published 1.3.0-beta.1: 1.2.7 does not go up
+    const again = tempProject({}, { previousPackage: `${PACKAGE}@1.3.0-beta.1`, dependencySources: [{ type: 'directory', path: fhirPackagesDir }, { type: 'registry', url: registry.url }] });
+    const r = await build({ configFile: again.config });
+    expect(r.diagnostics.sorted().filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['version.not-increased']);
   });
 
   test('a separate consumer loads the package through fhir-package-loader with FPL_REGISTRY and validates a GP Connect example with it', async () => {
