@@ -4,7 +4,9 @@
  * an XHTML `div` in the XHTML namespace, has some non-whitespace content, and holds only the basic HTML
  * formatting elements and attributes the STU3 narrative rules allow (the same subset as the HL7
  * `fhir-xhtml.xsd` restricts XHTML to; test/xml/xsd-crosscheck.test.ts checks the table against it).
- * `href`/`src` with a `javascript:` (or `vbscript:`/`data:text/html`) scheme are refused too.
+ * `href`/`src` with a `javascript:` (or `vbscript:`/`data:text/html`) scheme are refused too, however
+ * written (character references decoded, the whitespace and controls browsers skip removed), and so is
+ * `style` that runs script (`expression()`, `javascript:`) or imports style sheets.
  *
  * Works on the parsed XML tree, so the XML reader checks the div it reads in place (with lines);
  * `checkNarrativeDiv` does the same for the string a JSON payload carries.
@@ -12,6 +14,7 @@
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import type { LineIndex } from '../load/line-index.js';
 import { XHTML_NS } from '../load/xml/xhtml.js';
+import { decodeAttribute } from '../load/xml/xml-text.js';
 import {
   CDATA_KEY,
   EMPTY_SCOPE,
@@ -52,7 +55,10 @@ export const NARRATIVE_ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set([
   'table.border', 'table.cellpadding', 'table.cellspacing', 'table.frame', 'table.rules', 'table.summary', 'td.nowrap', 'th.nowrap',
 ]);
 
-const SCRIPT_URL = /^\s*(?:javascript|vbscript|data\s*:\s*text\/html)\s*:?/i;
+/** A URL that runs script, once references are decoded and the whitespace and controls browsers ignore are gone. */
+const SCRIPT_URL = /^(?:javascript:|vbscript:|data:text\/html)/i;
+/** Style that runs script (old IE `expression()`, `javascript:` inside `url()`), or pulls in other style sheets. */
+const SCRIPT_STYLE = /expression\s*\(|javascript:|vbscript:|@import|behavior\s*:/i;
 const URL_ATTRIBUTES: ReadonlySet<string> = new Set(['href', 'src', 'longdesc', 'usemap', 'cite']);
 
 /** One finding; the caller adds file and turns it into its own issue form. */
@@ -99,9 +105,13 @@ export function checkNarrativeNode(node: XmlNode, parentScope: NamespaceScope, p
         add('security', `event attribute '${attr}' on '${name}' is not allowed in a FHIR narrative (no scripts)`, n);
         continue;
       }
-      const value = attributes?.[attr] ?? '';
-      if (URL_ATTRIBUTES.has(lower) && SCRIPT_URL.test(value)) {
+      const value = decodeAttribute(attributes?.[attr] ?? '', () => undefined);
+      if (URL_ATTRIBUTES.has(lower) && SCRIPT_URL.test(value.replace(/[\s\p{Cc}]/gu, ''))) {
         add('security', `'${attr}' on '${name}' holds a script URL, which a FHIR narrative must not carry`, n);
+        continue;
+      }
+      if (lower === 'style' && SCRIPT_STYLE.test(value.replace(/[\s\p{Cc}]/gu, ''))) {
+        add('security', `'style' on '${name}' holds script or an imported style sheet, which a FHIR narrative must not carry`, n);
         continue;
       }
       // A refused element is one finding, not one more per attribute.

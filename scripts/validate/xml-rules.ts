@@ -102,10 +102,10 @@ function toIssue(d: Diagnostic, root: string): ValidationIssue {
   return issue;
 }
 
-/** The root element's local name, for issues about the document as a whole. */
+/** The root element's local name, for issues about the document as a whole (the first `<name`; linear, however odd the text). */
 function rootName(text: string | undefined): string {
-  const m = text === undefined ? null : /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<![\s\S]*?>/g, ''));
-  return m ? m[2] : 'Resource';
+  const m = text === undefined ? null : /<([A-Za-z_][\w.:-]*)/.exec(text);
+  return m ? m[1].slice(m[1].lastIndexOf(':') + 1) || 'Resource' : 'Resource';
 }
 
 /** Bytes to text: FHIR XML is UTF-8 (a UTF-8 byte order mark is fine); UTF-16 and invalid bytes are reported. */

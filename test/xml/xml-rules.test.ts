@@ -67,6 +67,13 @@ describe('security: nothing declared, nothing expanded, nothing fetched', () => 
     expect(brief(issues(`<?xml version="1.0" encoding="ISO-8859-1"?>\n${patient('')}`))).toEqual(['Patient@1 structure: encoding \'ISO-8859-1\' is declared: FHIR XML must be UTF-8']);
   });
 
+  it('refuses nesting deeper than the reader allows as one fatal issue, without overflowing the stack', () => {
+    const deep = `<Patient ${NS}>${'<extension url="u">'.repeat(10000)}${'</extension>'.repeat(10000)}</Patient>`;
+    const read = readXmlPayload(deep, model);
+    expect(read.resource).toBeUndefined();
+    expect(read.issues).toEqual([expect.objectContaining({ severity: 'fatal', code: 'structure' })]);
+  });
+
   it('reports malformed XML with its line and no resource', () => {
     const read = readXmlPayload(patient('<active value="true">'), model);
     expect(read.resource).toBeUndefined();
@@ -138,6 +145,15 @@ describe('the narrative div', () => {
       "Patient.text.div@6 security: element 'input' is not allowed in a FHIR narrative (only basic HTML formatting; no scripts, forms, frames, objects, head or body)",
       "Patient.text.div@7 security: element 'object' is not allowed in a FHIR narrative (only basic HTML formatting; no scripts, forms, frames, objects, head or body)",
       "Patient.text.div@8 invalid: attribute 'foo' is not allowed on 'p' in a FHIR narrative",
+    ]);
+  });
+
+  it('sees through encoded and spaced-out script URLs, and refuses script in style', () => {
+    const div = `<div ${XHTML}>\n<a href="&#x6A;ava&#9;script&#58;alert(1)">x</a>\n<img src=" JAVASCRIPT:x" alt="i"/>\n<p style="width: expression(alert(1))">y</p>\n<img src="data:image/png;base64,AAAA" alt="ok"/>\n</div>`;
+    expect(brief(issues(narrative(div)))).toEqual([
+      "Patient.text.div@3 security: 'href' on 'a' holds a script URL, which a FHIR narrative must not carry",
+      "Patient.text.div@4 security: 'src' on 'img' holds a script URL, which a FHIR narrative must not carry",
+      "Patient.text.div@5 security: 'style' on 'p' holds script or an imported style sheet, which a FHIR narrative must not carry",
     ]);
   });
 
