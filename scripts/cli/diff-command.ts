@@ -48,14 +48,22 @@ export function versionLoadOptions(opts: VersionInputOptions, diagnostics: Diagn
 export async function loadBothVersions(oldSpec: string, newSpec: string, opts: VersionInputOptions): Promise<[PackageVersion, PackageVersion] | undefined> {
   const diagnostics = new Diagnostics();
   const options = versionLoadOptions(opts, diagnostics);
-  const before = diagnostics.hasErrors() ? undefined : await loadPackageVersion(oldSpec, options);
-  const after = before && !diagnostics.hasErrors() ? await loadPackageVersion(newSpec, options) : undefined;
-  printDiagnostics(diagnostics, true);
-  if (!before || !after || diagnostics.hasErrors()) {
-    process.stderr.write(`error: cannot compare ${oldSpec} with ${newSpec}: ${!before ? oldSpec : newSpec} could not be read\n`);
+  if (diagnostics.hasErrors()) {
+    printDiagnostics(diagnostics, true);
     return undefined;
   }
-  return [before, after];
+  // Each version is read in full or not at all: a file that cannot be read would show as a removal.
+  const read = async (spec: string): Promise<PackageVersion | undefined> => {
+    const v = await loadPackageVersion(spec, options);
+    if (v && !diagnostics.hasErrors()) return v;
+    printDiagnostics(diagnostics, true);
+    const hint = options.only ? '' : ' (--only <ids> compares some resources only)';
+    process.stderr.write(`error: cannot compare ${oldSpec} with ${newSpec}: ${spec} could not be read${hint}\n`);
+    return undefined;
+  };
+  const before = await read(oldSpec);
+  const after = before && (await read(newSpec));
+  return before && after ? [before, after] : undefined;
 }
 
 /** True when the diff meets the `--fail-on` level: `breaking` means breaking changes no new major version covers. */

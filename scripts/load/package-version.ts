@@ -105,12 +105,22 @@ async function fromTarball(path: string, spec: string, options: PackageVersionOp
 
 function fromPackageFolder(dir: string, spec: string, options: PackageVersionOptions): PackageVersion | undefined {
   const { diagnostics } = options;
-  const manifest = parseJson(readFileSync(join(dir, 'package.json'), 'utf8'), join(spec, 'package.json'), diagnostics);
+  const read = (name: string): string | undefined => {
+    try {
+      return readFileSync(join(dir, name), 'utf8');
+    } catch (e) {
+      diagnostics.error('release.package-malformed', `cannot read ${join(spec, name)}: ${e instanceof Error ? e.message : String(e)}`, { file: join(spec, name) });
+      return undefined;
+    }
+  };
+  const manifestText = read('package.json');
+  const manifest = manifestText === undefined ? undefined : parseJson(manifestText, join(spec, 'package.json'), diagnostics);
   if (!manifest) return undefined;
   const resources: Resource[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (!/^[^.].*\.json$/.test(name) || name === 'package.json') continue;
-    const r = parseJson(readFileSync(join(dir, name), 'utf8'), join(spec, name), diagnostics);
+    const text = read(name);
+    const r = text === undefined ? undefined : parseJson(text, join(spec, name), diagnostics);
     if (r) resources.push(r as Resource);
   }
   return finish(spec, manifest, 'package-folder', resources, options);
