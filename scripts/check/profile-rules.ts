@@ -33,6 +33,15 @@ export const profileRules: ProfileRule[] = [
     },
   },
   {
+    code: 'profile.major-version-mismatch',
+    check: ({ profile, report }) => {
+      const fromId = profile.id ? majorVersionSuffix.exec(profile.id)?.[1] : undefined;
+      const fromName = profile.name ? majorVersionSuffix.exec(profile.name)?.[1] : undefined;
+      if (fromId !== undefined && fromName !== undefined && fromId !== fromName)
+        report('error', 'profile.major-version-mismatch', 'name', `name '${profile.name}' is major version ${fromName} but id '${profile.id}' is ${fromId}`);
+    },
+  },
+  {
     code: 'profile.id-name-mismatch',
     check: ({ profile, report }) => {
       if (profile.id && profile.name && profile.id !== profile.name) report('warning', 'profile.id-name-mismatch', 'name', `name '${profile.name}' differs from id '${profile.id}'`);

@@ -2,10 +2,9 @@
  * Version rules at build, one entry per rule (GP Connect versioning). The package version's form
  * (semver with an optional `-alpha.N`/`-beta.N`/`-rc.N`) is checked where the config is read
  * (`config.invalid-value` on `version`), and a profile's `-N` suffix on id and name by
- * `profile.major-version-suffix` (check/profile-rules.ts); these rules add what needs the whole package
- * or the previous release:
+ * `profile.major-version-suffix` and `profile.major-version-mismatch` (id and name carry the same major;
+ * check/profile-rules.ts); these rules add what needs the whole package or the previous release:
  *
- * - the id and name of a profile carry the same major version;
  * - the majors of one artefact built side by side (`X-1`, `X-2`) describe the same resource type;
  * - given the previous release: the version goes up, and no artefact that keeps its major version
  *   (same URL) has a breaking change; an artefact removed needs a new major version of the package.
@@ -31,23 +30,7 @@ export interface VersionRule {
 
 const MAJOR = /-(\d+)$/;
 
-function majorOf(s: string | undefined): number | undefined {
-  const m = s ? MAJOR.exec(s) : null;
-  return m ? Number(m[1]) : undefined;
-}
-
 export const versionRules: VersionRule[] = [
-  {
-    code: 'version.id-name-major',
-    check: ({ resources, ctx }) => {
-      for (const sd of resources.filter(isStructureDefinition)) {
-        const fromId = majorOf(sd.id);
-        const fromName = majorOf(sd.name);
-        if (fromId !== undefined && fromName !== undefined && fromId !== fromName)
-          ctx.diagnostics.error('version.id-name-major', `id '${sd.id}' is major version ${fromId} but name '${sd.name}' is ${fromName}`, ctx.sources.at(sd, 'StructureDefinition.name'));
-      }
-    },
-  },
   {
     code: 'version.majors-same-type',
     check: ({ resources, ctx }) => {

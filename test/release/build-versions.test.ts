@@ -82,10 +82,17 @@ describe('version rules at build', () => {
     expect(r.tarball).toBeUndefined();
   });
 
+  test('the majors of one profile built side by side must constrain the same type', async () => {
+    const slot = source('profiles/StructureDefinition-GPConnect-Slot-1.xml').replace(/GPConnect-Slot-1"/g, 'CareConnect-GPC-Patient-2"');
+    const r = await build({ configFile: tempProject({ 'profiles/StructureDefinition-CareConnect-GPC-Patient-2.xml': slot }).config, offline: true });
+    const errors = errorsOf(r).filter((d) => d.code === 'version.majors-same-type');
+    expect(errors.map((d) => d.message)).toEqual(['CareConnect-GPC-Patient-2 constrains Slot but CareConnect-GPC-Patient-1, another major version of it, constrains Patient']);
+  });
+
   test('id and name of a profile carry the same major version', async () => {
     const mismatched = source(PATIENT).replace('<name value="CareConnect-GPC-Patient-1"/>', '<name value="CareConnect-GPC-Patient-2"/>');
     const r = await build({ configFile: tempProject({ [PATIENT]: mismatched }).config, offline: true });
-    expect(errorsOf(r).map((d) => d.code)).toContain('version.id-name-major');
+    expect(errorsOf(r).map((d) => `${d.code} ${d.path}`)).toContain('profile.major-version-mismatch StructureDefinition.name');
   });
 });
 
