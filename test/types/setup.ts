@@ -104,8 +104,12 @@ export function completionsAt(consumer: Consumer, name: string, textWithMarker: 
     getDirectories: ts.sys.getDirectories,
   };
   const service = ts.createLanguageService(host, ts.createDocumentRegistry());
-  const completions = service.getCompletionsAtPosition(file, position, {});
-  return (completions?.entries ?? []).map((e) => e.name);
+  try {
+    const completions = service.getCompletionsAtPosition(file, position, {});
+    return (completions?.entries ?? []).map((e) => e.name);
+  } finally {
+    service.dispose();
+  }
 }
 
 /** A JSON file as a value. */
