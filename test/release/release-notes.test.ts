@@ -40,6 +40,15 @@ describe('release notes', () => {
     expect(changes?.changes.flatMap((c) => c.tickets).sort((a, b) => a - b)).toEqual([636, 658, 661, 697, 826, 837, 847, 886, 890, 892, 905, 910]);
   });
 
+  test('without a changes file every change found is listed, untitled', async () => {
+    const corpus = await versionOf(nhsAssetsDir, ['GPConnect-DeliveryChannel-1']);
+    const ours = await versionOf(join(projectRoot, 'codesystems'), ['GPConnect-DeliveryChannel-1']);
+    const text = releaseNotes({ diff: diffPackages({ ...corpus, label: 'NHS corpus' }, { ...ours, version: '1.2.7', label: 'ours' }) });
+    expect(text).toMatch(/^# Package 1\.2\.7 release notes #\n/);
+    expect(text).toMatch(/## Other changes ##[\s\S]*### CodeSystem GPConnect-DeliveryChannel-1 \*\(untitled\)\* ###\n\n\*\*Change:\*\* changed, minor\n\n- \[GPConnect-DeliveryChannel-1\]\(https:\/\/fhir\.nhs\.uk\/STU3\/CodeSystem\/GPConnect-DeliveryChannel-1\)\n  - minor: code added: Visit "Visit"/);
+    expect(text).toMatch(/### ValueSet GPConnect-DeliveryChannel-1 \*\(untitled\)\* ###\n\n\*\*Change:\*\* removed, breaking/);
+  });
+
   test('a bad changes file is a diagnostic naming the file and the path', () => {
     const diagnostics = new Diagnostics();
     parseChangesFile('{"areas": ["Core"], "changes": [{"title": "x", "area": "Elsewhere", "tickets": [1]}]}', 'changes.json', diagnostics);
