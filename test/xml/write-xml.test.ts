@@ -128,6 +128,9 @@ describe('jsonToXml', () => {
       "error [emit.xml-choice-conflict] Patient.deceasedDateTime: 'deceasedBoolean', 'deceasedDateTime' are one choice element: only the first is written",
     ]);
     expect(write({ resourceType: 'Nope' }).xml).toBeUndefined();
+    const cyclic: Record<string, unknown> = { url: 'http://x.example' };
+    cyclic.extension = [cyclic];
+    expect(write({ resourceType: 'Basic', extension: [cyclic], code: { text: 'c' } }).problems).toEqual([expect.stringMatching(/emit\.xml-too-deep.* nested more than 400 levels deep \(or a cycle\)/)]);
     expect(write([1, 2]).xml).toBeUndefined();
   });
 

@@ -18,7 +18,7 @@ import { Diagnostics } from '../../diagnostics/diagnostics.js';
 import { FHIR_NS } from '../../load/xml/read-xml.js';
 import { serializeXhtml } from '../../load/xml/xhtml.js';
 import { escapeAttribute } from '../../load/xml/xml-text.js';
-import { EMPTY_SCOPE, parseXmlDocument } from '../../load/xml/xml-tree.js';
+import { EMPTY_SCOPE, MAX_XML_DEPTH, parseXmlDocument } from '../../load/xml/xml-tree.js';
 import type { JsonObject, JsonValue } from '../../model/fhir.js';
 import { upperFirst, type ElementModel, type ResolvedProperty, type TypeContext } from '../../resolve/element-model.js';
 
@@ -63,6 +63,10 @@ class FhirXmlWriter {
    * resource, or a primitive type with `value`/`id`/`extension` merged into one object).
    */
   private element(tag: string, obj: JsonObject, context: TypeContext, path: string, depth: number, out: string[], extraAttributes: string, isResource: boolean): void {
+    if (depth > MAX_XML_DEPTH) {
+      this.error('emit.xml-too-deep', `nested more than ${MAX_XML_DEPTH} levels deep (or a cycle): not written`, path);
+      return;
+    }
     this.checkKeys(obj, context, path, isResource);
     const pad = INDENT.repeat(depth);
     let open = `${pad}<${tag}${extraAttributes}`;
