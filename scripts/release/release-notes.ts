@@ -48,7 +48,7 @@ export function releaseNotes(input: ReleaseNotesInput): string {
     for (const r of others) {
       out.push(`### ${r.resourceType} ${r.id} *(untitled)* ###`, '');
       out.push(`**Change:** ${statusText[r.status]}, ${r.level}`, '');
-      out.push(...artefactLines(r, r.url), '---', '');
+      out.push(...artefactLines(r, r.url), '', '---', '');
     }
   }
   return out.join('\n').replace(/\n+$/, '\n');

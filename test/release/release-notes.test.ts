@@ -45,7 +45,7 @@ describe('release notes', () => {
     const ours = await versionOf(join(projectRoot, 'codesystems'), ['GPConnect-DeliveryChannel-1']);
     const text = releaseNotes({ diff: diffPackages({ ...corpus, label: 'NHS corpus' }, { ...ours, version: '1.2.7', label: 'ours' }) });
     expect(text).toMatch(/^# Package 1\.2\.7 release notes #\n/);
-    expect(text).toMatch(/## Other changes ##[\s\S]*### CodeSystem GPConnect-DeliveryChannel-1 \*\(untitled\)\* ###\n\n\*\*Change:\*\* changed, minor\n\n- \[GPConnect-DeliveryChannel-1\]\(https:\/\/fhir\.nhs\.uk\/STU3\/CodeSystem\/GPConnect-DeliveryChannel-1\)\n  - minor: code added: Visit "Visit"/);
+    expect(text).toMatch(/## Other changes ##[\s\S]*### CodeSystem GPConnect-DeliveryChannel-1 \*\(untitled\)\* ###\n\n\*\*Change:\*\* changed, minor\n\n- \[GPConnect-DeliveryChannel-1\]\(https:\/\/fhir\.nhs\.uk\/STU3\/CodeSystem\/GPConnect-DeliveryChannel-1\)\n {2}- minor: code added: Visit "Visit"/);
     expect(text).toMatch(/### ValueSet GPConnect-DeliveryChannel-1 \*\(untitled\)\* ###\n\n\*\*Change:\*\* removed, breaking/);
   });
 
