@@ -4,7 +4,8 @@
  *    expanded from their compose: the bench loads hl7.fhir.r3.core only), median of several runs;
  * 2. `tsc --noEmit` (fresh child process) of one consumer file that imports the whole types package and
  *    types the Visit example appointment with it, beside the same file typed with @types/fhir's fhir3
- *    namespace, and beside a file importing nothing (the compiler's floor); with and without skipLibCheck.
+ *    namespace, and beside a file importing nothing (the compiler's floor); with and without skipLibCheck;
+ *    median of TSC_ROUNDS interleaved rounds.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { generateSnapshots } from '../scripts/snapshot/generate.js';
 import { tempProject } from '../test/build/project.js';
 import { median, projectRoot, ratio, say, seconds, tempDir, type Row } from './common.js';
 
+const TSC_ROUNDS = 5;
 const tscJs = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 export async function benchTypes(rows: Row[], packages: LoadedPackages, runs = 5): Promise<void> {
@@ -93,21 +95,26 @@ async function benchTsc(rows: Row[], section: string): Promise<void> {
     { label: 'skipLibCheck', skipLibCheck: true },
   ];
   for (const { label, skipLibCheck } of configs) {
-    const ms: Record<string, number> = {};
+    const tsconfigs: Record<string, string> = {};
     for (const [key, text] of Object.entries(files)) {
       writeFileSync(join(consumer, `${key}.ts`), text);
       const tsconfig = join(consumer, `tsconfig.${key}.${skipLibCheck ? 'skip' : 'full'}.json`);
       const compilerOptions = { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [], skipLibCheck };
       writeFileSync(tsconfig, JSON.stringify({ compilerOptions, files: [`${key}.ts`] }));
-      say(`types: tsc --noEmit, ${key}, ${label}`);
-      const times = [0, 1, 2].map(() => tsc(tsconfig));
-      ms[key] = median(times);
+      tsconfigs[key] = tsconfig;
     }
+    // Rounds interleave the variants, so a load change on the machine touches them alike.
+    const times: Record<string, number[]> = {};
+    for (let round = 1; round <= TSC_ROUNDS; round++) {
+      say(`types: tsc --noEmit (${label}), round ${round}/${TSC_ROUNDS}`);
+      for (const [key, tsconfig] of Object.entries(tsconfigs)) (times[key] ??= []).push(tsc(tsconfig));
+    }
+    const ms = Object.fromEntries(Object.entries(times).map(([k, t]) => [k, median(t)]));
     rows.push(
       { section, what: `tsc --noEmit, whole types package (${label})`, value: seconds(ms.ours), note: `${ratio(ms.ours, ms.fhir3)} @types/fhir fhir3; above the floor ${seconds(ms.ours - ms.floor)} vs ${seconds(ms.fhir3 - ms.floor)} (${ratio(ms.ours - ms.floor, ms.fhir3 - ms.floor)})` },
-      { section, what: `tsc --noEmit, @types/fhir fhir3 (${label})`, value: seconds(ms.fhir3), note: 'median of 3; `types: fhir` loads r2, r3, r4, r4b and r5' },
-      { section, what: `tsc --noEmit, @types/fhir r3.d.ts alone (${label})`, value: seconds(ms.r3only), note: `median of 3; ours ${ratio(ms.ours, ms.r3only)} this; above the floor ${seconds(ms.r3only - ms.floor)} (ours ${ratio(ms.ours - ms.floor, ms.r3only - ms.floor)})` },
-      { section, what: `tsc --noEmit, no types: the floor (${label})`, value: seconds(ms.floor), note: 'median of 3' },
+      { section, what: `tsc --noEmit, @types/fhir fhir3 (${label})`, value: seconds(ms.fhir3), note: `median of ${TSC_ROUNDS}; \`types: fhir\` loads r2, r3, r4, r4b and r5` },
+      { section, what: `tsc --noEmit, @types/fhir r3.d.ts alone (${label})`, value: seconds(ms.r3only), note: `median of ${TSC_ROUNDS}; ours ${ratio(ms.ours, ms.r3only)} this; above the floor ${seconds(ms.r3only - ms.floor)} (ours ${ratio(ms.ours - ms.floor, ms.r3only - ms.floor)})` },
+      { section, what: `tsc --noEmit, no types: the floor (${label})`, value: seconds(ms.floor), note: `median of ${TSC_ROUNDS}` },
     );
   }
   const dts = (dir: string, names: string[]) => names.reduce((n, f) => n + statSync(join(dir, f)).size, 0);

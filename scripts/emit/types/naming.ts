@@ -3,7 +3,8 @@
  *
  * - a profile or extension: its id (the last segment of its URL) with every non-alphanumeric character
  *   removed: `CareConnect-GPC-Patient-1` -> `CareConnectGPCPatient1`, `Extension-GPConnect-DeliveryChannel-2`
- *   -> `ExtensionGPConnectDeliveryChannel2` (the major-version suffix stays, so -1 and -2 coexist);
+ *   -> `ExtensionGPConnectDeliveryChannel2` (the major-version suffix stays, so -1 and -2 coexist); an id that
+ *   is a FHIR type name (`Patient`) gets `Profile` appended, so the base type keeps its name;
  * - a base type: its FHIR name (`Appointment`, `HumanName`); a backbone element: its path in PascalCase
  *   (`Appointment.participant` -> `AppointmentParticipant`, the @types/fhir convention);
  * - an element a profile constrains beneath itself: the owner's name plus the element name (and slice name):

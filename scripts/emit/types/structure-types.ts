@@ -58,7 +58,12 @@ export class StructureTypes {
 
   /** Names every profile first, so profiles can refer to each other (extensions by URL) in any order. */
   registerProfiles(profiles: readonly StructureDefinition[]): void {
-    for (const sd of profiles) this.profileNames.set(sd.url, this.names.name(`profile ${sd.url}`, profileTypeName(sd.url)));
+    for (const sd of profiles) {
+      // A profile whose id is a FHIR type name (`Patient`) must not take the base type's name.
+      const wanted = profileTypeName(sd.url);
+      const name = this.model.definition(wanted) ? `${wanted}Profile` : wanted;
+      this.profileNames.set(sd.url, this.names.name(`profile ${sd.url}`, name));
+    }
   }
 
   profileName(url: string): string | undefined {
