@@ -108,6 +108,17 @@ describe('publish to a real (Verdaccio) registry', () => {
     expect((await registryView(registry, PACKAGE)).versions).toEqual(['1.2.7']);
   });
 
+  test('without a built types package, the FHIR package alone is checked and would be published, and the run says so', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fhir-stu3-no-types-'));
+    cpSync(join(beta.out, `${PACKAGE}-1.3.0-beta.1.tgz`), join(out, `${PACKAGE}-1.3.0-beta.1.tgz`));
+    const lines: string[] = [];
+    const r = await publishPackages(options(beta, { outDir: out, dryRun: true, say: (l) => lines.push(l) }));
+    expect(r).toMatchObject({ status: 'checked', exitCode: 0, tag: 'next' });
+    expect(r.targets.map((t) => t.what)).toEqual(['FHIR package']);
+    expect(r.notes).toEqual([`no types package (${join(out, 'types', 'package.json')} not found): publishing the FHIR package only`]);
+    expect(lines).toContain(`would publish FHIR package ${PACKAGE}@1.3.0-beta.1 (${join(out, `${PACKAGE}-1.3.0-beta.1.tgz`)}) under 'next'`);
+  });
+
   test('a publish failing halfway is undone: the FHIR package is unpublished again when the types package fails', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fhir-stu3-half-'));
     cpSync(beta.out, out, { recursive: true });
