@@ -9,6 +9,7 @@ import { ElementModel } from '../scripts/resolve/element-model.js';
 import { benchBuild, benchLoad } from './build.bench.js';
 import { formatTable, removeTemps, say, type Row } from './common.js';
 import { benchPeers } from './peers.js';
+import { benchRelease } from './release.bench.js';
 import { benchSnapshots } from './snapshot.bench.js';
 import { benchTypes } from './types.bench.js';
 import { benchValidate } from './validate.bench.js';
@@ -35,6 +36,7 @@ const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
   },
   validate: async ({ rows, packages }) => benchValidate(rows, packages),
   types: async ({ rows, packages }) => benchTypes(rows, packages),
+  release: async ({ rows }) => benchRelease(rows),
 };
 
 async function main(): Promise<void> {
