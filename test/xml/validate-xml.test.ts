@@ -61,7 +61,7 @@ describe('Validator.validateXml', () => {
       compared++;
     }
     expect(compared).toBe(22);
-  });
+  }, 300000);
 
   it('merges XML rule issues with the JSON layers, with lines, in one OperationOutcome', async () => {
     const { validator } = await validatorSetup();
@@ -91,7 +91,7 @@ describe('CLI', () => {
     project = tempProject();
     const result = await build({ configFile: project.config, offline: true });
     expect(result.status).toBe('ok');
-  }, 120000);
+  }, 300000);
 
   it('validate: an XML payload, valid and invalid, with lines; exit 0 / 1', () => {
     const json = JSON.parse(readFileSync(join(gpconnectExamplesDir, 'appointments', 'book_appt_request_example.json'), 'utf8')) as unknown;
@@ -108,7 +108,7 @@ describe('CLI', () => {
     expect(r.stdout).toContain(`bad.xml:${line(/<status value=/) + 1}: error [structure] Appointment.bogus: unknown element 'bogus'`);
     expect(r.stdout).toMatch(new RegExp(`bad\\.xml:${line(/<start value=/) + 1}: error \\[value\\] Appointment\\.start: `));
     expect(r.code).toBe(1);
-  });
+  }, 300000);
 
   it('convert: JSON to XML on stdout, XML to JSON into --out, errors exit 1 and write nothing', () => {
     const json = join(gpconnectExamplesDir, 'appointments', 'book_appt_request_example.json');
@@ -132,5 +132,5 @@ describe('CLI', () => {
 
     expect(cli('convert', json, '--to', 'yaml', '--config', project.config).code).toBe(2);
     expect(cli('convert', join(scratch, 'x.txt'), '--to', 'xml', '--config', project.config).code).toBe(2);
-  });
+  }, 300000);
 });
