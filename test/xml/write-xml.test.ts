@@ -112,6 +112,7 @@ describe('jsonToXml', () => {
       bogus: 1,
       active: 'yes',
       name: { family: 'X' },
+      _name: { id: 'x' },
       gender: ['male'],
       deceasedBoolean: true,
       deceasedDateTime: '2020',
@@ -120,6 +121,7 @@ describe('jsonToXml', () => {
     });
     expect(out.problems).toEqual([
       'error [emit.xml-unknown-property] Patient.bogus: unknown property \'bogus\'',
+      "error [emit.xml-unknown-property] Patient._name: unknown property '_name'",
       "error [emit.xml-xhtml] Patient.text.div: narrative: DOCTYPE declarations are not allowed in FHIR XML (refused, nothing expanded)",
       'error [emit.xml-invalid-json] Patient.active: \'active\' must be a JSON boolean (boolean), found string "yes"',
       'error [emit.xml-invalid-json] Patient.name: this element repeats: its JSON value must be an array',

@@ -152,7 +152,6 @@ class FhirXmlWriter {
       }
       return;
     }
-    if (obj[`_${property}`] !== undefined) this.error('emit.xml-unknown-property', `'_${property}' is only for primitive elements`, `${path}._${property}`);
     const items = this.items(obj[property], element.repeats, `${path}.${property}`);
     items.forEach((item, i) => {
       if (content === 'xhtml') {
