@@ -53,7 +53,7 @@ export async function emitTypes(input: TypesInput, ctx: StageContext): Promise<O
   const profiles = input.snapshots.map((s) => s.profile).filter((p) => p.derivation === 'constraint' && p.snapshot).sort((a, b) => compareStrings(a.url, b.url));
   structures.registerProfiles(profiles);
   for (const sd of profiles) structures.addProfile(sd);
-  for (const vs of ofType<ValueSet>(input.resources, 'ValueSet').sort((a, b) => compareStrings(a.url ?? '', b.url ?? ''))) if (vs.url) terminology.valueSetType(vs.url);
+  for (const vs of ofType<ValueSet>(input.resources, 'ValueSet').sort((a, b) => compareStrings(a.url ?? '', b.url ?? ''))) if (vs.url) terminology.projectValueSet(vs.url);
   structures.drainBaseTypes();
   const codeSystems = codeSystemDeclarations(ofType<CodeSystem>(input.resources, 'CodeSystem'), names);
 

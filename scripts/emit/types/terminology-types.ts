@@ -25,8 +25,17 @@ interface ValueSetType {
   readonly valueSet: ValueSet | undefined;
 }
 
+/** A project value set that gives no union: typed `string`, with the reason in its JSDoc. */
+interface OpaqueValueSet {
+  readonly url: string;
+  readonly name: string;
+  readonly reason: string;
+  readonly valueSet: ValueSet | undefined;
+}
+
 export class TerminologyTypes {
   private readonly valueSets = new Map<string, ValueSetType | null>();
+  private readonly opaque = new Map<string, OpaqueValueSet>();
 
   constructor(
     private readonly resolver: DefinitionResolver,
@@ -43,6 +52,24 @@ export class TerminologyTypes {
       this.valueSets.set(key, entry);
     }
     return entry?.name;
+  }
+
+  /**
+   * A project value set's type: its union, or (one that cannot be expanded, e.g. a SNOMED CT refset
+   * filter, or is too large) `string` under the value set's name, so every project value set has a type.
+   */
+  projectValueSet(url: string): string {
+    const typed = this.valueSetType(url);
+    if (typed) return typed;
+    const key = stripVersion(url);
+    const existing = this.opaque.get(key);
+    if (existing) return existing.name;
+    const result = this.expander.expand(key);
+    const reason = 'unavailable' in result ? result.unavailable : `its expansion has ${result.expansion.codes.size} codes (types stop at ${MAX_UNION_CODES})`;
+    const valueSet = this.resolver.valueSet(key);
+    const entry = { url: key, name: this.names.name(`ValueSet ${key}`, terminologyTypeName('ValueSet', valueSet?.name, key)), reason, valueSet };
+    this.opaque.set(key, entry);
+    return entry.name;
   }
 
   /**
@@ -71,9 +98,13 @@ export class TerminologyTypes {
    * Should it fail on one, that union is written directly and the failure reported as a warning.
    */
   async valueSetDeclarations(diagnostics: Diagnostics): Promise<string> {
-    const entries = [...this.valueSets.values()].filter((e): e is ValueSetType => e !== null).sort((a, b) => compareStrings(a.name, b.name));
-    const out: string[] = [];
-    for (const e of entries) {
+    const out: Array<{ name: string; text: string }> = [];
+    for (const e of this.opaque.values()) {
+      const doc = [e.valueSet?.title ?? e.valueSet?.name, e.valueSet?.description, e.url, `Not expanded at build time: ${e.reason}; its codes are typed \`string\`.`];
+      out.push({ name: e.name, text: [...jsDoc(doc), `export type ${e.name} = string;`, ''].join('\n') });
+    }
+    for (const e of this.valueSets.values()) {
+      if (!e) continue;
       const description = [e.valueSet?.title ?? e.valueSet?.name, e.valueSet?.description, e.url].filter((p): p is string => !!p?.trim());
       const schema = { description: [...new Set(description.map((p) => p.trim()))].join('\n\n').replace(/\*\//g, '*\\/'), enum: [...e.codes] };
       let declaration: string;
@@ -83,10 +114,11 @@ export class TerminologyTypes {
         diagnostics.warning('types.value-set', `json-schema-to-typescript failed on ${e.url} (${err instanceof Error ? err.message : String(err)}); its union is written directly`);
         declaration = [...jsDoc(schema.description.split('\n\n')), `export type ${e.name} = (${e.codes.map((c) => JSON.stringify(c)).join(' | ')})`, ''].join('\n');
       }
-      out.push(declaration.replace(/[ \t]+$/gm, ''));
+      out.push({ name: e.name, text: declaration.replace(/[ \t]+$/gm, '') });
     }
-    return out.join('\n');
+    return out.sort((a, b) => compareStrings(a.name, b.name)).map((d) => d.text).join('\n');
   }
+
 }
 
 /** A CodeSystem as a const object (code -> display) with a type of its codes; concepts nested in concepts flattened. */
