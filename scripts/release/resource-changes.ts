@@ -15,6 +15,7 @@ import {
   type ValueSet,
   type ValueSetInclude,
 } from '../model/fhir.js';
+import { normaliseId } from '../snapshot/compare.js';
 import { sameJson, show, type Change, type ChangeLevel } from './changes.js';
 import { elementChanges } from './element-changes.js';
 
@@ -84,7 +85,8 @@ function elementsOf(sd: StructureDefinition): ElementDefinition[] {
   return sd.snapshot?.element?.length ? sd.snapshot.element : (sd.differential?.element ?? []);
 }
 
-const keyOf = (e: ElementDefinition) => e.id ?? (e.sliceName ? `${e.path}:${e.sliceName}` : e.path);
+/** Element ids, with Forge's two spellings of a type-restricted choice (`value[x]:valueCode`, `valueCode:valueCode`) as one. */
+const keyOf = (e: ElementDefinition) => normaliseId(e.id ?? (e.sliceName ? `${e.path}:${e.sliceName}` : e.path));
 const parentKey = (key: string) => (key.includes('.') ? key.slice(0, key.lastIndexOf('.')) : undefined);
 
 /** True when every instance must have this element: it and each element above it (the root aside) have min > 0. */

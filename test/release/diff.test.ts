@@ -149,7 +149,7 @@ describe('diff: a -1 and its successor -2 are the same artefact', () => {
     expect(sideBySide.resources).toHaveLength(1);
     expect(r).toMatchObject({ id: 'Extension-GPConnect-DeliveryChannel-2', status: 'new-major', related: String(one[0]?.url), level: 'breaking', unversionedBreaking: false });
     // value[x] went from CodeableConcept to code: the CodeableConcept form is gone
-    expect(r?.changes.filter((c) => c.level === 'breaking').map((c) => c.path)).toContain('Extension.valueCodeableConcept:valueCodeableConcept');
+    expect(r?.changes.filter((c) => c.level === 'breaking').map((c) => c.path)).toContain('Extension.valueCodeableConcept');
     expect(sideBySide.unversionedBreaking).toBe(0);
     expect(sideBySide.suggestedBump).toBe('minor');
 
