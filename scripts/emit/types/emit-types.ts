@@ -111,7 +111,12 @@ function indexDts(guards: readonly Guard[], profileNames: readonly string[]): st
     '',
   ];
   for (const g of guards) {
-    lines.push(...jsDoc([`True when \`value\` passes the structure validator of ${g.key} (cardinality, types, fixed values, primitive formats).`, 'The validator\'s errors are then on `validators[key].errors`.']));
+    lines.push(
+      ...jsDoc([
+        `True when \`value\` passes the structure validator of ${g.key}: elements, cardinality, types, fixed values, primitive formats (bindings, slices and invariants are the full validator's, not checked here).`,
+        `Otherwise its errors are on \`validators[${JSON.stringify(g.key)}].errors\`.`,
+      ]),
+    );
     lines.push(`export declare function is${g.typeName}(value: unknown): value is ${g.typeName};`);
   }
   return lines.join('\n');
