@@ -66,7 +66,17 @@ describe('loadConfig', () => {
       sources: ['/projects/demo/profiles', '/projects/demo/valuesets'],
       examples: '/projects/demo/examples',
       languageCodeSystems: [],
+      validationDependencies: {},
     });
+  });
+
+  it('reads validationDependencies like dependencies, kept apart from them', () => {
+    const { config, diagnostics } = parse(withField('validationDependencies', { 'hl7.fhir.r3.expansions': '3.0.2' }));
+    expect(diagnostics).toEqual([]);
+    expect(config?.validationDependencies).toEqual({ 'hl7.fhir.r3.expansions': '3.0.2' });
+    expect(config?.dependencies).not.toHaveProperty('hl7.fhir.r3.expansions');
+    const bad = parse(withField('validationDependencies', { 'hl7.fhir.r3.expansions': 'three' }));
+    expect(bad.diagnostics.map((d) => d.path)).toEqual(["validationDependencies['hl7.fhir.r3.expansions']"]);
   });
 
   it('takes the registry from FPL_REGISTRY unless the config names one, and expands ~ in a cache path', () => {
