@@ -33,7 +33,7 @@ describe('runtime type guards', () => {
     expect(outcome.find(([name]) => name === 'appointments/book_appt_request_example.json')).toEqual(['appointments/book_appt_request_example.json', 'isGPConnectAppointment1', true]);
   });
 
-  test('reject mutated copies of the booking request, and other resource types', () => {
+  test('reject mutated copies of the booking request (codes outside a required binding too), and other resource types', () => {
     const booking = JSON.parse(readFileSync(join(gpconnectExamplesDir, 'appointments', 'book_appt_request_example.json'), 'utf8')) as Record<string, unknown>;
     const patient = JSON.parse(readFileSync(join(gpconnectExamplesDir, 'foundations', 'read_patient_response_example.json'), 'utf8')) as Record<string, unknown>;
     const mutations: Payload[] = [
@@ -42,8 +42,24 @@ describe('runtime type guards', () => {
       { name: 'start not an instant', resource: { ...booking, start: 'tomorrow' } },
       { name: 'appointmentType (max 0)', resource: { ...booking, appointmentType: { text: 'x' } } },
       { name: 'unknown element', resource: { ...booking, colour: 'blue' } },
+      // Codes: the structure validator leaves bindings to the semantic layer; the guard checks required ones, as the type has them.
+      { name: "status 'bookedd'", resource: { ...booking, status: 'bookedd' } },
+      { name: "participant status 'maybe'", resource: { ...booking, participant: [{ actor: { reference: 'Patient/1' }, status: 'maybe' }] } },
+      { name: "text status 'draft' (Narrative.status)", resource: { ...booking, text: { status: 'draft', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' } } },
+      {
+        name: "delivery channel 'Carrier pigeon' (extensible)",
+        resource: { ...booking, extension: [{ url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Extension-GPConnect-DeliveryChannel-2', valueCode: 'Carrier pigeon' }] },
+      },
       { name: 'a Patient', resource: patient },
     ];
+    // A code inside a nested extension: NHSCommunication's `language` (required: CareConnect-HumanLanguage-1).
+    const withLanguage = (code: string) => ({
+      ...patient,
+      extension: (patient.extension as Array<Record<string, unknown>>).map((e) =>
+        String(e.url).endsWith('NHSCommunication-1') ? { ...e, extension: [{ url: 'language', valueCodeableConcept: { coding: [{ system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-HumanLanguage-1', code }] } }] } : e,
+      ),
+    });
+    mutations.push({ name: "patient language 'fr'", resource: withLanguage('fr') }, { name: "patient language 'klingon'", resource: withLanguage('klingon') });
     const results = runGuards(indexJs, ['isGPConnectAppointment1', 'isAppointment', 'isCareConnectGPCPatient1'], mutations);
     expect(Object.fromEntries(mutations.map((m, i) => [m.name, results[i]]))).toEqual({
       'as is': [true, true, false],
@@ -51,7 +67,13 @@ describe('runtime type guards', () => {
       'start not an instant': [false, false, false],
       'appointmentType (max 0)': [false, true, false],
       'unknown element': [false, false, false],
+      "status 'bookedd'": [false, false, false],
+      "participant status 'maybe'": [false, false, false],
+      "text status 'draft' (Narrative.status)": [false, false, false],
+      "delivery channel 'Carrier pigeon' (extensible)": [true, true, false],
       'a Patient': [false, false, true],
+      "patient language 'fr'": [false, false, true],
+      "patient language 'klingon'": [false, false, false],
     });
   });
 });

@@ -83,7 +83,9 @@ describe('generated types: expected output', () => {
     for (const guard of ['isGPConnectAppointment1', 'isCareConnectGPCPatient1', 'isGPConnectSearchsetBundle1', 'isAppointment']) {
       expect(index).toMatch(new RegExp(`^export declare function ${guard}\\(value: unknown\\): value is ${guard.slice(2)};$`, 'm'));
     }
-    expect(read('index.js')).toContain('export const isGPConnectAppointment1 = guard("https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1");');
+    expect(read('index.js')).toContain('export const isGPConnectAppointment1 = guard("https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1", "GPConnectAppointment1");');
+    // The guard's code rules: Appointment.status and the participants' codes, as the type has them.
+    expect(read('index.js')).toMatch(/^ {2}"GPConnectAppointment1Participant": \{.*"required":\{"codes":\["information-only","optional","required"\]\},"status":\{"codes":\["accepted","declined","needs-action","tentative"\]\}\},$/m);
   });
 
   test('base types come from hl7.fhir.r3.core: every resource type (for contained resources), with bindings and choices', () => {

@@ -20,6 +20,7 @@ import type { SnapshotResult } from '../../snapshot/generate.js';
 import { ValueSetExpander, type ExpansionLookup } from '../../validate/value-set-expansion.js';
 import { jsonBuffer, type OutputFile } from '../output.js';
 import { VALIDATORS_DIR } from '../validators/compile.js';
+import { CODE_CHECK_SOURCE, pruneCodeRules, type CodeRule } from './code-rules.js';
 import { compareStrings, jsDoc, NameRegistry } from './naming.js';
 import { StructureTypes } from './structure-types.js';
 import { codeSystemDeclarations, TerminologyTypes } from './terminology-types.js';
@@ -70,7 +71,7 @@ export async function emitTypes(input: TypesInput, ctx: StageContext): Promise<O
     ['terminology.d.ts', [BANNER, '', valueSets, ...codeSystems.dts].join('\n')],
     ['terminology.js', [BANNER, '', ...codeSystems.js].join('\n')],
     ['index.d.ts', indexDts(guards, profileNames)],
-    ['index.js', indexJs(guards)],
+    ['index.js', indexJs(guards, pruneCodeRules(structures.codeRules))],
     ['README.md', readme(input.config, guards)],
   ];
   const out: OutputFile[] = files.map(([path, text]) => ({ path: `${TYPES_DIR}/${path}`, content: Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'utf8') }));
@@ -113,8 +114,8 @@ function indexDts(guards: readonly Guard[], profileNames: readonly string[]): st
   for (const g of guards) {
     lines.push(
       ...jsDoc([
-        `True when \`value\` passes the structure validator of ${g.key}: elements, cardinality, types, fixed values, primitive formats (bindings, slices and invariants are the full validator's, not checked here).`,
-        `Otherwise its errors are on \`validators[${JSON.stringify(g.key)}].errors\`.`,
+        `True when \`value\` passes the structure validator of ${g.key} (elements, cardinality, types, fixed values, primitive formats) and its codes with a required binding are in their value sets, as the type says. Extensible bindings, slice cardinality and invariants are the full validator's, not checked here.`,
+        `When the structure fails, its errors are on \`validators[${JSON.stringify(g.key)}].errors\`.`,
       ]),
     );
     lines.push(`export declare function is${g.typeName}(value: unknown): value is ${g.typeName};`);
@@ -122,15 +123,22 @@ function indexDts(guards: readonly Guard[], profileNames: readonly string[]): st
   return lines.join('\n');
 }
 
-function indexJs(guards: readonly Guard[]): string {
+function indexJs(guards: readonly Guard[], rules: Record<string, Record<string, CodeRule>>): string {
   return [
     BANNER,
     "import { validators } from './validators/index.mjs';",
     "export * from './terminology.js';",
     'export { validators };',
     '',
-    'const guard = (key) => (value) => validators[key](value);',
-    ...guards.map((g) => `export const is${g.typeName} = guard(${JSON.stringify(g.key)});`),
+    '// Codes with a required binding, by type and property: what the types make literal unions of and the',
+    '// structure validators do not check (bindings are the semantic layer\'s).',
+    'const rules = {',
+    ...Object.entries(rules).map(([name, props]) => `  ${JSON.stringify(name)}: ${JSON.stringify(props)},`),
+    '};',
+    CODE_CHECK_SOURCE.trim(),
+    '',
+    'const guard = (key, type) => (value) => validators[key](value) && conformsTo(value, rules[type]);',
+    ...guards.map((g) => `export const is${g.typeName} = guard(${JSON.stringify(g.key)}, ${JSON.stringify(g.typeName)});`),
   ].join('\n');
 }
 

@@ -14,9 +14,10 @@
  */
 import { fieldsOf, type ElementDefinition, type StructureDefinition } from '../../model/fhir.js';
 import { upperFirst, type ElementModel } from '../../resolve/element-model.js';
+import type { CodeRule } from './code-rules.js';
 import { elementTree, type ElementGroup, type ElementNode } from './element-tree.js';
 import { compareStrings, jsDoc, pascalCase, propertyKey, profileTypeName, type NameRegistry } from './naming.js';
-import type { TerminologyTypes } from './terminology-types.js';
+import type { BoundCode, TerminologyTypes } from './terminology-types.js';
 
 export type Area = 'base' | 'profiles';
 
@@ -39,11 +40,19 @@ interface ObjectScope {
   readonly name: string;
   readonly area: Area;
   readonly fhirType: string;
-  readonly codeBinding: string | undefined;
+  readonly codeBinding: BoundCode | undefined;
+}
+
+/** One item type: its TypeScript text, and how a guard checks its codes (see code-rules.ts). */
+interface Item {
+  readonly ts: string;
+  readonly rule?: CodeRule;
 }
 
 export class StructureTypes {
   private readonly declarations = new Map<string, { area: Area; lines: string[] }>();
+  /** Per declared type: property -> how its codes are checked. */
+  readonly codeRules = new Map<string, Record<string, CodeRule>>();
   private readonly profileNames = new Map<string, string>();
   private readonly baseQueue: string[] = [];
   private readonly baseSeen = new Set<string>();
@@ -143,10 +152,12 @@ export class StructureTypes {
     this.declarations.set(scope.name, entry);
     const props: string[] = [];
     const unions: string[][] = [];
+    const rules: Record<string, CodeRule> = {};
+    this.codeRules.set(scope.name, rules);
     if (resourceType) props.push(...jsDoc([`The resource type: ${resourceType}.`], '  '), `  resourceType: ${JSON.stringify(resourceType)};`);
     for (const group of node.groups) {
-      if (group.name.endsWith('[x]')) this.writeChoice(group, scope, props, unions);
-      else this.writeProperty(group, scope, props);
+      if (group.name.endsWith('[x]')) this.writeChoice(group, scope, props, unions, rules);
+      else this.writeProperty(group, scope, props, rules);
     }
     // TypeScript multiplies intersected unions out: past MAX_CHOICE_PRODUCT (ElementDefinition's six choices of
     // 38 types each) the variants are written as optional properties, without the one-at-a-time rule.
@@ -159,7 +170,7 @@ export class StructureTypes {
     entry.lines = [...doc, ...body];
   }
 
-  private writeProperty(group: ElementGroup, scope: ObjectScope, props: string[]): void {
+  private writeProperty(group: ElementGroup, scope: ObjectScope, props: string[], rules: Record<string, CodeRule>): void {
     const node = group.entries[0];
     if (!node) return;
     const e = node.element;
@@ -175,12 +186,21 @@ export class StructureTypes {
       if (companion) props.push(`  ${propertyKey('_' + group.name)}?: never;`);
       return;
     }
-    let item = this.itemType(node, type, scope, pascalCase(group.name));
+    const unsliced = this.itemType(node, type, scope, pascalCase(group.name));
+    let item = unsliced.ts;
+    let rule = unsliced.rule;
     if (group.slices.length > 0) {
-      const items = group.slices.filter((s) => s.element.max !== '0').map((s) => this.itemType(s, s.element.type?.[0]?.code, scope, pascalCase(group.name) + pascalCase(s.element.sliceName ?? '')));
-      if (e.slicing?.rules !== 'closed') items.push(item);
-      item = [...new Set(items)].join(' | ');
+      const open = e.slicing?.rules !== 'closed';
+      const slices = group.slices.filter((s) => s.element.max !== '0').map((s) => ({ node: s, item: this.itemType(s, s.element.type?.[0]?.code, scope, pascalCase(group.name) + pascalCase(s.element.sliceName ?? '')) }));
+      item = [...new Set([...slices.map((s) => s.item.ts), ...(open ? [unsliced.ts] : [])])].join(' | ');
+      const byUrl: Record<string, CodeRule> = {};
+      for (const s of slices) {
+        const url = sliceUrl(s.node);
+        if (url && s.item.rule) byUrl[url] = s.item.rule;
+      }
+      rule = open && unsliced.rule ? { byUrl, other: unsliced.rule } : { byUrl };
     }
+    if (rule) rules[group.name] = rule;
     props.push(...jsDoc([e.short, e.definition, referenceTargets(e)], '  '));
     // A repeating element a profile limits to one stays a JSON array: a one-item tuple.
     const list = repeats ? (max === '1' ? `[${item}]` : arrayOf(item)) : item;
@@ -190,7 +210,7 @@ export class StructureTypes {
   }
 
   /** A choice: one variant per allowed type when there are two or more, else a plain property. */
-  private writeChoice(group: ElementGroup, scope: ObjectScope, props: string[], unions: string[][]): void {
+  private writeChoice(group: ElementGroup, scope: ObjectScope, props: string[], unions: string[][], rules: Record<string, CodeRule>): void {
     const base = group.name.slice(0, -3);
     const nodes = [...group.entries, ...group.slices];
     const first = nodes[0];
@@ -204,7 +224,9 @@ export class StructureTypes {
       const node = nodes.find((n) => n.element.path.endsWith('.' + prop) || n.element.sliceName === prop) ?? first;
       const primitive = this.model.isPrimitive(t);
       if (primitive) this.baseType('Element');
-      return { prop, node, primitive, type: closed ? 'never' : this.itemType(node, t, scope, pascalCase(prop)) };
+      const item: Item = closed ? { ts: 'never' } : this.itemType(node, t, scope, pascalCase(prop));
+      if (item.rule) rules[prop] = item.rule;
+      return { prop, node, primitive, type: item.ts };
     });
     const doc = jsDoc([first.element.short, first.element.definition], '  ');
     if (closed) {
@@ -223,49 +245,48 @@ export class StructureTypes {
     unions.push([header.trimEnd(), ...union]);
   }
 
-  /** The TypeScript type of one item of an element (or slice) of FHIR type `type`. */
-  private itemType(node: ElementNode, type: string | undefined, scope: ObjectScope, nameSuffix: string): string {
+  /** The TypeScript type (and code rule) of one item of an element (or slice) of FHIR type `type`. */
+  private itemType(node: ElementNode, type: string | undefined, scope: ObjectScope, nameSuffix: string): Item {
     const e = node.element;
-    const ownBinding = this.terminology.bindingType(e.binding);
-    const inherited = this.inheritedBinding(scope, node);
-    const binding = ownBinding ?? inherited;
+    const binding = this.terminology.boundCode(e.binding) ?? this.inheritedBinding(scope, node);
     if (type === undefined) {
-      if (!e.contentReference) return 'string';
+      if (!e.contentReference) return { ts: 'string' };
       const path = e.contentReference.slice(e.contentReference.indexOf('#') + 1);
       this.enqueue(path.split('.')[0]);
-      return path.split('.').map((s, i) => (i === 0 ? s : pascalCase(s))).join('');
+      const name = path.split('.').map((s, i) => (i === 0 ? s : pascalCase(s))).join('');
+      return { ts: name, rule: { type: name } };
     }
     const primitive = this.model.primitive(type);
     if (primitive) {
       const fixed = fixedValue(e);
-      if (fixed !== undefined && typeof fixed !== 'object') return JSON.stringify(fixed);
-      if (binding && type === 'code') return ownBinding ?? inherited ?? 'string';
-      return primitive.xhtml ? 'string' : primitive.jsonType;
+      if (fixed !== undefined && typeof fixed !== 'object') return { ts: JSON.stringify(fixed) };
+      if (binding && type === 'code') return { ts: binding.ts, ...(binding.codes ? { rule: { codes: binding.codes } } : {}) };
+      return { ts: primitive.xhtml ? 'string' : primitive.jsonType };
     }
-    if (this.model.isResourceSlot(type)) return this.baseType(type);
+    if (this.model.isResourceSlot(type)) return { ts: this.baseType(type), rule: { resource: true } };
     const profile = e.type?.find((t) => t.code === type)?.profile;
     const profileName = profile ? this.profileNames.get(profile) : undefined;
-    if (profileName) return profileName;
+    if (profileName) return { ts: profileName, rule: { type: profileName } };
     if (node.groups.length > 0) {
       const name = this.names.name(`nested ${scope.name} ${nameSuffix}`, scope.name + nameSuffix);
       const codeBinding = type === 'CodeableConcept' || type === 'Coding' ? binding : undefined;
       this.writeObject(node, { name, area: scope.area, fhirType: type, codeBinding }, jsDoc([e.short, e.definition, `${e.id ?? e.path}`]), undefined);
-      return name;
+      return { ts: name, rule: { type: name } };
     }
     const baseName = this.baseType(type);
+    const codeRule: CodeRule | undefined = binding?.codes ? { props: { code: { codes: binding.codes } } } : undefined;
     if (binding && type === 'Coding') {
-      this.baseType('Coding');
-      return `CodingOf<${binding}>`;
+      return { ts: `CodingOf<${binding.ts}>`, rule: codeRule ?? { type: baseName } };
     }
     if (binding && type === 'CodeableConcept') {
       this.baseType('Coding');
-      return `CodeableConceptOf<${binding}>`;
+      return { ts: `CodeableConceptOf<${binding.ts}>`, rule: codeRule ? { props: { coding: codeRule } } : { type: baseName } };
     }
-    return baseName;
+    return { ts: baseName, rule: { type: baseName } };
   }
 
   /** A binding passed down from a bound CodeableConcept (to its `coding`) or Coding (to its `code`). */
-  private inheritedBinding(scope: ObjectScope, node: ElementNode): string | undefined {
+  private inheritedBinding(scope: ObjectScope, node: ElementNode): BoundCode | undefined {
     if (!scope.codeBinding) return undefined;
     const name = node.element.path.slice(node.element.path.lastIndexOf('.') + 1);
     if (scope.fhirType === 'CodeableConcept' && name === 'coding') return scope.codeBinding;
@@ -294,6 +315,15 @@ function optionalVariants(variants: readonly string[]): string[] {
 
 function arrayOf(item: string): string {
   return /^[A-Za-z0-9_]+$/.test(item) ? `${item}[]` : `Array<${item}>`;
+}
+
+/** The URL a slice's items carry: its extension profile, or the fixed `url` of an inline slice. */
+function sliceUrl(slice: ElementNode): string | undefined {
+  const profile = slice.element.type?.find((t) => t.code === 'Extension')?.profile;
+  if (profile) return profile;
+  const url = slice.groups.find((g) => g.name === 'url')?.entries[0]?.element;
+  const fixed = url ? fixedValue(url) : undefined;
+  return typeof fixed === 'string' ? fixed : undefined;
 }
 
 /** The profiles a Reference element may point at (`targetProfile`), as a JSDoc paragraph. */

@@ -18,6 +18,12 @@ import { compareStrings, jsDoc, NameRegistry, propertyKey, terminologyTypeName }
 /** Larger expansions are typed `string`: a union that large helps no editor and slows the compiler. */
 export const MAX_UNION_CODES = 500;
 
+/** A bound code: its TypeScript type, and the codes a guard checks (required bindings only). */
+export interface BoundCode {
+  readonly ts: string;
+  readonly codes: readonly string[] | undefined;
+}
+
 interface ValueSetType {
   readonly url: string;
   readonly name: string;
@@ -70,6 +76,15 @@ export class TerminologyTypes {
     const entry = { url: key, name: this.names.name(`ValueSet ${key}`, terminologyTypeName('ValueSet', valueSet?.name, key)), reason, valueSet };
     this.opaque.set(key, entry);
     return entry.name;
+  }
+
+  /** A code bound by `binding`: its TypeScript type, and (required bindings) the codes a guard checks. */
+  boundCode(binding: ElementDefinitionBinding | undefined): BoundCode | undefined {
+    const ts = this.bindingType(binding);
+    if (!ts || !binding) return undefined;
+    if (binding.strength !== 'required') return { ts, codes: undefined };
+    const url = binding.valueSetUri ?? binding.valueSetReference?.reference;
+    return { ts, codes: url ? this.valueSets.get(stripVersion(url))?.codes : undefined };
   }
 
   /**
