@@ -4,7 +4,8 @@
  * backed by the standalone structure validators (copied in, so the package is self-contained).
  *
  *   types/package.json         name `typesPackage` (default `<packageId>-types`), version = the FHIR package's
- *   types/index.d.ts|js        everything, plus `is<Profile>(x): x is <Profile>` guards and `validators`
+ *   types/index.d.ts|js        everything, plus `is<Profile>(x): x is <Profile>` guards (structure validator, then
+ *                              the required-binding codes of code-rules.ts) and `validators`
  *   types/base.d.ts            STU3 base types (from hl7.fhir.r3.core), `CodingOf`, `CodeableConceptOf`
  *   types/profiles.d.ts        one type per profile and extension
  *   types/terminology.d.ts|js  one literal union per value set, one const object per code system

@@ -11,6 +11,8 @@
  * fixed or pattern value a literal; sliced elements (extensions by URL) a union of the slices' types and,
  * unless the slicing is closed, the unsliced item type; primitives get their `_x` companion (`Element`).
  * Base types are emitted only as far as something refers to them (transitively), in name order.
+ * While writing, each type's code rules are collected (`codeRules`, see code-rules.ts): which properties lead
+ * to a code with a required binding, for the runtime guards.
  */
 import { fieldsOf, type ElementDefinition, type StructureDefinition } from '../../model/fhir.js';
 import { upperFirst, type ElementModel } from '../../resolve/element-model.js';
