@@ -14,10 +14,14 @@ const silentTrace = (): void => undefined;
 type Evaluator = (node: unknown, env: Record<string, unknown>) => unknown[];
 
 /** Constraint keys whose STU3 expressions fhirpath.js does not evaluate as the specification means, with why. */
-export const UNSUPPORTED_CONSTRAINTS: Readonly<Record<string, string>> = {
-  'txt-1': 'htmlChecks() (XHTML content rules) is not implemented by fhirpath.js',
-  'txt-2': 'htmlChecks() (XHTML content rules) is not implemented by fhirpath.js',
-};
+export const UNSUPPORTED_CONSTRAINTS: Readonly<Record<string, string>> = {};
+
+/**
+ * Constraints checked natively rather than through FHIRPath: txt-1/txt-2 (htmlChecks(): the XHTML subset and
+ * non-empty content of a narrative) by the narrative rules of xml-narrative.ts, which the semantic walker
+ * runs on every `Narrative.div`.
+ */
+export const NATIVE_CONSTRAINTS: ReadonlySet<string> = new Set(['txt-1', 'txt-2']);
 
 /**
  * STU3 errata: expressions published with a known mistake, evaluated in their corrected form. ele-1 uses the
@@ -37,7 +41,7 @@ export class InvariantEngine {
   /** Evaluates one constraint on one node; `base` is the node's type context (`Patient`, `Patient.contact`, `HumanName`). */
   check(constraint: ElementDefinitionConstraint, base: string, node: unknown, resource: unknown, location: string): ValidationIssue[] {
     const expression = effectiveExpression(constraint);
-    if (!expression) return [];
+    if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return [];
     const evaluator = this.evaluator(constraint, base);
     if (typeof evaluator === 'string') return this.skip(constraint, evaluator, location);
     let result: unknown[];

@@ -12,6 +12,8 @@ import { ValueSetExpander, type ExpansionLookup } from './value-set-expansion.js
 export interface SemanticOptions {
   /** Evaluate FHIRPath invariants (constraint expressions); default true. */
   invariants: boolean;
+  /** Check narrative XHTML (`Narrative.div`: allowed elements and attributes, no script, some content); default true. */
+  narrative: boolean;
 }
 
 export interface SemanticContext {
@@ -39,7 +41,7 @@ export function createSemanticContext(input: SemanticContextInput): SemanticCont
     model: new ElementModel((type) => input.resolver.structureDefinition(type)),
     expander: new ValueSetExpander(input.resolver, input.expansions ?? (() => undefined)),
     invariants: new InvariantEngine(),
-    options: { invariants: input.options?.invariants ?? true },
+    options: { invariants: input.options?.invariants ?? true, narrative: input.options?.narrative ?? true },
   };
 }
 

@@ -15,6 +15,7 @@ import { bundleScope, checkReference, containedScope, type ReferenceScope } from
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator } from './slice-navigation.js';
 import { assignSlices } from './slicing.js';
+import { checkNarrativeDiv } from './xml-narrative.js';
 
 /** The resource a node belongs to (`%resource`) and where its references can point. */
 export interface WalkScope {
@@ -89,6 +90,7 @@ export class SemanticWalker {
     const def = node.def;
     if (this.ctx.options.invariants) for (const c of def.constraint ?? []) this.push(this.ctx.invariants.check(c, ctxKey, value, scope.root, location));
     if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander));
+    if (type === 'xhtml' && typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
     if (type === 'Reference') this.push(checkReference(def, value, location, scope.refs, (url) => this.ctx.profiles(url)?.type));
     if (!isObject(value)) return;
     const source = this.childSource(node, type);

@@ -26,6 +26,8 @@ export interface ValidateOptions {
   profile?: string;
   /** Evaluate FHIRPath invariants (default true). */
   invariants?: boolean;
+  /** Check narrative XHTML (default true; the XML path has its XML rules do it). */
+  narrative?: boolean;
   /** Run the semantic layer (slicing, extensions, bindings, invariants, references); false: structure only. Default true. */
   semantic?: boolean;
 }
@@ -39,11 +41,7 @@ export interface ValidatorParts {
 }
 
 export class Validator {
-  private readonly semanticNoInvariants: SemanticContext;
-
-  constructor(private readonly parts: ValidatorParts) {
-    this.semanticNoInvariants = withOptions(parts.semantic, { invariants: false });
-  }
+  constructor(private readonly parts: ValidatorParts) {}
 
   /** Validates a parsed resource. */
   validate(resource: unknown, options: ValidateOptions = {}): OperationOutcome {
@@ -66,7 +64,7 @@ export class Validator {
   }
 
   xmlIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
-    return xmlPayloadIssues(this, this.parts.semantic.model, payload, options, this.parts.limits);
+    return xmlPayloadIssues(this, this.parts.semantic.model, payload, { ...options, narrative: false }, this.parts.limits);
   }
 
   /** The issues of a parsed resource, unsorted. */
@@ -75,7 +73,7 @@ export class Validator {
       return [{ severity: 'fatal', code: 'structure', diagnostics: 'not a FHIR resource: expected a JSON object with a resourceType', expression: '' }];
     const r = resource as Resource & Record<string, unknown>;
     const location = r.resourceType;
-    const semantic = options.invariants === false ? this.semanticNoInvariants : this.parts.semantic;
+    const semantic = options.invariants === false || options.narrative === false ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false }) : this.parts.semantic;
     if (!semantic.model.isResourceType(r.resourceType)) return [{ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location }];
     const issues: ValidationIssue[] = [];
     issues.push(...this.structure(r, location, options.profile));

@@ -104,3 +104,9 @@ test('a broken slice: the NHS number identifier without its verification status'
     expect.objectContaining({ severity: 'error', code: 'structure', expression: 'Patient.identifier[0].extension', diagnostics: expect.stringMatching(/^slice '\w+' requires at least 1 item\(s\), found 0$/) }),
   ]);
 });
+
+test('a narrative with script (JSON payloads get the same XHTML rules as XML ones)', () => {
+  const div = '<div xmlns="http://www.w3.org/1999/xhtml"><p>Appointment</p><script>alert(1)</script></div>';
+  const issues = added(appointment, (r) => r.set('text', { status: 'generated', div }));
+  expect(issues).toEqual([expect.objectContaining({ severity: 'error', expression: expect.stringMatching(/^Appointment\.text\.div/), diagnostics: expect.stringMatching(/script/) })]);
+});
