@@ -23,6 +23,8 @@ beforeAll(async () => {
   visit = readJson(join(out, 'package', 'examples', 'Appointment-gpc-appointment-visit-example.json'));
 }, 300_000);
 
+afterAll(() => consumer?.dispose());
+
 const literal = (value: unknown) => JSON.stringify(value);
 const without = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 

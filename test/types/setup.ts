@@ -4,7 +4,7 @@
  * from this repository's node_modules) and is compiled with the TypeScript compiler API.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +28,8 @@ export interface Consumer {
   readonly tarball: string;
   /** Writes a source file into the consumer project. */
   write(name: string, text: string): string;
+  /** Removes the consumer project and the packed tarball. */
+  dispose(): void;
 }
 
 /** A consumer project with the packed types installed from their tarball. */
@@ -48,6 +50,9 @@ export function consumerProject(outDir: string): Consumer {
       const file = join(root, name);
       writeFileSync(file, text);
       return file;
+    },
+    dispose() {
+      for (const dir of [root, packDir]) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
