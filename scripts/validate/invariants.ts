@@ -31,6 +31,34 @@ export const CORRECTED_EXPRESSIONS: Readonly<Record<string, { published: string;
   'ele-1': { published: 'hasValue() | (children().count() > id.count())', corrected: 'hasValue() or (children().count() > id.count())' },
 };
 
+/**
+ * The invariants every element and every extension carries, evaluated natively (same meaning as their STU3
+ * expressions, exactly as published): FHIRPath evaluation of ele-1 on every node of a payload would cost
+ * more than all the rest of validation. A profile that redefines the key with another expression gets
+ * that expression evaluated through fhirpath.js.
+ */
+export const NATIVE_EVALUATORS: Readonly<Record<string, { published: string; holds: (node: unknown) => boolean }>> = {
+  // An element has a value or children other than id.
+  'ele-1': {
+    published: 'hasValue() | (children().count() > id.count())',
+    holds: (node) => !isObject(node) || Object.keys(node).some((k) => k !== 'id' && k !== 'fhir_comments'),
+  },
+  // An extension has either nested extensions or a value, not both and not neither.
+  'ext-1': {
+    published: 'extension.exists() != value.exists()',
+    holds: (node) => {
+      if (!isObject(node)) return true;
+      const extensions = Array.isArray(node.extension) && node.extension.length > 0;
+      const value = Object.keys(node).some((k) => k.length > 5 && k.startsWith('value') && k.charCodeAt(5) >= 65 && k.charCodeAt(5) <= 90);
+      return extensions !== value;
+    },
+  },
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Functions fhirpath.js lacks or evaluates only against a terminology or resolution service. */
 const UNSUPPORTED_FUNCTIONS = /\b(htmlChecks|htmlchecks|conformsTo|memberOf|resolve)\s*\(/;
 
@@ -42,6 +70,8 @@ export class InvariantEngine {
   check(constraint: ElementDefinitionConstraint, base: string, node: unknown, resource: unknown, location: string): ValidationIssue[] {
     const expression = effectiveExpression(constraint);
     if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return [];
+    const native = NATIVE_EVALUATORS[constraint.key];
+    if (native && constraint.expression === native.published) return native.holds(node) ? [] : this.failed(constraint, expression, location);
     const evaluator = this.evaluator(constraint, base);
     if (typeof evaluator === 'string') return this.skip(constraint, evaluator, location);
     let result: unknown[];
@@ -52,6 +82,10 @@ export class InvariantEngine {
       return this.skip(constraint, `fhirpath.js failed to evaluate it: ${(e as Error).message}`, location);
     }
     if (result.length === 0 || result.every((r) => r === true)) return [];
+    return this.failed(constraint, expression, location);
+  }
+
+  private failed(constraint: ElementDefinitionConstraint, expression: string, location: string): ValidationIssue[] {
     return [
       {
         severity: constraint.severity === 'warning' ? 'warning' : 'error',
