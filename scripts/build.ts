@@ -14,7 +14,7 @@ import { emitFhirPackage, packageTarball } from './emit/package/index.js';
 import { emitTypes } from './emit/types/emit-types.js';
 import { emitValidators } from './emit/validators/compile.js';
 import { writeOutput } from './emit/writer.js';
-import { loadConfig, type ProjectConfig } from './load/config.js';
+import { loadConfig, packagesToLoad, type ProjectConfig } from './load/config.js';
 import { loadDependencies } from './load/packages/index.js';
 import { findSourceFiles, readSourceFiles } from './load/sources.js';
 import { isStructureDefinition, type Resource } from './model/fhir.js';
@@ -62,8 +62,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const config = loadConfig(options.configFile, diagnostics);
   if (!config || diagnostics.hasErrors()) return fail('environment-error');
   // Validation-only packages (published expansions) load with the dependencies but stay out of package.json.
-  const toLoad = { ...config, dependencies: { ...config.dependencies, ...config.validationDependencies } };
-  const packages = await loadDependencies(toLoad, { diagnostics, offline: options.offline, progress: (e) => progress(e.message) });
+  const packages = await loadDependencies(packagesToLoad(config), { diagnostics, offline: options.offline, progress: (e) => progress(e.message) });
   if (!packages || diagnostics.hasErrors()) return fail('environment-error');
   const sources = new SourceMap();
   const readCtx = { model: ElementModel.fromSource(packages), diagnostics, sources, root: config.projectRoot };

@@ -13,7 +13,7 @@ import { CONFIG_FILE_NAME } from '../load/config.js';
 import { loadValidator } from '../load/validator.js';
 import type { OperationOutcome } from '../model/fhir.js';
 import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
-import { DEFAULT_LIMITS } from '../validate/json-payload.js';
+import { sizeIssue } from '../validate/json-payload.js';
 import type { ValidateOptions, Validator } from '../validate/validator.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
 
@@ -99,8 +99,9 @@ function isFile(path: string): boolean {
 function validateFile(validator: Validator, file: string, options: ValidateOptions): ValidationIssue[] {
   const reader = payloadReaders[extname(file).toLowerCase()];
   if (!reader) return [{ severity: 'fatal', code: 'not-found', diagnostics: `cannot validate ${extname(file) || 'extensionless'} files (known: ${Object.keys(payloadReaders).join(', ')})`, expression: '' }];
-  const size = statSync(file).size;
-  if (size > DEFAULT_LIMITS.maxBytes) return [{ severity: 'fatal', code: 'too-costly', diagnostics: `payload of ${size} bytes exceeds the limit of ${DEFAULT_LIMITS.maxBytes} bytes`, expression: '' }];
+  // Refused before reading, so a huge file is never loaded into memory.
+  const oversize = sizeIssue(statSync(file).size);
+  if (oversize) return [oversize];
   return reader(validator, readFileSync(file), options);
 }
 

@@ -58,6 +58,11 @@ export interface ProjectConfig {
   previousPackage?: string;
 }
 
+/** The packages to load: the dependencies and the validation-only packages (which stay out of package.json). */
+export function packagesToLoad(config: ProjectConfig): ProjectConfig {
+  return { ...config, dependencies: { ...config.dependencies, ...config.validationDependencies } };
+}
+
 export interface ConfigOptions {
   /** Environment for `FPL_REGISTRY` (default `process.env`). */
   env?: Record<string, string | undefined>;

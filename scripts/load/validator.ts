@@ -12,7 +12,7 @@ import { createValidator } from '../validate/create.js';
 import { EXPANSIONS_PACKAGE, expansionsFrom } from '../validate/semantic-context.js';
 import type { ValidatorTable } from '../validate/structure.js';
 import type { Validator } from '../validate/validator.js';
-import { loadConfig } from './config.js';
+import { loadConfig, packagesToLoad } from './config.js';
 import { loadDependencies } from './packages/index.js';
 
 export interface LoadValidatorOptions {
@@ -35,7 +35,7 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
     diagnostics.error('validate.not-built', `no validators in ${outDir}: run the build first (npm run build)`);
     return undefined;
   }
-  const packages = await loadDependencies({ ...config, dependencies: { ...config.dependencies, ...config.validationDependencies } }, { diagnostics, offline: options.offline });
+  const packages = await loadDependencies(packagesToLoad(config), { diagnostics, offline: options.offline });
   if (!packages || diagnostics.hasErrors()) return undefined;
   const resources = packageResources(packageDir);
   const structure = await loadStructureValidators(outDir);

@@ -35,11 +35,17 @@ const fatal = (code: ValidationIssue['code'], diagnostics: string, line?: number
   ...(line !== undefined ? { line } : {}),
 });
 
+/** The issue of a payload of `size` bytes over the limit (JSON, XML, or a file before it is read), undefined within it. */
+export function sizeIssue(size: number, maxBytes: number = DEFAULT_LIMITS.maxBytes): ValidationIssue | undefined {
+  return size > maxBytes ? fatal('too-costly', `payload of ${mib(size)} exceeds the limit of ${mib(maxBytes)}`) : undefined;
+}
+
 /** Parses a JSON payload (bytes or text) and checks it is an object safe to walk. */
 export function readJsonPayload(input: string | Uint8Array, limits: Partial<PayloadLimits> = {}): JsonPayload {
   const { maxBytes, maxDepth } = { ...DEFAULT_LIMITS, ...limits };
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
-  if (size > maxBytes) return { issues: [fatal('too-costly', `payload of ${mib(size)} exceeds the limit of ${mib(maxBytes)}`)] };
+  const oversize = sizeIssue(size, maxBytes);
+  if (oversize) return { issues: [oversize] };
   let text: string;
   if (typeof input === 'string') text = input;
   else {

@@ -22,22 +22,6 @@ export async function structureFromSource(source: string, exports: ReadonlyMap<s
   return table;
 }
 
-/** The table key to validate a resource with: its first `meta.profile` the table has, else its resourceType. */
-export function validatorKey(resource: unknown, table: ValidatorTable): string | undefined {
-  if (!isObject(resource)) return undefined;
-  const meta = resource.meta;
-  const profiles = isObject(meta) && Array.isArray(meta.profile) ? meta.profile : [];
-  for (const p of profiles) if (typeof p === 'string' && table[p]) return p;
-  return typeof resource.resourceType === 'string' && table[resource.resourceType] ? resource.resourceType : undefined;
-}
-
-/** Validates a resource's structure against the validator `key` names (a profile URL or a base type). */
-export function validateStructure(resource: unknown, key: string, table: ValidatorTable): ValidationIssue[] {
-  const validator = table[key];
-  if (!validator) return [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for '${key}'`, expression: rootName(resource, key) }];
-  return structureIssues(resource, validator, rootName(resource, key));
-}
-
 /** Runs one validator and maps its errors; `root` prefixes every expression (the resource type). */
 export function structureIssues(resource: unknown, validator: CompiledValidator, root: string): ValidationIssue[] {
   if (validator(resource)) return [];
@@ -146,11 +130,6 @@ function valueAt(value: unknown, segments: readonly string[]): unknown {
     else return undefined;
   }
   return v;
-}
-
-function rootName(resource: unknown, key: string): string {
-  if (isObject(resource) && typeof resource.resourceType === 'string') return resource.resourceType;
-  return key.includes('/') ? 'Resource' : key;
 }
 
 function typeList(type: unknown): string {

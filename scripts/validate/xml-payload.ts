@@ -5,7 +5,7 @@
  */
 import type { ElementModel } from '../resolve/element-model.js';
 import type { ValidationIssue } from './issues.js';
-import { DEFAULT_LIMITS, type PayloadLimits } from './json-payload.js';
+import { sizeIssue, type PayloadLimits } from './json-payload.js';
 import { readXmlPayload } from './xml-rules.js';
 
 const NARRATIVE_NOT_EVALUATED = /^constraint txt-[12] not evaluated/;
@@ -20,9 +20,8 @@ export interface JsonIssueSource<O> {
  * A payload over the size limit is one fatal issue (nesting is bounded by the XML reader itself).
  */
 export function xmlPayloadIssues<O>(validator: JsonIssueSource<O>, model: ElementModel, payload: string | Uint8Array, options?: O, limits: Partial<PayloadLimits> = {}): ValidationIssue[] {
-  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const size = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.byteLength;
-  if (size > maxBytes) return [{ severity: 'fatal', code: 'too-costly', diagnostics: `payload of ${size} bytes exceeds the limit of ${maxBytes} bytes`, expression: '' }];
+  const oversize = sizeIssue(typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.byteLength, limits.maxBytes);
+  if (oversize) return [oversize];
   const read = readXmlPayload(payload, model);
   if (!read.resource) return read.issues;
   const issues = [...read.issues];

@@ -1,6 +1,7 @@
 /** The project's profiles, value sets and code systems over hl7.fhir.r3.core, snapshotted on demand, with the published expansions: a semantic validation context for tests. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StageContext } from '../../scripts/context.js';
 import { findSourceFiles, readSourceFiles } from '../../scripts/load/sources.js';
 import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
@@ -17,11 +18,16 @@ export interface SemanticSetup {
   problems: string[];
 }
 
+/** The resources of source folders under `root`, read (XML or JSON) with the core element model into the stage's diagnostics. */
+export async function readSources(stage: StageContext, folders: readonly string[], root: string): Promise<Resource[]> {
+  const model = ElementModel.fromSource(coreIndex());
+  const files = await findSourceFiles(folders.map((d) => join(root, d)), stage.diagnostics, root);
+  return readSourceFiles(files, { model, diagnostics: stage.diagnostics, sources: stage.sources, root });
+}
+
 export async function semanticSetup(options: Partial<SemanticOptions> = {}): Promise<SemanticSetup> {
   const stage = coreContext();
-  const model = ElementModel.fromSource(coreIndex());
-  const files = await findSourceFiles(['profiles', 'valuesets', 'codesystems'].map((d) => join(projectRoot, d)), stage.diagnostics, projectRoot);
-  const resources = readSourceFiles(files, { model, diagnostics: stage.diagnostics, sources: stage.sources, root: projectRoot });
+  const resources = await readSources(stage, ['profiles', 'valuesets', 'codesystems'], projectRoot);
   for (const r of resources) stage.project.add(r);
   const generator = new SnapshotGenerator(stage);
   const expansions = new ResourceIndex(packageResources(expansionsPackageTgz), 'hl7.fhir.r3.expansions#3.0.2');

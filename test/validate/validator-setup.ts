@@ -4,15 +4,13 @@
  * (the Access Record profiles the structured examples claim), over hl7.fhir.r3.core with the published
  * expansions. Structure validators are compiled in memory (the build emits the same schemas as a module).
  */
-import { join } from 'node:path';
-import { findSourceFiles, readSourceFiles } from '../../scripts/load/sources.js';
 import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
-import { ElementModel } from '../../scripts/resolve/element-model.js';
 import { ResourceIndex } from '../../scripts/resolve/resolver.js';
 import { createValidator } from '../../scripts/validate/create.js';
 import type { Validator } from '../../scripts/validate/validator.js';
 import { canonical, coreContext } from '../helpers/context.js';
 import { coreIndex, expansionsPackageTgz, nhsAssetsDir, packageResources, projectRoot } from '../helpers/shared.js';
+import { readSources } from './semantic-setup.js';
 
 export interface ValidatorSetup {
   validator: Validator;
@@ -29,11 +27,9 @@ export function validatorSetup(): Promise<ValidatorSetup> {
 
 async function build(): Promise<ValidatorSetup> {
   const stage = coreContext();
-  const model = ElementModel.fromSource(coreIndex());
-  const read = async (dirs: string[], root: string) => readSourceFiles(await findSourceFiles(dirs, stage.diagnostics, root), { model, diagnostics: stage.diagnostics, sources: stage.sources, root });
-  const project = await read(['profiles', 'valuesets', 'codesystems'].map((d) => join(projectRoot, d)), projectRoot);
+  const project = await readSources(stage, ['profiles', 'valuesets', 'codesystems'], projectRoot);
   const projectProblems = stage.diagnostics.all.map((d) => `${d.severity} ${d.code}: ${d.message}`);
-  const corpus = await read(['StructureDefinitions', 'ValueSets', 'CodeSystems'].map((d) => join(nhsAssetsDir, d)), nhsAssetsDir);
+  const corpus = await readSources(stage, ['StructureDefinitions', 'ValueSets', 'CodeSystems'], nhsAssetsDir);
   const own = new Set(project.map((r) => (r as { url?: string }).url));
   const extra = corpus.filter((r: Resource) => !own.has((r as { url?: string }).url));
   const expansions = new ResourceIndex(packageResources(expansionsPackageTgz), 'hl7.fhir.r3.expansions#3.0.2');
