@@ -46,8 +46,6 @@ function toIssue(error: ErrorObject, resource: unknown, root: string): Validatio
   const p = error.params as Record<string, unknown>;
   const issue = (code: IssueCode, diagnostics: string, expression = here): ValidationIssue => ({ severity: 'error', code, diagnostics, expression });
   switch (error.keyword) {
-    case 'additionalProperties':
-      return issue('structure', `unknown element '${String(p.additionalProperty)}'`, fhirPath(root, [...segments, String(p.additionalProperty)]));
     case 'false schema':
       return issue('structure', `element '${name}' is not allowed here (max 0)`);
     case 'required':
@@ -62,8 +60,6 @@ function toIssue(error: ErrorObject, resource: unknown, root: string): Validatio
       return issue('required', `too few repeats: ${Array.isArray(data) ? data.length : 0}, min ${String(p.limit)}`);
     case 'maxItems':
       return issue('structure', `too many repeats: ${Array.isArray(data) ? data.length : '?'}, max ${String(p.limit)}`);
-    case 'minProperties':
-      return issue('structure', `empty object is not allowed for '${name}'`);
     case 'const':
       return issue('value', `value ${show(data)} does not match the required value ${show(p.allowedValue)}`);
     case 'enum':
@@ -75,6 +71,9 @@ function toIssue(error: ErrorObject, resource: unknown, root: string): Validatio
       return issue('value', `value ${show(data)} does not match the ${String(p.fhirType)} format`);
     case 'fhirElements':
       return elementsIssue(p, data, root, segments, issue);
+    case 'fhirProperties':
+      if (p.check === 'unknown') return issue('structure', `unknown element '${String(p.property)}'`, fhirPath(root, [...segments, String(p.property)]));
+      return issue('structure', `empty object is not allowed for '${name}'`);
     default:
       return issue('structure', `${name}: ${error.message ?? error.keyword}`);
   }

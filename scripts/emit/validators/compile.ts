@@ -8,7 +8,7 @@
  *
  * Deterministic: schemas are built in a fixed order, definitions sorted, export names derived from URLs.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import * as standalone from 'ajv/dist/standalone/index.js';
 import type { StageContext } from '../../context.js';
@@ -72,11 +72,11 @@ function resourceTypes(ctx: StageContext, model: ElementModel): string[] {
 }
 
 /** An ajv instance with the FHIR keywords, set up for standalone code. */
-export function createAjv(source: boolean): Ajv2020 {
-  const ajv = new Ajv2020({
+export function createAjv(source: boolean): Ajv {
+  const ajv = new Ajv({
     allErrors: true,
     strict: false,
-    inlineRefs: false,
+    inlineRefs: true,
     unicodeRegExp: false,
     code: source ? { source: true, esm: true, lines: false } : {},
   });
@@ -115,8 +115,8 @@ export function standaloneModule(input: ValidatorSchemas): { source: string; exp
   return { source, exports: exportNames };
 }
 
-function standaloneCodeOf(ajv: Ajv2020, refs: Record<string, string>): string {
-  const fn = (standalone as unknown as { default: (a: Ajv2020, r: Record<string, string>) => string }).default;
+function standaloneCodeOf(ajv: Ajv, refs: Record<string, string>): string {
+  const fn = (standalone as unknown as { default: (a: Ajv, r: Record<string, string>) => string }).default;
   return fn(ajv, refs);
 }
 

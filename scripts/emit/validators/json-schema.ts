@@ -1,5 +1,5 @@
 /**
- * JSON Schemas (2020-12) for FHIR JSON, generated from the element model (base types) and a profile's
+ * JSON Schemas (draft-07, with the FHIR keywords of keywords.ts) for FHIR JSON, generated from the element model (base types) and a profile's
  * snapshot (what the profile constrains). Pure: no I/O, same input -> same schemas.
  *
  * Layout: one shared schema (`TYPES_SCHEMA_ID`) with a `$defs` entry per primitive, datatype, backbone
@@ -7,7 +7,7 @@
  * the nested elements the profile really constrains (`Patient.identifier` when it makes `system` required);
  * one schema per base resource type (`$id` = its core URL) that refers to the shared definition.
  *
- * Rules: known properties only; `resourceType` fixed; arrays exactly where the base repeats, with
+ * Rules: known properties only, and at least one (`fhirProperties`); `resourceType` fixed; arrays exactly where the base repeats, with
  * min/max from the profile; primitives as the SD regexes say, with `_` companions where a primitive is
  * (null placeholders aligned, see keywords.ts); no empty objects, arrays or strings; a choice names its
  * type and appears once; `Resource`-typed elements hold "some resource" (a known `resourceType`), the
@@ -97,7 +97,7 @@ export class JsonSchemaBuilder {
       const elements = scope && path ? matchingElements(scope, path, child) : [];
       this.addElement(contextKey, child, elements, scope, properties, required, rules);
     }
-    const schema: JsonSchema = { type: 'object', minProperties: 1, properties, additionalProperties: false };
+    const schema: JsonSchema = { type: 'object', fhirProperties: properties };
     if (required.length) schema.required = required;
     if (rules.length) schema.fhirElements = rules.map((r) => ({ ...r }));
     return schema;
