@@ -95,10 +95,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
   const tarball = packageTarball(config.packageId, config.version, files);
   progress('compiling validators');
-  const validators = emitValidators(snapshots, ctx);
+  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: expansionsFrom(packages) });
+  const validators = emitValidators(snapshots, ctx, semantic.expander);
 
   // check the examples with the validators just emitted
-  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: expansionsFrom(packages) });
   const validator = new Validator({ structure: await structureFromSource(validators.source, validators.exports), semantic });
   validateExamples(examples, validator, ctx);
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };

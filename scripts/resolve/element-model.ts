@@ -11,7 +11,7 @@
  * (`valueCodeableConcept`) to its element (`value[x]`) and type (`CodeableConcept`).
  * Contexts are built on first use and cached.
  */
-import type { ElementDefinition, StructureDefinition } from '../model/fhir.js';
+import type { ElementDefinition, ElementDefinitionBinding, StructureDefinition } from '../model/fhir.js';
 import type { DefinitionSource } from './resolver.js';
 
 /** Finds the StructureDefinition that defines a type code (`Patient`, `HumanName`, `boolean`, `Age`). */
@@ -46,6 +46,8 @@ export interface ChildElement {
   readonly inlineContext: string | undefined;
   /** Position among its siblings (definition order). */
   readonly index: number;
+  /** The element's binding in its defining StructureDefinition. */
+  readonly binding: ElementDefinitionBinding | undefined;
 }
 
 /** A concrete JSON property name resolved against a context. */
@@ -100,6 +102,7 @@ export class ElementModel {
   private readonly contexts = new Map<string, TypeContext | null>();
   private readonly indexes = new WeakMap<StructureDefinition, SnapshotIndex>();
   private readonly primitives = new Map<string, PrimitiveInfo | null>();
+  private readonly resourceTypes = new Map<string, boolean>();
 
   constructor(private readonly lookup: TypeLookup) {}
 
@@ -127,8 +130,13 @@ export class ElementModel {
 
   /** True for a concrete resource type (`Patient`, not `Resource`/`DomainResource`). */
   isResourceType(typeName: string): boolean {
+    const known = this.resourceTypes.get(typeName);
+    if (known !== undefined) return known;
     const sd = this.lookup(typeName);
-    return sd !== undefined && sd.kind === 'resource' && !sd.abstract && sd.type === typeName;
+    if (!sd) return false; // not remembered: names from payloads must not grow the cache
+    const is = sd.kind === 'resource' && !sd.abstract && sd.type === typeName;
+    this.resourceTypes.set(typeName, is);
+    return is;
   }
 
   /** True when an element of this type holds a whole resource (`Resource`, `DomainResource`, or a resource type). */
@@ -262,6 +270,7 @@ export class ElementModel {
       xhtml: def.representation?.includes('xhtml') ?? false,
       inlineContext,
       index: position,
+      binding: def.binding,
     };
   }
 }

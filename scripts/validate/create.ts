@@ -15,7 +15,7 @@ import { SnapshotGenerator } from '../snapshot/generate.js';
 import type { PayloadLimits } from './json-payload.js';
 import { createSemanticContext } from './semantic-context.js';
 import type { ValidatorTable } from './structure.js';
-import type { ExpansionLookup } from './value-set-expansion.js';
+import type { ExpansionLookup } from '../terminology/value-set-expansion.js';
 import { Validator } from './validator.js';
 
 export interface ValidatorDefinitions {
@@ -39,7 +39,7 @@ export function createValidator(input: ValidatorDefinitions): { validator: Valid
   const ctx: StageContext = { resolver: new LayeredResolver([own, ...input.dependencies], input.canonical ?? ''), diagnostics, sources: new SourceMap() };
   const generator = new SnapshotGenerator(ctx);
   const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
-  const structure = input.structure ?? compileInMemory(buildValidatorSchemas(profiles, ctx, 'all'));
   const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions });
+  const structure = input.structure ?? compileInMemory(buildValidatorSchemas(profiles, ctx, semantic.expander));
   return { validator: new Validator({ structure, semantic, limits: input.limits }), diagnostics };
 }

@@ -3,8 +3,8 @@
  * text that is not JSON, a top-level value that is not an object, property names that would reach an
  * object's prototype (`__proto__`, `constructor`, `prototype`), nesting deeper than any FHIR resource
  * needs, and payloads over the size limit are each one clear issue, never an exception. The depth and key
- * checks walk the parsed value with an explicit stack, so a 10,000-deep payload cannot overflow the call
- * stack here (and is refused before any recursive validator sees it).
+ * checks walk the parsed value once, recursing no deeper than the depth limit, so a 10,000-deep payload
+ * cannot overflow the call stack here (and is refused before any recursive validator sees it).
  */
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { ValidationIssue } from './issues.js';
@@ -12,11 +12,14 @@ import type { ValidationIssue } from './issues.js';
 export interface PayloadLimits {
   /** Largest payload accepted, in bytes (default 32 MiB; a 10,000-entry searchset Bundle is about 10 MiB). */
   maxBytes: number;
-  /** Deepest nesting of objects and arrays accepted (default 200; FHIR resources stay far below). */
+  /** Deepest nesting of objects and arrays accepted (default 200, at most 1,000; FHIR resources stay far below). */
   maxDepth: number;
 }
 
 export const DEFAULT_LIMITS: PayloadLimits = { maxBytes: 32 * 1024 * 1024, maxDepth: 200 };
+
+/** Decodes whole payloads (never streamed), so one instance serves every call. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Property names JSON may carry but no FHIR element has, and which reach into prototypes if used as keys. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -50,7 +53,7 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   if (typeof input === 'string') text = input;
   else {
     try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input);
+      text = UTF8.decode(input);
     } catch {
       return { issues: [fatal('invalid', 'payload is not valid UTF-8')] };
     }
@@ -72,21 +75,49 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   return { value: parsed as Record<string, unknown>, issues: [] };
 }
 
-/** The first forbidden key or over-deep nesting, walking with an explicit stack. */
+/** A forbidden key or over-deep nesting, with the path to it (built only on the way back from a problem). */
+interface ShapeProblem {
+  kind: 'depth' | 'key';
+  path: Array<string | number>;
+}
+
+/** Deepest nesting the walk accepts as a limit: it recurses once per level, so the limit bounds its stack. */
+const MAX_DEPTH_LIMIT = 1000;
+
+/** The first forbidden key or over-deep nesting, as an issue naming where it is. */
 function unsafeShape(root: object, maxDepth: number): ValidationIssue | undefined {
-  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: root, depth: 1, path: '' }];
-  while (stack.length > 0) {
-    const { value, depth, path } = stack.pop() as { value: unknown; depth: number; path: string };
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > maxDepth) return { severity: 'fatal', code: 'too-costly', diagnostics: `payload nests deeper than ${maxDepth} levels`, expression: path };
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, path: `${path}[${i}]` });
-      continue;
+  const limit = Math.min(maxDepth, MAX_DEPTH_LIMIT);
+  const problem = shapeProblem(root, 1, limit);
+  if (!problem) return undefined;
+  let expression = '';
+  for (const s of problem.path) expression += typeof s === 'number' ? `[${s}]` : expression ? `.${s}` : s;
+  if (problem.kind === 'depth') return { severity: 'fatal', code: 'too-costly', diagnostics: `payload nests deeper than ${limit} levels`, expression };
+  const key = String(problem.path[problem.path.length - 1]);
+  return { severity: 'fatal', code: 'security', diagnostics: `property name '${key}' is not allowed (no FHIR element has it)`, expression };
+}
+
+function shapeProblem(value: object, depth: number, maxDepth: number): ShapeProblem | undefined {
+  if (depth > maxDepth) return { kind: 'depth', path: [] };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== 'object' || item === null) continue;
+      const problem = shapeProblem(item, depth + 1, maxDepth);
+      if (problem) {
+        problem.path.unshift(i);
+        return problem;
+      }
     }
-    for (const key of Object.keys(value)) {
-      const at = path ? `${path}.${key}` : key;
-      if (FORBIDDEN_KEYS.has(key)) return { severity: 'fatal', code: 'security', diagnostics: `property name '${key}' is not allowed (no FHIR element has it)`, expression: at };
-      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: at });
+    return undefined;
+  }
+  for (const key in value) {
+    if (FORBIDDEN_KEYS.has(key)) return { kind: 'key', path: [key] };
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (typeof item !== 'object' || item === null) continue;
+    const problem = shapeProblem(item, depth + 1, maxDepth);
+    if (problem) {
+      problem.path.unshift(key);
+      return problem;
     }
   }
   return undefined;

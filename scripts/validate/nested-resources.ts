@@ -8,7 +8,7 @@
  * context from the element model and memoised): datatypes such as CodeableConcept or Extension never
  * hold resources, so a payload's bulk is skipped.
  */
-import { upperFirst, type ElementModel } from '../resolve/element-model.js';
+import { upperFirst, type ElementModel, type ResolvedProperty } from '../resolve/element-model.js';
 
 export interface NestedResource {
   resource: Record<string, unknown>;
@@ -41,6 +41,23 @@ function canReachResource(model: ElementModel, context: string, visiting?: Set<s
   return reach;
 }
 
+/** Per element model: type context -> its properties that hold a resource or lead to one (empty: skip the context). */
+const pathCache = new WeakMap<ElementModel, Map<string, ReadonlyMap<string, ResolvedProperty>>>();
+
+function resourcePaths(model: ElementModel, context: string): ReadonlyMap<string, ResolvedProperty> {
+  let cache = pathCache.get(model);
+  if (!cache) pathCache.set(model, (cache = new Map()));
+  let paths = cache.get(context);
+  if (!paths) {
+    const found = new Map<string, ResolvedProperty>();
+    if (canReachResource(model, context))
+      for (const [name, prop] of model.context(context)?.properties ?? [])
+        if (prop.content === 'resource' || (prop.content === 'complex' && prop.context && canReachResource(model, prop.context))) found.set(name, prop);
+    cache.set(context, (paths = found));
+  }
+  return paths;
+}
+
 interface Frame {
   value: Record<string, unknown>;
   context: string;
@@ -54,11 +71,11 @@ export function nestedResources(root: Record<string, unknown>, location: string,
   if (typeof type !== 'string' || !model.isResourceType(type)) return out;
   const stack: Frame[] = [{ value: root, context: type, location }];
   for (let frame = stack.pop(); frame; frame = stack.pop()) {
-    if (!canReachResource(model, frame.context)) continue;
+    const paths = resourcePaths(model, frame.context);
+    if (paths.size === 0) continue;
     for (const key in frame.value) {
-      if (key === 'resourceType' || key.charCodeAt(0) === 95 /* _ */) continue;
-      const prop = model.property(frame.context, key);
-      if (!prop || (prop.content !== 'resource' && (prop.content !== 'complex' || !prop.context || !canReachResource(model, prop.context)))) continue;
+      const prop = paths.get(key);
+      if (!prop) continue;
       const v = frame.value[key];
       const many = Array.isArray(v);
       const items: unknown[] = many ? v : [v];

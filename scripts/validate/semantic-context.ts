@@ -7,7 +7,7 @@ import { isValueSet, type Resource, type StructureDefinition } from '../model/fh
 import { ElementModel } from '../resolve/element-model.js';
 import type { DefinitionResolver } from '../resolve/resolver.js';
 import { InvariantEngine } from './invariants.js';
-import { ValueSetExpander, type ExpansionLookup } from './value-set-expansion.js';
+import { ValueSetExpander, type ExpansionLookup } from '../terminology/value-set-expansion.js';
 
 export interface SemanticOptions {
   /** Evaluate FHIRPath invariants (constraint expressions); default true. */
@@ -24,6 +24,12 @@ export interface SemanticContext {
   readonly expander: ValueSetExpander;
   readonly invariants: InvariantEngine;
   readonly options: SemanticOptions;
+  /**
+   * True when the structure validators ran a compiled schema of this profile (or base type) on the
+   * resource walked against it: the required bindings that schema carries are then not checked again.
+   * Absent: the semantic layer checks every binding.
+   */
+  readonly compiledProfile?: (profile: StructureDefinition) => boolean;
 }
 
 export interface SemanticContextInput {

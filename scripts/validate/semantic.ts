@@ -59,7 +59,7 @@ export class SemanticWalker {
         this.issues.push({ severity: 'error', code: 'invalid', diagnostics: `profile ${profile.url} is for ${profile.type}, the resource is a ${resource.resourceType}`, expression: location });
         continue;
       }
-      this.node(tree.root, resource, resource.resourceType, resource.resourceType, location, scope);
+      this.node(tree.root, resource, resource.resourceType, resource.resourceType, location, scope, this.ctx.compiledProfile?.(profile) ?? false);
     }
   }
 
@@ -85,16 +85,20 @@ export class SemanticWalker {
     return out;
   }
 
-  /** Walks one value against its element: invariants, binding, reference, then its properties. */
-  node(node: ProfileNode, value: unknown, ctxKey: string, type: string | undefined, location: string, scope: WalkScope): void {
+  /**
+   * Walks one value against its element: invariants, binding, reference, then its properties. `compiled`:
+   * the element is one the structure validators' compiled schema covers (see SemanticContext.compiledProfile).
+   */
+  node(node: ProfileNode, value: unknown, ctxKey: string, type: string | undefined, location: string, scope: WalkScope, compiled = false): void {
     const def = node.def;
     if (this.ctx.options.invariants) for (const c of def.constraint ?? []) this.push(this.ctx.invariants.check(c, ctxKey, value, scope.root, location));
-    if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander));
+    if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander, compiled));
     if (type === 'xhtml' && typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
     if (type === 'Reference') this.push(checkReference(def, value, location, scope.refs, (url) => this.ctx.profiles(url)?.type));
     if (!isObject(value)) return;
     const source = this.childSource(node, type);
     if (!source) return;
+    const childrenCompiled = compiled && this.schemaFollows(node, type);
     for (const [key, v] of Object.entries(value)) {
       if (key === 'resourceType' || key === 'fhir_comments') continue;
       if (key.startsWith('_')) {
@@ -103,7 +107,7 @@ export class SemanticWalker {
       }
       const prop = this.ctx.model.property(ctxKey, key);
       if (!prop) continue;
-      this.property(source, prop, v, `${location}.${key}`, scope);
+      this.property(source, prop, v, `${location}.${key}`, scope, childrenCompiled);
     }
     this.missingSlices(source, value, location);
   }
@@ -118,7 +122,18 @@ export class SemanticWalker {
     }
   }
 
-  private property(source: ProfileNode, prop: ResolvedProperty, v: unknown, location: string, scope: WalkScope): void {
+  /**
+   * Whether the compiled schema describes a node's children as the walk does: the profile's own children
+   * (not under a choice, which the schema leaves to the base type), or the base definition of its type;
+   * not a contentReference or a type profile, which the schema does not follow.
+   */
+  private schemaFollows(node: ProfileNode, type: string | undefined): boolean {
+    if (node.children.length > 0) return !node.choice;
+    if (node.def.contentReference) return false;
+    return !node.def.type?.some((t) => t.code === type && t.profile);
+  }
+
+  private property(source: ProfileNode, prop: ResolvedProperty, v: unknown, location: string, scope: WalkScope, compiled: boolean): void {
     const key = prop.property;
     const child = childFor(source, key, prop.element.name);
     if (!child || (prop.element.choice && prop.type && child.def.type?.length && !child.def.type.some((t) => t.code === prop.type))) {
@@ -137,7 +152,7 @@ export class SemanticWalker {
       if (prop.content === 'resource') return this.inlineResource(item, at(i), scope);
       const slice = nodes[i];
       if (!slice && (key === 'extension' || key === 'modifierExtension')) return this.extension(item, child, key, at(i), scope);
-      this.node(slice ?? child, item, prop.context ?? prop.type ?? '', prop.type, at(i), scope);
+      this.node(slice ?? child, item, prop.context ?? prop.type ?? '', prop.type, at(i), scope, compiled && !slice && child.def.sliceName === undefined);
     });
   }
 

@@ -7,6 +7,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { CompiledValidator, ValidatorTable } from '../emit/validators/compile.js';
+import { codingsOf, notInValueSet, type BoundKind } from '../terminology/binding-rules.js';
 import type { IssueCode, ValidationIssue } from './issues.js';
 
 export type { CompiledValidator, ValidatorTable };
@@ -71,6 +72,8 @@ function toIssue(error: ErrorObject, resource: unknown, root: string): Validatio
       return issue('value', `value ${show(data)} does not match the ${String(p.fhirType)} format`);
     case 'fhirElements':
       return elementsIssue(p, data, root, segments, issue);
+    case 'fhirBinding':
+      return issue('code-invalid', notInValueSet(codingsOf(p.kind as BoundKind, data), String(p.url), 'required'));
     case 'fhirProperties':
       if (p.check === 'unknown') return issue('structure', `unknown element '${String(p.property)}'`, fhirPath(root, [...segments, String(p.property)]));
       return issue('structure', `empty object is not allowed for '${name}'`);
@@ -106,18 +109,31 @@ function elementsIssue(
 
 /** `/participant/1/actor` -> `['participant', '1', 'actor']` (JSON Pointer unescaped). */
 function pointerSegments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (pointer === '') return [];
+  const segments = pointer.slice(1).split('/');
+  if (pointer.includes('~')) for (let i = 0; i < segments.length; i++) segments[i] = segments[i].replace(/~1/g, '/').replace(/~0/g, '~');
+  return segments;
+}
+
+/** True for an array index segment (`12`). */
+function isIndex(segment: string): boolean {
+  if (segment.length === 0) return false;
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** FHIRPath of a JSON location: indexes as `[n]`, a `_name` companion as its element `name`. */
 export function fhirPath(root: string, segments: readonly string[]): string {
   let path = root;
-  for (const s of segments) path += /^\d+$/.test(s) ? `[${s}]` : `.${s.startsWith('_') ? s.slice(1) : s}`;
+  for (const s of segments) path += isIndex(s) ? `[${s}]` : `.${s.charCodeAt(0) === 95 ? s.slice(1) : s}`;
   return path;
 }
 
 function elementName(segments: readonly string[]): string {
-  for (let i = segments.length - 1; i >= 0; i--) if (!/^\d+$/.test(segments[i])) return segments[i];
+  for (let i = segments.length - 1; i >= 0; i--) if (!isIndex(segments[i])) return segments[i];
   return '';
 }
 

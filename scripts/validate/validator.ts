@@ -12,7 +12,7 @@
  * Text payloads go through readJsonPayload first (size, encoding, shape and prototype-key checks); XML
  * payloads through the XML rules of FHIR and the type-aware reader (xml-payload.ts).
  */
-import type { OperationOutcome, Resource } from '../model/fhir.js';
+import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload, type PayloadLimits } from './json-payload.js';
 import { nestedResources } from './nested-resources.js';
@@ -41,7 +41,14 @@ export interface ValidatorParts {
 }
 
 export class Validator {
-  constructor(private readonly parts: ValidatorParts) {}
+  private readonly parts: ValidatorParts;
+
+  constructor(parts: ValidatorParts) {
+    // The semantic layer leaves to the structure validators the required bindings they carry compiled.
+    const table = parts.structure;
+    const compiledProfile = (sd: StructureDefinition) => Object.hasOwn(table, sd.url) || (sd.derivation !== 'constraint' && Object.hasOwn(table, sd.type));
+    this.parts = { ...parts, semantic: { ...parts.semantic, compiledProfile } };
+  }
 
   /** Validates a parsed resource. */
   validate(resource: unknown, options: ValidateOptions = {}): OperationOutcome {
@@ -102,15 +109,17 @@ export class Validator {
 }
 
 /** The claimed profiles the table has validators for; the base type when it has none of them. */
-function claimedKeys(resource: Record<string, unknown>, table: ValidatorTable): string[] {
+function claimedKeys(resource: Record<string, unknown>, table: ValidatorTable): readonly string[] {
   const meta = resource.meta;
-  const claimed = typeof meta === 'object' && meta !== null && Array.isArray((meta as { profile?: unknown }).profile) ? ((meta as { profile: unknown[] }).profile as unknown[]) : [];
-  const keys = claimed.filter((p): p is string => typeof p === 'string' && Object.hasOwn(table, p));
-  return keys.length > 0 ? [...new Set(keys)] : [String(resource.resourceType)];
+  const claimed = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
+  const keys: string[] = [];
+  if (Array.isArray(claimed)) for (const p of claimed) if (typeof p === 'string' && Object.hasOwn(table, p) && !keys.includes(p)) keys.push(p);
+  return keys.length > 0 ? keys : [String(resource.resourceType)];
 }
 
 /** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */
 function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
+  if (issues.length < 2) return issues;
   const seen = new Set<string>();
   return issues.filter((i) => {
     const key = `${i.severity}\u0000${i.code}\u0000${i.expression}\u0000${i.diagnostics}`;

@@ -18,7 +18,7 @@ import type { ProjectConfig } from '../../load/config.js';
 import type { CodeSystem, Resource, StructureDefinition, ValueSet } from '../../model/fhir.js';
 import { ElementModel } from '../../resolve/element-model.js';
 import type { SnapshotResult } from '../../snapshot/generate.js';
-import { ValueSetExpander, type ExpansionLookup } from '../../validate/value-set-expansion.js';
+import { ValueSetExpander, type ExpansionLookup } from '../../terminology/value-set-expansion.js';
 import { jsonBuffer, type OutputFile } from '../output.js';
 import { VALIDATORS_DIR } from '../validators/compile.js';
 import { CODE_CHECK_SOURCE, pruneCodeRules, type CodeRule } from './code-rules.js';

@@ -4,7 +4,7 @@
  * an extensible binding adds `(string & {})`, so other strings stay legal while editors still offer the
  * codes. A project CodeSystem becomes a `const` object code -> display (and a type of its codes).
  *
- * Expansion: scripts/validate/value-set-expansion.ts (project value sets from their compose, others from
+ * Expansion: scripts/terminology/value-set-expansion.ts (project value sets from their compose, others from
  * the published expansion when one is given, else their compose). A value set that cannot be expanded, or
  * expands to more than {@link MAX_UNION_CODES} codes, gives no type: the element stays `string`.
  */
@@ -12,7 +12,7 @@ import { compile } from 'json-schema-to-typescript';
 import type { Diagnostics } from '../../diagnostics/diagnostics.js';
 import type { CodeSystem, CodeSystemConcept, ElementDefinitionBinding, ValueSet } from '../../model/fhir.js';
 import { stripVersion, type DefinitionResolver } from '../../resolve/resolver.js';
-import type { ValueSetExpander } from '../../validate/value-set-expansion.js';
+import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
 import { compareStrings, jsDoc, NameRegistry, propertyKey, terminologyTypeName } from './naming.js';
 
 /** Larger expansions are typed `string`: a union that large helps no editor and slows the compiler. */

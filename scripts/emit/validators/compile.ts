@@ -15,6 +15,7 @@ import type { StageContext } from '../../context.js';
 import type { CodeSystem, StructureDefinition } from '../../model/fhir.js';
 import { ElementModel, FHIR_TYPE_BASE } from '../../resolve/element-model.js';
 import type { SnapshotResult } from '../../snapshot/generate.js';
+import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
 import type { OutputFile } from '../output.js';
 import { JsonSchemaBuilder } from './json-schema.js';
 import { fhirKeywords } from './keywords.js';
@@ -41,14 +42,14 @@ export interface ValidatorSchemas {
 }
 
 /**
- * The resource profiles among the snapshots, and base types, as schemas. Base types: `'all'` (every
- * resource type, so that any contained resource or Bundle entry has a validator), or those the profiles
- * constrain plus the ones listed.
+ * The resource profiles among the snapshots, and every base resource type (so that any contained resource
+ * or Bundle entry has a validator), as schemas. With an `expander`, required bindings whose value set
+ * expands are compiled in.
  */
-export function buildValidatorSchemas(profiles: readonly StructureDefinition[], ctx: StageContext, extraBaseTypes: readonly string[] | 'all' = 'all'): ValidatorSchemas {
+export function buildValidatorSchemas(profiles: readonly StructureDefinition[], ctx: StageContext, expander?: ValueSetExpander): ValidatorSchemas {
   const model = new ElementModel((name) => ctx.resolver.structureDefinition(name));
   const allTypes = resourceTypes(ctx, model);
-  const builder = new JsonSchemaBuilder(model, allTypes);
+  const builder = new JsonSchemaBuilder(model, allTypes, expander);
   const entries = new Map<string, string>();
   const schemas: JsonSchema[] = [];
   const resourceProfiles = profiles.filter((p) => p.kind === 'resource' && p.derivation === 'constraint' && p.snapshot).sort((a, b) => compare(a.url, b.url));
@@ -56,7 +57,7 @@ export function buildValidatorSchemas(profiles: readonly StructureDefinition[], 
     schemas.push(builder.profileSchema(sd));
     entries.set(sd.url, sd.url);
   }
-  const baseTypes = [...new Set([...resourceProfiles.map((p) => p.type), ...(extraBaseTypes === 'all' ? allTypes : extraBaseTypes)])].filter((t) => model.isResourceType(t)).sort(compare);
+  const baseTypes = [...new Set([...resourceProfiles.map((p) => p.type), ...allTypes])].filter((t) => model.isResourceType(t)).sort(compare);
   for (const type of baseTypes) {
     schemas.push(builder.baseSchema(type));
     entries.set(type, FHIR_TYPE_BASE + type);
@@ -137,12 +138,12 @@ export interface EmittedValidators {
   exports: ReadonlyMap<string, string>;
 }
 
-/** The emit step: the validator modules for the build's profiles and every base resource type. */
-export function emitValidators(snapshots: readonly SnapshotResult[], ctx: StageContext, extraBaseTypes: readonly string[] | 'all' = 'all'): EmittedValidators {
+/** The emit step: the validator modules for the build's profiles and every base resource type, required bindings compiled in. */
+export function emitValidators(snapshots: readonly SnapshotResult[], ctx: StageContext, expander: ValueSetExpander): EmittedValidators {
   const input = buildValidatorSchemas(
     snapshots.map((s) => s.profile),
     ctx,
-    extraBaseTypes,
+    expander,
   );
   const { source, exports } = standaloneModule(input);
   const keys = [...exports.keys()].sort(compare);

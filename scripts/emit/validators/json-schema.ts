@@ -11,7 +11,8 @@
  * min/max from the profile; primitives as the SD regexes say, with `_` companions where a primitive is
  * (null placeholders aligned, see keywords.ts); no empty objects, arrays or strings; a choice names its
  * type and appears once; `Resource`-typed elements hold "some resource" (a known `resourceType`), the
- * semantic layer validates them against their own profile. Slices are left to the semantic layer: a
+ * semantic layer validates them against their own profile. Required bindings whose value set expands are
+ * checked here (`fhirBinding`), the rest by the semantic layer. Slices are left to the semantic layer: a
  * sliced element is checked with its entry's constraints only. A fixed/pattern primitive is a `const`;
  * a fixed/pattern complex value is a partial match (every property it gives, recursively; every array
  * item it gives matched by some item).
@@ -19,7 +20,9 @@
 import type { ElementDefinition, JsonValue, StructureDefinition } from '../../model/fhir.js';
 import { fieldsOf } from '../../model/fhir.js';
 import { FHIR_TYPE_BASE, upperFirst, type ChildElement, type ElementModel } from '../../resolve/element-model.js';
-import type { ElementRule } from './keywords.js';
+import { compiledBinding } from '../../terminology/binding-rules.js';
+import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
+import type { BindingKeyword, ElementRule } from './keywords.js';
 import { primitiveRule, primitiveSchema } from './primitive-schemas.js';
 import { defKeys, escapePointer, typeRef, TYPES_SCHEMA_ID, type JsonSchema } from './schema-types.js';
 
@@ -35,10 +38,14 @@ type PropertySchema = JsonSchema | false;
 export class JsonSchemaBuilder {
   private readonly defs = new Map<string, JsonSchema>();
 
-  /** `resourceTypes`: every concrete resource type, allowed where an element holds "some resource". */
+  /**
+   * `resourceTypes`: every concrete resource type, allowed where an element holds "some resource".
+   * `expander`: expands the value sets of required bindings, compiled in as `fhirBinding` (none without it).
+   */
   constructor(
     private readonly model: ElementModel,
     private readonly resourceTypes: readonly string[],
+    private readonly expander?: ValueSetExpander,
   ) {}
 
   /** The schema of a profile (a StructureDefinition with a snapshot) on a resource type. */
@@ -132,7 +139,9 @@ export class JsonSchemaBuilder {
         continue;
       }
       const element = elements.find((e) => e.path.endsWith('.' + prop)) ?? primary;
-      const item = this.valueSchema(resolved.content, resolved.type, resolved.context, element, scope, child.repeats);
+      const binding = this.bindingKeyword(element ? element.binding : child.binding, resolved.type);
+      const value = this.valueSchema(resolved.content, resolved.type, resolved.context, element, scope, child.repeats);
+      const item = binding ? { ...value, fhirBinding: binding } : value;
       properties[prop] = child.repeats ? arraySchema(item, min, max) : item;
       if (companion && resolved.type) {
         const companionItem = this.ref(child.repeats ? defKeys.nullableCompanion(resolved.type) : defKeys.companion(resolved.type));
@@ -163,6 +172,14 @@ export class JsonSchemaBuilder {
     if (!context) return {};
     const ref = scope && element && scope.byParent.has(element.path) && !element.path.endsWith('[x]') ? this.profileDef(scope, context, element.path) : this.ref(context);
     return fixed !== undefined ? { ...ref, ...partialMatch(fixed.value) } : ref;
+  }
+
+  /** The `fhirBinding` keyword of a required binding whose value set expands, on a coded type. */
+  private bindingKeyword(binding: ElementDefinition['binding'], type: string | undefined): BindingKeyword | undefined {
+    const compiled = this.expander && compiledBinding(binding, type, this.expander);
+    if (!compiled) return undefined;
+    const { url, kind, expansion } = compiled;
+    return { url, kind, codes: [...expansion.codes].sort(compare), members: kind === 'code' ? [] : [...expansion.members].sort(compare) };
   }
 
   /** A profile-specific definition for a constrained nested element, or the shared one when the profile changes nothing there. */
@@ -248,6 +265,10 @@ function isObject(v: unknown): v is Record<string, JsonValue> {
 
 function sortedObject(map: Map<string, JsonSchema>): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
-  for (const key of [...map.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) out[key] = map.get(key) as JsonSchema;
+  for (const key of [...map.keys()].sort(compare)) out[key] = map.get(key) as JsonSchema;
   return out;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -14,11 +14,16 @@
  *   a repeating primitive's value array and `_` array line up (same length, never null in both at one index,
  *   no null in a lone array).
  *
- * Errors carry `params.check` (`format`, `required`, `choice`, `align`, `null`), `params.element`, and for
- * array problems `params.index`; scripts/validate/structure.ts turns them into issues.
+ * - `fhirBinding: { url, kind, codes, members }` on a coded value (kind `code`, `Coding` or
+ *   `CodeableConcept`): a required binding, its expansion compiled in as Sets (one per value set, shared by
+ *   every element bound to it). What counts as a code in the set is scripts/terminology/binding-rules.ts.
+ *
+ * Errors carry `params.check` (`format`, `required`, `choice`, `align`, `null`, `unknown`, `empty`,
+ * `binding`), `params.element`, for array problems `params.index`, for bindings `params.url` and
+ * `params.kind`; scripts/validate/structure.ts turns them into issues.
  */
 import type { KeywordCxt, KeywordDefinition, KeywordErrorDefinition } from 'ajv';
-import { _, and, or, type Code, type Name } from 'ajv/dist/compile/codegen/index.js';
+import { _, and, or, stringify, type Code, type Name } from 'ajv/dist/compile/codegen/index.js';
 import { alwaysValidSchema } from 'ajv/dist/compile/util.js';
 import { usePattern } from 'ajv/dist/vocabularies/code.js';
 
@@ -153,4 +158,49 @@ const fhirProperties: KeywordDefinition = {
   },
 };
 
-export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties];
+/** The schema of `fhirBinding`: a required binding and its expansion (`system|code` members, and codes alone). */
+export type BindingKeyword = {
+  url: string;
+  kind: 'code' | 'Coding' | 'CodeableConcept';
+  codes: string[];
+  members: string[];
+};
+
+const fhirBinding: KeywordDefinition = {
+  keyword: 'fhirBinding',
+  schemaType: 'object',
+  error,
+  code(cxt: KeywordCxt) {
+    const { gen, data } = cxt;
+    const { url, kind, codes, members } = cxt.schema as BindingKeyword;
+    const set = (what: string, values: string[]): Name =>
+      gen.scopeValue('obj', { key: `fhirBinding ${what} ${url}`, ref: new Set(values), code: _`new Set(${stringify(values)})` });
+    const codeSet = set('codes', codes);
+    cxt.setParams({ check: _`"binding"`, url: _`${url}`, kind: _`${kind}` });
+    if (kind === 'code') {
+      cxt.fail(_`typeof ${data} == "string" && !${codeSet}.has(${data})`);
+      return;
+    }
+    const memberSet = set('members', members);
+    const inSet = (c: Code): Code => _`(${c}.system === undefined ? ${codeSet}.has(String(${c}.code)) : ${memberSet}.has(${c}.system + "|" + ${c}.code))`;
+    const isCoded = (c: Code): Code => _`${c} && typeof ${c} == "object" && !Array.isArray(${c}) && ${c}.code !== undefined`;
+    if (kind === 'Coding') {
+      cxt.fail(_`${isCoded(data)} && !${inSet(data)}`);
+      return;
+    }
+    // A CodeableConcept: some coding with a code, and none of them in the set.
+    gen.if(_`${data} && typeof ${data} == "object" && Array.isArray(${data}.coding)`, () => {
+      const coded: Name = gen.let('coded', false);
+      const found: Name = gen.let('found', false);
+      gen.forOf('coding', _`${data}.coding`, (c) =>
+        gen.if(isCoded(c), () => {
+          gen.assign(coded, true);
+          gen.if(inSet(c), () => gen.assign(found, true).break());
+        }),
+      );
+      gen.if(_`${coded} && !${found}`, () => cxt.error());
+    });
+  },
+};
+
+export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding];
