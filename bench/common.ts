@@ -36,6 +36,27 @@ export function median(xs: readonly number[]): number {
   return s.length === 0 ? NaN : s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/**
+ * Units per second for each variant, measured interleaved: round after round, one pass over all items per
+ * variant, for about `budgetMs`; the median pass of each. A pass counts `units` (payloads, or resources
+ * when payloads nest them). Interleaving spreads whatever else the machine is doing over every variant
+ * alike, so the ratios hold even when the absolute figures move. Interleave variants of like cost: a heavy
+ * allocator's garbage collection lands in the passes after it.
+ */
+export function interleaved<P>(items: readonly P[], units: number, variants: ReadonlyArray<(item: P) => void>, budgetMs: number): number[] {
+  for (const fn of variants) for (const item of items) fn(item); // warm
+  const rates: number[][] = variants.map(() => []);
+  const started = performance.now();
+  while (performance.now() - started < budgetMs || rates[0].length < 5) {
+    variants.forEach((fn, i) => {
+      const t = performance.now();
+      for (const item of items) fn(item);
+      rates[i].push(units / ((performance.now() - t) / 1000));
+    });
+  }
+  return rates.map(median);
+}
+
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 export const ratio = (a: number, b: number): string => (b > 0 && Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : 'n/a');
 

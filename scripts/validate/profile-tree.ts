@@ -2,7 +2,7 @@
  * A snapshot as a tree for walking instances: each element with its children (by JSON name) and, for a
  * sliced element, its slices in definition order. Trees are built once per StructureDefinition and cached.
  */
-import type { ElementDefinition, StructureDefinition } from '../model/fhir.js';
+import { fieldsOf, type ElementDefinition, type StructureDefinition } from '../model/fhir.js';
 import { parseId, joinId } from '../snapshot/element-ids.js';
 
 export interface ProfileNode {
@@ -18,6 +18,15 @@ export interface ProfileNode {
   /** The JSON name it answers to (`value` for `value[x]`), and whether it is a choice. */
   readonly name: string;
   readonly choice: boolean;
+  /** The element's `fixed[x]` or `pattern[x]` (with its property name), undefined when it has neither. */
+  readonly fixed: FixedValue | undefined;
+}
+
+export interface FixedValue {
+  /** `fixedUri`, `patternCodeableConcept`. */
+  readonly key: string;
+  readonly value: unknown;
+  readonly pattern: boolean;
 }
 
 export interface ProfileTree {
@@ -45,7 +54,7 @@ function buildTree(sd: StructureDefinition): ProfileTree | undefined {
   let root: ProfileNode | undefined;
   for (const def of elements) {
     const id = def.id ?? def.path;
-    const node: ProfileNode = { def, id, profile: sd, children: [], slices: [], ...elementName(def) };
+    const node: ProfileNode = { def, id, profile: sd, children: [], slices: [], ...elementName(def), fixed: fixedOf(def) };
     byId.set(id, node);
     if (!root) {
       root = node;
@@ -68,6 +77,14 @@ function buildTree(sd: StructureDefinition): ProfileTree | undefined {
   if (!root) return undefined;
   for (const def of elements) if (def.sliceName === undefined && !byId.has(def.path)) byId.set(def.path, byId.get(def.id ?? def.path) as ProfileNode);
   return { root, byId };
+}
+
+function fixedOf(def: ElementDefinition): FixedValue | undefined {
+  for (const [key, value] of Object.entries(fieldsOf(def))) {
+    if (key.startsWith('fixed')) return { key, value, pattern: false };
+    if (key.startsWith('pattern')) return { key, value, pattern: true };
+  }
+  return undefined;
 }
 
 /** The JSON name an element answers to: `value` for `value[x]` (choice), `valueCode` for a renamed choice, else the last path segment. */

@@ -99,9 +99,10 @@ export class SemanticWalker {
     const source = this.childSource(node, type);
     if (!source) return;
     const childrenCompiled = compiled && this.schemaFollows(node, type);
-    for (const [key, v] of Object.entries(value)) {
+    for (const key in value) {
       if (key === 'resourceType' || key === 'fhir_comments') continue;
-      if (key.startsWith('_')) {
+      const v = value[key];
+      if (key.charCodeAt(0) === 95 /* _ */) {
         this.primitiveExtensions(v, `${location}.${key.slice(1)}`, ctxKey, key.slice(1), scope);
         continue;
       }
@@ -140,20 +141,26 @@ export class SemanticWalker {
       if (prop.element.choice) this.wrongChoiceType(source, prop, location);
       return;
     }
-    const items = Array.isArray(v) ? (v as unknown[]) : [v];
-    const at = (i: number) => (Array.isArray(v) ? `${location}[${i}]` : location);
-    let nodes: Array<ProfileNode | undefined> = items.map(() => undefined);
+    const many = Array.isArray(v);
+    const items = many ? (v as unknown[]) : [v];
+    let slices: ReadonlyArray<ProfileNode | undefined> | undefined;
     if (child.def.slicing && child.slices.length > 0) {
-      const assigned = assignSlices(child, items, location, at, this.navigator.oracle(scope));
+      const assigned = assignSlices(child, items, location, (i) => (many ? `${location}[${i}]` : location), this.navigator.oracle(scope));
       this.push(assigned.issues);
-      nodes = assigned.slices;
+      slices = assigned.slices;
     }
-    items.forEach((item, i) => {
-      if (prop.content === 'resource') return this.inlineResource(item, at(i), scope);
-      const slice = nodes[i];
-      if (!slice && (key === 'extension' || key === 'modifierExtension')) return this.extension(item, child, key, at(i), scope);
-      this.node(slice ?? child, item, prop.context ?? prop.type ?? '', prop.type, at(i), scope, compiled && !slice && child.def.sliceName === undefined);
-    });
+    const childCompiled = compiled && child.def.sliceName === undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const at = many ? `${location}[${i}]` : location;
+      if (prop.content === 'resource') {
+        this.inlineResource(item, at, scope);
+        continue;
+      }
+      const slice = slices?.[i];
+      if (!slice && (key === 'extension' || key === 'modifierExtension')) this.extension(item, child, key, at, scope);
+      else this.node(slice ?? child, item, prop.context ?? prop.type ?? '', prop.type, at, scope, childCompiled && !slice);
+    }
   }
 
   /**

@@ -9,12 +9,21 @@ import { checkBinding } from './bindings.js';
 import { childFor, profileTree, type ProfileNode } from './profile-tree.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SemanticWalker, isObject, type WalkScope } from './semantic.js';
-import { deepEqual, fixedOrPattern, matchesPattern, type PathValue, type SliceOracle } from './slicing.js';
+import { deepEqual, matchesPattern, type PathValue, type SliceOracle } from './slicing.js';
 
 const EXTENSION_CALL = /^extension\(\s*'([^']+)'\s*\)$/;
 
+/** Discriminator paths come from the profiles, so there are few of them: each is split once. */
+const splitCache = new Map<string, readonly string[]>();
+
+function segmentsOf(path: string): readonly string[] {
+  let segments = splitCache.get(path);
+  if (!segments) splitCache.set(path, (segments = splitPath(path)));
+  return segments;
+}
+
 /** Splits a discriminator path at dots outside quotes and parentheses. */
-export function splitPath(path: string): string[] {
+function splitPath(path: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -32,24 +41,52 @@ export function splitPath(path: string): string[] {
   return out.map((s) => s.trim()).filter((s) => s !== '' && s !== '$this');
 }
 
+/**
+ * Definition-side navigation depends only on the definitions (the context's profile source): slice ->
+ * path -> element, kept across validations.
+ */
+const nodeCache = new WeakMap<SemanticContext['profiles'], WeakMap<ProfileNode, Map<string, ProfileNode | undefined>>>();
+
 export class SliceNavigator {
+  private readonly oracles = new WeakMap<WalkScope, SliceOracle>();
+  private readonly nodes: WeakMap<ProfileNode, Map<string, ProfileNode | undefined>>;
+
   constructor(
     private readonly ctx: SemanticContext,
     private readonly walker: SemanticWalker,
-  ) {}
+  ) {
+    let nodes = nodeCache.get(ctx.profiles);
+    if (!nodes) nodeCache.set(ctx.profiles, (nodes = new WeakMap()));
+    this.nodes = nodes;
+  }
 
+  /** The oracle for one walk scope (one per resource walked, built on first use). */
   oracle(scope: WalkScope): SliceOracle {
-    return {
-      nodeAt: (slice, path) => this.nodeAt(slice, path),
-      valuesAt: (item, path) => this.valuesAt(item, path, scope),
-      valueMismatch: (node, value, kind) => this.valueMismatch(node, value, kind),
-      profileMismatch: (value, profiles, node) => this.profileMismatch(value, profiles, node, scope),
-    };
+    let oracle = this.oracles.get(scope);
+    if (!oracle) {
+      oracle = {
+        nodeAt: (slice, path) => this.nodeAt(slice, path),
+        valuesAt: (item, path) => this.valuesAt(item, path, scope),
+        valueMismatch: (node, value, kind) => this.valueMismatch(node, value, kind),
+        profileMismatch: (value, profiles, node) => this.profileMismatch(value, profiles, node, scope),
+      };
+      this.oracles.set(scope, oracle);
+    }
+    return oracle;
   }
 
   nodeAt(slice: ProfileNode, path: string): ProfileNode | undefined {
+    let byPath = this.nodes.get(slice);
+    if (!byPath) this.nodes.set(slice, (byPath = new Map()));
+    if (byPath.has(path)) return byPath.get(path);
+    const node = this.findNode(slice, path);
+    byPath.set(path, node);
+    return node;
+  }
+
+  private findNode(slice: ProfileNode, path: string): ProfileNode | undefined {
     let current: ProfileNode | undefined = slice;
-    for (const seg of splitPath(path)) {
+    for (const seg of segmentsOf(path)) {
       if (!current) return undefined;
       const node: ProfileNode = current;
       const types = (node.def.type ?? []).map((t) => t.code);
@@ -78,7 +115,7 @@ export class SliceNavigator {
 
   valuesAt(item: unknown, path: string, scope: WalkScope): PathValue[] {
     let values: PathValue[] = [{ value: item, type: isObject(item) && typeof item.resourceType === 'string' ? item.resourceType : undefined }];
-    for (const seg of splitPath(path)) {
+    for (const seg of segmentsOf(path)) {
       const next: PathValue[] = [];
       const ext = EXTENSION_CALL.exec(seg);
       for (const { value } of values) {
@@ -110,7 +147,7 @@ export class SliceNavigator {
   }
 
   valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined {
-    const fp = fixedOrPattern(node);
+    const fp = node.fixed;
     if (fp) {
       const ok = fp.pattern || kind === 'pattern' ? matchesPattern(value.value, fp.value) : deepEqual(value.value, fp.value);
       return ok ? undefined : `is ${JSON.stringify(value.value)}, the slice's ${fp.key} is ${JSON.stringify(fp.value)}`;

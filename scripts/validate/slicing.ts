@@ -5,7 +5,6 @@
  * says why: an unmatched item in a closed slicing lists each slice tried and what failed in it.
  */
 import type { ElementDefinitionDiscriminator } from '../model/fhir.js';
-import { fieldsOf } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
 import type { ProfileNode } from './profile-tree.js';
 
@@ -129,14 +128,6 @@ function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefi
   }
 }
 
-/** The fixed[x] or pattern[x] of an element, with its property name. */
-export function fixedOrPattern(node: ProfileNode): { key: string; value: unknown; pattern: boolean } | undefined {
-  for (const [key, value] of Object.entries(fieldsOf(node.def))) {
-    if (key.startsWith('fixed')) return { key, value, pattern: false };
-    if (key.startsWith('pattern')) return { key, value, pattern: true };
-  }
-  return undefined;
-}
 
 /** `pattern` semantics: every property the pattern gives is present with the same value (arrays: each pattern item matches some item). */
 export function matchesPattern(value: unknown, pattern: unknown): boolean {
