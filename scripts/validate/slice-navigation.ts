@@ -48,7 +48,6 @@ function splitPath(path: string): string[] {
 const nodeCache = new WeakMap<SemanticContext['profiles'], WeakMap<ProfileNode, Map<string, ProfileNode | undefined>>>();
 
 export class SliceNavigator {
-  private readonly oracles = new WeakMap<WalkScope, SliceOracle>();
   private readonly nodes: WeakMap<ProfileNode, Map<string, ProfileNode | undefined>>;
 
   constructor(
@@ -60,19 +59,9 @@ export class SliceNavigator {
     this.nodes = nodes;
   }
 
-  /** The oracle for one walk scope (one per resource walked, built on first use). */
+  /** The oracle for one walk scope (the resource being walked, where instance paths resolve references). */
   oracle(scope: WalkScope): SliceOracle {
-    let oracle = this.oracles.get(scope);
-    if (!oracle) {
-      oracle = {
-        nodeAt: (slice, path) => this.nodeAt(slice, path),
-        valuesAt: (item, path) => this.valuesAt(item, path, scope),
-        valueMismatch: (node, value, kind) => this.valueMismatch(node, value, kind),
-        profileMismatch: (value, profiles, node) => this.profileMismatch(value, profiles, node, scope),
-      };
-      this.oracles.set(scope, oracle);
-    }
-    return oracle;
+    return new ScopedOracle(this, scope);
   }
 
   nodeAt(slice: ProfileNode, path: string): ProfileNode | undefined {
@@ -204,4 +193,28 @@ export class SliceNavigator {
 
 function asArray(v: unknown): unknown[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** A SliceNavigator seen from one walk scope. */
+class ScopedOracle implements SliceOracle {
+  constructor(
+    private readonly navigator: SliceNavigator,
+    private readonly scope: WalkScope,
+  ) {}
+
+  nodeAt(slice: ProfileNode, path: string): ProfileNode | undefined {
+    return this.navigator.nodeAt(slice, path);
+  }
+
+  valuesAt(item: unknown, path: string): PathValue[] {
+    return this.navigator.valuesAt(item, path, this.scope);
+  }
+
+  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined {
+    return this.navigator.valueMismatch(node, value, kind);
+  }
+
+  profileMismatch(value: PathValue, profiles: string[], node: ProfileNode): string | undefined {
+    return this.navigator.profileMismatch(value, profiles, node, this.scope);
+  }
 }

@@ -7,8 +7,9 @@
  *   schema names (an Extension's value[x] alone is over a hundred), and objects from JSON.parse have varied
  *   shapes, so each probe is a slow megamorphic lookup; walking the few keys an object has is an order of
  *   magnitude faster. Errors: `params.check` `unknown` (with `params.property`) or `empty`.
- * - `fhirPrimitive: { type, pattern }` on a primitive value: the value (a string, or a number as JSON
- *   wrote it) matches the anchored regex from the type's StructureDefinition.
+ * - `fhirPrimitive: { type, pattern?, maxLength? }` on a primitive value: the value (a string, or a number
+ *   as JSON wrote it) matches the anchored regex from the type's StructureDefinition; a type without one
+ *   is a non-empty string of at most `maxLength` UTF-16 code units (a length test, not a regex).
  * - `fhirElements: [{ name, props, min, primitive, array }]` on an object: an element with `min >= 1` is
  *   present as any of its properties or their `_` companions; a choice has at most one of its properties;
  *   a repeating primitive's value array and `_` array line up (same length, never null in both at one index,
@@ -40,10 +41,12 @@ export interface ElementRule {
   array: boolean;
 }
 
-export interface PrimitiveKeyword {
+export type PrimitiveKeyword = {
   type: string;
-  pattern: string;
-}
+  /** The anchored regex; absent for a type whose StructureDefinition gives none. */
+  pattern?: string;
+  maxLength?: number;
+};
 
 /** Errors carry the params the keyword code set (ajv's default error for custom keywords drops them). */
 const error: KeywordErrorDefinition = {
@@ -60,9 +63,14 @@ const fhirPrimitive: KeywordDefinition = {
   error,
   code(cxt: KeywordCxt) {
     const { data } = cxt;
-    const { type, pattern } = cxt.schema as PrimitiveKeyword;
-    const regex = usePattern(cxt, pattern);
+    const { type, pattern, maxLength } = cxt.schema as PrimitiveKeyword;
     cxt.setParams({ check: _`"format"`, fhirType: _`${type}` });
+    if (pattern === undefined) {
+      const tooLong = maxLength === undefined ? _`false` : _`${data}.length > ${maxLength}`;
+      cxt.fail(_`typeof ${data} == "string" && (${data}.length === 0 || ${tooLong})`);
+      return;
+    }
+    const regex = usePattern(cxt, pattern);
     cxt.fail(_`(typeof ${data} == "string" || typeof ${data} == "number") && !${regex}.test(String(${data}))`);
   },
 };

@@ -18,7 +18,7 @@ const REGEX_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefini
  * with an equivalent linear-time form. `code`'s `[^\s]+([\s]?[^\s]+)*` takes seconds on 30 characters
  * followed by a space; the same language is "non-space runs separated by single whitespace characters",
  * which the atomic form (lookahead + backreference) matches without backtracking into the runs. A regex
- * not listed here is used as the SD gives it; test/validate/structure-schema.test.ts probes every SD
+ * not listed here is used as the SD gives it; test/validate/primitive-regex.test.ts probes every SD
  * regex for catastrophic backtracking, so a new one cannot slip in unnoticed.
  */
 const LINEAR_FORMS: ReadonlyMap<string, string> = new Map([['[^\\s]+([\\s]?[^\\s]+)*', '(?=([^\\s]+))\\1(?:[\\s](?=([^\\s]+))\\2)*']]);
@@ -63,8 +63,9 @@ export function anchoredPattern(regex: string): string {
 export function primitiveSchema(rule: PrimitiveRule, nullable: boolean): JsonSchema {
   const schema: JsonSchema = { type: nullable ? [rule.jsonType, 'null'] : rule.jsonType };
   if (rule.jsonType === 'boolean') return schema;
-  // Non-empty (FHIR JSON), at most maxLength code units, and the SD's regex where there is one.
-  const pattern = rule.regex ? anchoredPattern(rule.regex) : rule.maxLength ? `^[\\s\\S]{1,${rule.maxLength}}$` : '^[\\s\\S]';
-  schema.fhirPrimitive = { type: rule.type, pattern };
+  // The SD's regex where there is one; else non-empty (FHIR JSON) and at most maxLength code units.
+  schema.fhirPrimitive = rule.regex
+    ? { type: rule.type, pattern: anchoredPattern(rule.regex) }
+    : { type: rule.type, ...(rule.maxLength !== undefined ? { maxLength: rule.maxLength } : {}) };
   return schema;
 }
