@@ -45,65 +45,62 @@ function toIssue(error: ErrorObject, resource: unknown, root: string): Validatio
   const data = valueAt(resource, segments);
   const name = elementName(segments);
   const p = error.params as Record<string, unknown>;
-  const issue = (code: IssueCode, diagnostics: string, expression = here): ValidationIssue => ({ severity: 'error', code, diagnostics, expression });
   switch (error.keyword) {
     case 'false schema':
-      return issue('structure', `element '${name}' is not allowed here (max 0)`);
+      return errorAt(here, 'structure', `element '${name}' is not allowed here (max 0)`);
     case 'required':
-      return issue('required', `missing required element '${String(p.missingProperty)}'`);
+      return errorAt(here, 'required', `missing required element '${String(p.missingProperty)}'`);
     case 'type':
-      if (data === null) return issue('structure', `null is not allowed for '${name}' (only as a placeholder in a primitive array)`);
-      if (p.type === 'array') return issue('structure', `element '${name}' repeats and must be an array`);
-      if (Array.isArray(data)) return issue('structure', `element '${name}' does not repeat and must not be an array`);
-      return issue('structure', `wrong type for '${name}': expected ${typeList(p.type)}, found ${jsonType(data)}`);
+      if (data === null) return errorAt(here, 'structure', `null is not allowed for '${name}' (only as a placeholder in a primitive array)`);
+      if (p.type === 'array') return errorAt(here, 'structure', `element '${name}' repeats and must be an array`);
+      if (Array.isArray(data)) return errorAt(here, 'structure', `element '${name}' does not repeat and must not be an array`);
+      return errorAt(here, 'structure', `wrong type for '${name}': expected ${typeList(p.type)}, found ${jsonType(data)}`);
     case 'minItems':
-      if (Array.isArray(data) && data.length === 0) return issue('structure', `empty array is not allowed for '${name}'`);
-      return issue('required', `too few repeats: ${Array.isArray(data) ? data.length : 0}, min ${String(p.limit)}`);
+      if (Array.isArray(data) && data.length === 0) return errorAt(here, 'structure', `empty array is not allowed for '${name}'`);
+      return errorAt(here, 'required', `too few repeats: ${Array.isArray(data) ? data.length : 0}, min ${String(p.limit)}`);
     case 'maxItems':
-      return issue('structure', `too many repeats: ${Array.isArray(data) ? data.length : '?'}, max ${String(p.limit)}`);
+      return errorAt(here, 'structure', `too many repeats: ${Array.isArray(data) ? data.length : '?'}, max ${String(p.limit)}`);
     case 'const':
-      return issue('value', `value ${show(data)} does not match the required value ${show(p.allowedValue)}`);
+      return errorAt(here, 'value', `value ${show(data)} does not match the required value ${show(p.allowedValue)}`);
     case 'enum':
-      return issue(name === 'resourceType' ? 'structure' : 'value', name === 'resourceType' ? `unknown resourceType ${show(data)}` : `value ${show(data)} is not allowed`);
+      return errorAt(here, name === 'resourceType' ? 'structure' : 'value', name === 'resourceType' ? `unknown resourceType ${show(data)}` : `value ${show(data)} is not allowed`);
     case 'contains':
-      return issue('value', `no item of '${name}' matches the profile's pattern`);
+      return errorAt(here, 'value', `no item of '${name}' matches the profile's pattern`);
     case 'fhirPrimitive':
-      if (data === '') return issue('value', `empty string is not allowed for '${name}'`);
-      return issue('value', `value ${show(data)} does not match the ${String(p.fhirType)} format`);
+      if (data === '') return errorAt(here, 'value', `empty string is not allowed for '${name}'`);
+      return errorAt(here, 'value', `value ${show(data)} does not match the ${String(p.fhirType)} format`);
     case 'fhirElements':
-      return elementsIssue(p, data, root, segments, issue);
+      return elementsIssue(p, data, root, segments, here);
     case 'fhirBinding':
-      return issue('code-invalid', notInValueSet(codingsOf(p.kind as BoundKind, data), String(p.url), 'required'));
+      return errorAt(here, 'code-invalid', notInValueSet(codingsOf(p.kind as BoundKind, data), String(p.url), 'required'));
     case 'fhirProperties':
-      if (p.check === 'unknown') return issue('structure', `unknown element '${String(p.property)}'`, fhirPath(root, [...segments, String(p.property)]));
-      return issue('structure', `empty object is not allowed for '${name}'`);
+      if (p.check === 'unknown') return errorAt(fhirPath(root, [...segments, String(p.property)]), 'structure', `unknown element '${String(p.property)}'`);
+      return errorAt(here, 'structure', `empty object is not allowed for '${name}'`);
     default:
-      return issue('structure', `${name}: ${error.message ?? error.keyword}`);
+      return errorAt(here, 'structure', `${name}: ${error.message ?? error.keyword}`);
   }
 }
 
-function elementsIssue(
-  p: Record<string, unknown>,
-  data: unknown,
-  root: string,
-  segments: string[],
-  issue: (code: IssueCode, diagnostics: string, expression?: string) => ValidationIssue,
-): ValidationIssue {
+function errorAt(expression: string, code: IssueCode, diagnostics: string): ValidationIssue {
+  return { severity: 'error', code, diagnostics, expression };
+}
+
+function elementsIssue(p: Record<string, unknown>, data: unknown, root: string, segments: string[], here: string): ValidationIssue {
   const element = String(p.element);
   switch (p.check) {
     case 'required':
-      return issue('required', `missing required element '${element}'`);
+      return errorAt(here, 'required', `missing required element '${element}'`);
     case 'choice': {
       const stem = element.replace(/\[x\]$/, '');
       const found = isObject(data) ? Object.keys(data).filter((k) => k.startsWith(stem) && /^[A-Z]/.test(k.slice(stem.length))) : [];
-      return issue('structure', `only one type is allowed for '${element}', found ${found.join(', ')}`);
+      return errorAt(here, 'structure', `only one type is allowed for '${element}', found ${found.join(', ')}`);
     }
     case 'align':
-      return issue('structure', `'${element}' and '_${element}' must have the same number of items`, fhirPath(root, [...segments, element]));
+      return errorAt(fhirPath(root, [...segments, element]), 'structure', `'${element}' and '_${element}' must have the same number of items`);
     case 'null':
-      return issue('structure', `null without extensions is not allowed for '${element}'`, fhirPath(root, [...segments, element, String(p.index)]));
+      return errorAt(fhirPath(root, [...segments, element, String(p.index)]), 'structure', `null without extensions is not allowed for '${element}'`);
     default:
-      return issue('structure', `element '${element}' is invalid`);
+      return errorAt(here, 'structure', `element '${element}' is invalid`);
   }
 }
 

@@ -83,9 +83,10 @@ export class Validator {
     const semantic = options.invariants === false || options.narrative === false ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false }) : this.parts.semantic;
     if (!semantic.model.isResourceType(r.resourceType)) return [{ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location }];
     const issues: ValidationIssue[] = [];
-    issues.push(...this.structure(r, location, options.profile));
-    for (const nested of nestedResources(r, location, semantic.model)) issues.push(...this.structure(nested.resource, nested.location, undefined));
-    if (options.semantic === false) return dedupe(issues);
+    for (const issue of this.structure(r, location, options.profile)) issues.push(issue);
+    for (const nested of nestedResources(r, location, semantic.model)) for (const issue of this.structure(nested.resource, nested.location, undefined)) issues.push(issue);
+    // Structure issues repeat only where two claimed profiles both find one (deduplicated in structure()).
+    if (options.semantic === false) return issues;
     if (options.profile) {
       const sd = semantic.profiles(options.profile);
       if (!sd) issues.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found`, expression: location });
@@ -101,10 +102,10 @@ export class Validator {
     const issues: ValidationIssue[] = [];
     for (const key of keys) {
       const validator = Object.hasOwn(table, key) ? table[key] : undefined;
-      if (validator) issues.push(...structureIssues(resource, validator, location));
+      if (validator) for (const issue of structureIssues(resource, validator, location)) issues.push(issue);
       else if (profile) issues.push({ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${key}: it is not a profile of this package`, expression: location });
     }
-    return issues;
+    return keys.length > 1 ? dedupe(issues) : issues;
   }
 }
 

@@ -17,11 +17,12 @@ const REGEX_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefini
  * Regexes as the SDs give them that backtrack exponentially in a JavaScript (backtracking) engine, each
  * with an equivalent linear-time form. `code`'s `[^\s]+([\s]?[^\s]+)*` takes seconds on 30 characters
  * followed by a space; the same language is "non-space runs separated by single whitespace characters",
- * which the atomic form (lookahead + backreference) matches without backtracking into the runs. A regex
+ * and written with the separator required (not optional) between runs, each run can end only one way, so
+ * a failing match gives up each character once. A regex
  * not listed here is used as the SD gives it; test/validate/primitive-regex.test.ts probes every SD
  * regex for catastrophic backtracking, so a new one cannot slip in unnoticed.
  */
-const LINEAR_FORMS: ReadonlyMap<string, string> = new Map([['[^\\s]+([\\s]?[^\\s]+)*', '(?=([^\\s]+))\\1(?:[\\s](?=([^\\s]+))\\2)*']]);
+const LINEAR_FORMS: ReadonlyMap<string, string> = new Map([['[^\\s]+([\\s]?[^\\s]+)*', '[^\\s]+(?:[\\s][^\\s]+)*']]);
 
 /** What the SD says about a primitive's lexical form. */
 export interface PrimitiveRule {
