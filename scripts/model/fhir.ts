@@ -268,3 +268,21 @@ export function isCodeSystem(r: Resource): r is CodeSystem {
 export function fieldsOf(o: object): Record<string, unknown> {
   return o as Record<string, unknown>;
 }
+
+/** An element's `fixed[x]` (exact) or `pattern[x]` value. */
+export interface FixedValue {
+  /** `fixedUri`, `patternCodeableConcept`. */
+  readonly key: string;
+  readonly value: JsonValue;
+  readonly pattern: boolean;
+}
+
+/** The element's `fixed[x]` or `pattern[x]`, undefined when it has neither. */
+export function fixedOrPattern(element: ElementDefinition): FixedValue | undefined {
+  for (const [key, value] of Object.entries(fieldsOf(element))) {
+    if (value === undefined) continue;
+    if (key.startsWith('fixed')) return { key, value: value as JsonValue, pattern: false };
+    if (key.startsWith('pattern')) return { key, value: value as JsonValue, pattern: true };
+  }
+  return undefined;
+}

@@ -100,27 +100,25 @@ function shapeProblem(value: object, depth: number, maxDepth: number): ShapeProb
   if (depth > maxDepth) return { kind: 'depth', path: [] };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item !== 'object' || item === null) continue;
-      const problem = shapeProblem(item, depth + 1, maxDepth);
-      if (problem) {
-        problem.path.unshift(i);
-        return problem;
-      }
+      const problem = childProblem(value[i], i, depth, maxDepth);
+      if (problem) return problem;
     }
     return undefined;
   }
   for (const key in value) {
     if (FORBIDDEN_KEYS.has(key)) return { kind: 'key', path: [key] };
-    const item: unknown = (value as Record<string, unknown>)[key];
-    if (typeof item !== 'object' || item === null) continue;
-    const problem = shapeProblem(item, depth + 1, maxDepth);
-    if (problem) {
-      problem.path.unshift(key);
-      return problem;
-    }
+    const problem = childProblem((value as Record<string, unknown>)[key], key, depth, maxDepth);
+    if (problem) return problem;
   }
   return undefined;
+}
+
+/** The problem beneath one member (`key` of an object, index of an array), its path starting there. */
+function childProblem(item: unknown, key: string | number, depth: number, maxDepth: number): ShapeProblem | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const problem = shapeProblem(item, depth + 1, maxDepth);
+  problem?.path.unshift(key);
+  return problem;
 }
 
 /** Where and why the text is not JSON: jsonc-parser (strict settings) finds the first error's offset, which JSON.parse's message does not always give. */

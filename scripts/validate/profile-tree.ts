@@ -2,7 +2,7 @@
  * A snapshot as a tree for walking instances: each element with its children (by JSON name) and, for a
  * sliced element, its slices in definition order. Trees are built once per StructureDefinition and cached.
  */
-import { fieldsOf, type ElementDefinition, type StructureDefinition } from '../model/fhir.js';
+import { fixedOrPattern, type ElementDefinition, type FixedValue, type StructureDefinition } from '../model/fhir.js';
 import { parseId, joinId } from '../snapshot/element-ids.js';
 
 export interface ProfileNode {
@@ -20,13 +20,6 @@ export interface ProfileNode {
   readonly choice: boolean;
   /** The element's `fixed[x]` or `pattern[x]` (with its property name), undefined when it has neither. */
   readonly fixed: FixedValue | undefined;
-}
-
-export interface FixedValue {
-  /** `fixedUri`, `patternCodeableConcept`. */
-  readonly key: string;
-  readonly value: unknown;
-  readonly pattern: boolean;
 }
 
 export interface ProfileTree {
@@ -54,7 +47,7 @@ function buildTree(sd: StructureDefinition): ProfileTree | undefined {
   let root: ProfileNode | undefined;
   for (const def of elements) {
     const id = def.id ?? def.path;
-    const node: ProfileNode = { def, id, profile: sd, children: [], slices: [], ...elementName(def), fixed: fixedOf(def) };
+    const node: ProfileNode = { def, id, profile: sd, children: [], slices: [], ...elementName(def), fixed: fixedOrPattern(def) };
     byId.set(id, node);
     if (!root) {
       root = node;
@@ -77,14 +70,6 @@ function buildTree(sd: StructureDefinition): ProfileTree | undefined {
   if (!root) return undefined;
   for (const def of elements) if (def.sliceName === undefined && !byId.has(def.path)) byId.set(def.path, byId.get(def.id ?? def.path) as ProfileNode);
   return { root, byId };
-}
-
-function fixedOf(def: ElementDefinition): FixedValue | undefined {
-  for (const [key, value] of Object.entries(fieldsOf(def))) {
-    if (key.startsWith('fixed')) return { key, value, pattern: false };
-    if (key.startsWith('pattern')) return { key, value, pattern: true };
-  }
-  return undefined;
 }
 
 /** The JSON name an element answers to: `value` for `value[x]` (choice), `valueCode` for a renamed choice, else the last path segment. */

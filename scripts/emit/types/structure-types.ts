@@ -14,7 +14,7 @@
  * While writing, each type's code rules are collected (`codeRules`, see code-rules.ts): which properties lead
  * to a code with a required binding, for the runtime guards.
  */
-import { fieldsOf, type ElementDefinition, type StructureDefinition } from '../../model/fhir.js';
+import { fixedOrPattern, type ElementDefinition, type StructureDefinition } from '../../model/fhir.js';
 import { upperFirst, type ElementModel } from '../../resolve/element-model.js';
 import type { CodeRule } from './code-rules.js';
 import { elementTree, type ElementGroup, type ElementNode } from './element-tree.js';
@@ -260,7 +260,7 @@ export class StructureTypes {
     }
     const primitive = this.model.primitive(type);
     if (primitive) {
-      const fixed = fixedValue(e);
+      const fixed = fixedOrPattern(e)?.value;
       if (fixed !== undefined && typeof fixed !== 'object') return { ts: JSON.stringify(fixed) };
       if (binding && type === 'code') return { ts: binding.ts, ...(binding.codes ? { rule: { codes: binding.codes } } : {}) };
       return { ts: primitive.xhtml ? 'string' : primitive.jsonType };
@@ -324,7 +324,7 @@ function sliceUrl(slice: ElementNode): string | undefined {
   const profile = slice.element.type?.find((t) => t.code === 'Extension')?.profile;
   if (profile) return profile;
   const url = slice.groups.find((g) => g.name === 'url')?.entries[0]?.element;
-  const fixed = url ? fixedValue(url) : undefined;
+  const fixed = url ? fixedOrPattern(url)?.value : undefined;
   return typeof fixed === 'string' ? fixed : undefined;
 }
 
@@ -334,8 +334,3 @@ function referenceTargets(e: ElementDefinition): string | undefined {
   return targets.length ? `Reference to: ${targets.join(', ')}` : undefined;
 }
 
-/** A `fixed[x]` or `pattern[x]` value. */
-function fixedValue(e: ElementDefinition): unknown {
-  for (const [key, value] of Object.entries(fieldsOf(e))) if ((key.startsWith('fixed') || key.startsWith('pattern')) && value !== undefined) return value;
-  return undefined;
-}

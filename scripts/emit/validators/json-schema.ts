@@ -18,7 +18,7 @@
  * item it gives matched by some item).
  */
 import type { ElementDefinition, JsonValue, StructureDefinition } from '../../model/fhir.js';
-import { fieldsOf } from '../../model/fhir.js';
+import { fixedOrPattern } from '../../model/fhir.js';
 import { FHIR_TYPE_BASE, upperFirst, type ChildElement, type ElementModel } from '../../resolve/element-model.js';
 import { compiledBinding } from '../../terminology/binding-rules.js';
 import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
@@ -240,14 +240,6 @@ function arraySchema(items: JsonSchema, min: number, max: string): JsonSchema {
   const schema: JsonSchema = { type: 'array', minItems: Math.max(1, min), items };
   if (max !== '*') schema.maxItems = Number(max);
   return schema;
-}
-
-/** The element's `fixed[x]` (exact) or `pattern[x]` value. */
-function fixedOrPattern(element: ElementDefinition): { value: JsonValue } | undefined {
-  for (const [key, value] of Object.entries(fieldsOf(element))) {
-    if ((key.startsWith('fixed') || key.startsWith('pattern')) && value !== undefined) return { value: value as JsonValue };
-  }
-  return undefined;
 }
 
 /** A schema every value that contains `value` matches: objects property by property, arrays item by item (`contains`). */
