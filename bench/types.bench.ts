@@ -17,6 +17,7 @@ import { SourceMap } from '../scripts/diagnostics/source-map.js';
 import { emitTypes, typesPackageName } from '../scripts/emit/types/emit-types.js';
 import { loadConfig } from '../scripts/load/config.js';
 import type { LoadedPackages } from '../scripts/load/packages/index.js';
+import { ValueSetExpander } from '../scripts/terminology/value-set-expansion.js';
 import { findSourceFiles, readSourceFiles } from '../scripts/load/sources.js';
 import { isStructureDefinition } from '../scripts/model/fhir.js';
 import { ElementModel } from '../scripts/resolve/element-model.js';
@@ -49,7 +50,7 @@ async function benchGeneration(rows: Row[], section: string, packages: LoadedPac
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const out = await emitTypes({ config, snapshots, resources, validators: [] }, ctx);
+    const out = await emitTypes({ config, snapshots, resources, validators: [], expander: new ValueSetExpander(ctx.resolver, () => undefined) }, ctx);
     times.push(performance.now() - started);
     bytes = out.reduce((n, f) => n + f.content.length, 0);
   }

@@ -104,7 +104,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
 
   progress('generating TypeScript types');
-  const types = await emitTypes({ config, snapshots, resources: output, validators: validators.files, expansions: expansionsFrom(packages) }, ctx);
+  const types = await emitTypes({ config, snapshots, resources: output, validators: validators.files, expander: semantic.expander }, ctx);
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
   await writeOutput(outDir, [...files, tarball, ...validators.files, ...types]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path) };

@@ -18,7 +18,7 @@ import type { ProjectConfig } from '../../load/config.js';
 import type { CodeSystem, Resource, StructureDefinition, ValueSet } from '../../model/fhir.js';
 import { ElementModel } from '../../resolve/element-model.js';
 import type { SnapshotResult } from '../../snapshot/generate.js';
-import { ValueSetExpander, type ExpansionLookup } from '../../terminology/value-set-expansion.js';
+import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
 import { jsonBuffer, type OutputFile } from '../output.js';
 import { VALIDATORS_DIR } from '../validators/compile.js';
 import { CODE_CHECK_SOURCE, pruneCodeRules, type CodeRule } from './code-rules.js';
@@ -37,8 +37,8 @@ export interface TypesInput {
   readonly resources: readonly Resource[];
   /** The build's validators/ files, copied into the package for the guards. */
   readonly validators: readonly OutputFile[];
-  /** Published expansions (hl7.fhir.r3.expansions) when loaded; otherwise value sets expand from their compose. */
-  readonly expansions?: ExpansionLookup;
+  /** Expands value sets (the build's, shared with the validators; published expansions when loaded). */
+  readonly expander: ValueSetExpander;
 }
 
 /** The npm package name of the types: `typesPackage` from the config, else `<packageId>-types`. */
@@ -49,7 +49,7 @@ export function typesPackageName(config: ProjectConfig): string {
 export async function emitTypes(input: TypesInput, ctx: StageContext): Promise<OutputFile[]> {
   const model = new ElementModel((name) => ctx.resolver.structureDefinition(name));
   const names = new NameRegistry();
-  const terminology = new TerminologyTypes(ctx.resolver, new ValueSetExpander(ctx.resolver, input.expansions ?? (() => undefined)), names);
+  const terminology = new TerminologyTypes(ctx.resolver, input.expander, names);
   const structures = new StructureTypes(model, terminology, names, resourceTypes(ctx));
 
   const profiles = input.snapshots.map((s) => s.profile).filter((p) => p.derivation === 'constraint' && p.snapshot).sort((a, b) => compareStrings(a.url, b.url));
