@@ -6,16 +6,14 @@ export interface LineColumn {
 }
 
 export class LineIndex {
-  /** Offset of the first character of each line. */
-  private readonly starts: number[] = [0];
+  /** Offset of the first character of each line, found on the first question (many texts are never asked). */
+  private starts: number[] | undefined;
 
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
+  constructor(private readonly text: string) {}
 
   /** The 1-based line and column of an offset. */
   at(offset: number): LineColumn {
-    const starts = this.starts;
+    const starts = (this.starts ??= lineStarts(this.text));
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
@@ -30,4 +28,10 @@ export class LineIndex {
   line(offset: number): number {
     return this.at(offset).line;
   }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }

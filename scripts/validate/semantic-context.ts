@@ -41,8 +41,16 @@ export interface SemanticContextInput {
 }
 
 export function createSemanticContext(input: SemanticContextInput): SemanticContext {
+  // Definitions do not change under a validator: each reference is resolved once (absent ones too).
+  const resolved = new Map<string, StructureDefinition | undefined>();
+  const profiles = (ref: string) => {
+    if (resolved.has(ref)) return resolved.get(ref);
+    const sd = input.profiles(ref);
+    resolved.set(ref, sd);
+    return sd;
+  };
   return {
-    profiles: input.profiles,
+    profiles,
     resolver: input.resolver,
     model: new ElementModel((type) => input.resolver.structureDefinition(type)),
     expander: new ValueSetExpander(input.resolver, input.expansions ?? (() => undefined)),

@@ -15,9 +15,10 @@
  */
 import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
-import { LineIndex } from '../load/line-index.js';
-import { readXmlResource } from '../load/xml/read-xml.js';
-import type { JsonValue, Resource } from '../model/fhir.js';
+import { convertXmlDocument } from '../load/xml/read-xml.js';
+import { lineOfPath } from '../load/xml/xml-locate.js';
+import { parseXmlDocument, type XmlDocument } from '../load/xml/xml-tree.js';
+import type { Resource } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
 import type { IssueCode, ValidationIssue } from './issues.js';
 import { checkNarrativeNode } from './xml-narrative.js';
@@ -68,24 +69,26 @@ export function readXmlPayload(input: string | Uint8Array, model: ElementModel, 
   const issues: ValidationIssue[] = [];
   const text = typeof input === 'string' ? input : decodeUtf8(input, issues);
   const diagnostics = new Diagnostics();
-  const sources = new SourceMap();
   let resource: Resource | undefined;
-  const primitiveOffsets = new Map<string, number>();
+  let doc: XmlDocument | undefined;
   if (text !== undefined) {
     checkDeclaredEncoding(text, issues);
-    resource = readXmlResource(text, file, { model, diagnostics, sources }, {
-      readUnqualified: true,
-      primitiveOffsets,
-      onXhtml: (node, scope, path, lines) => {
-        for (const f of checkNarrativeNode(node, scope, path, lines)) issues.push({ severity: 'error', code: f.code, diagnostics: f.message, expression: f.path, ...(f.line !== undefined ? { line: f.line } : {}) });
-      },
-    });
+    doc = parseXmlDocument(text, file, diagnostics);
+    if (doc)
+      resource = convertXmlDocument(doc, file, { model, diagnostics, sources: new SourceMap() }, {
+        readUnqualified: true,
+        recordSources: false,
+        onXhtml: (node, scope, path, lines) => {
+          for (const f of checkNarrativeNode(node, scope, path, lines)) issues.push({ severity: 'error', code: f.code, diagnostics: f.message, expression: f.path, ...(f.line !== undefined ? { line: f.line } : {}) });
+        },
+      });
   }
   const root = resource?.resourceType ?? rootName(text);
   for (const d of diagnostics.all) issues.push(toIssue(d, root));
   // A payload that could not be read at all (refused, malformed, not UTF-8): its errors are fatal.
   if (!resource) for (const issue of issues) if (issue.severity === 'error') issue.severity = 'fatal';
-  return { resource, issues, lineOf: lineFinder(resource, sources, primitiveOffsets, text ?? '') };
+  const read = doc;
+  return { resource, issues, lineOf: (expression) => (resource && read ? lineOfPath(read, expression) : undefined) };
 }
 
 /** Reader warnings that are errors in a payload: an element with neither value nor children breaks ele-1. */
@@ -126,42 +129,4 @@ function decodeUtf8(bytes: Uint8Array, issues: ValidationIssue[]): string | unde
 function checkDeclaredEncoding(text: string, issues: ValidationIssue[]): void {
   const m = /^\uFEFF?<\?xml[^?]*\bencoding\s*=\s*["']([^"']*)["']/.exec(text);
   if (m && !/^utf-?8$/i.test(m[1])) issues.push({ severity: 'error', code: 'structure', diagnostics: `encoding '${m[1]}' is declared: FHIR XML must be UTF-8`, expression: rootName(text), line: 1 });
-}
-
-/** Lines of the objects and primitives the reader recorded, by FHIRPath; a location resolves to its longest recorded prefix. */
-function lineFinder(resource: Resource | undefined, sources: SourceMap, primitiveOffsets: Map<string, number>, text: string): (expression: string) => number | undefined {
-  let lines: Map<string, number> | undefined;
-  let index: LineIndex | undefined;
-  return (expression) => {
-    if (!resource) return undefined;
-    if (!lines) {
-      lines = new Map();
-      collectLines(resource as unknown as JsonValue, sources, lines);
-    }
-    for (let e = expression; e; e = parentOf(e)) {
-      const offset = primitiveOffsets.get(e);
-      if (offset !== undefined) return (index ??= new LineIndex(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)).line(offset);
-      const line = lines.get(e);
-      if (line !== undefined) return line;
-    }
-    return undefined;
-  };
-}
-
-function collectLines(value: JsonValue, sources: SourceMap, out: Map<string, number>): void {
-  if (Array.isArray(value)) {
-    for (const v of value) collectLines(v, sources, out);
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  const at = sources.locate(value);
-  if (at?.path !== undefined && at.line !== undefined && !out.has(at.path)) out.set(at.path, at.line);
-  for (const key in value) collectLines(value[key], sources, out);
-}
-
-/** `A.b[2].c` -> `A.b[2]` -> `A.b` -> `A` -> ''. */
-function parentOf(expression: string): string {
-  if (expression.endsWith(']')) return expression.slice(0, expression.lastIndexOf('['));
-  const dot = expression.lastIndexOf('.');
-  return dot < 0 ? '' : expression.slice(0, dot);
 }

@@ -86,6 +86,18 @@ describe('documents that cannot be read', () => {
     expect(read('').resource).toBeUndefined();
   });
 
+  it('refuses what XML 1.0 forbids and a lenient parser would read: a raw < in an attribute, a duplicate attribute, unquoted values', () => {
+    for (const [xml, line] of [
+      [`<Patient ${NS}>\n  <id value="a<b"/>\n</Patient>`, 2],
+      [`<Patient ${NS}>\n  <id value="a" value="b"/>\n</Patient>`, 2],
+      [`<Patient ${NS}>\n\n  <id value=a/>\n</Patient>`, 3],
+    ] as const) {
+      const r = read(xml);
+      expect(r.resource).toBeUndefined();
+      expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'load.xml-malformed', line })]);
+    }
+  });
+
   it('refuses a root outside the FHIR namespace', () => {
     for (const root of ['<Patient xmlns="http://example.org/other"/>', '<Patient/>', '<x:Patient xmlns:x="urn:x"/>']) {
       const r = read(root);

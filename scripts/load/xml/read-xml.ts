@@ -29,6 +29,7 @@ import {
   startOf,
   tagOf,
   type NamespaceScope,
+  type XmlDocument,
   type XmlNode,
 } from './xml-tree.js';
 
@@ -43,7 +44,11 @@ const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
  */
 export function readXmlResource(text: string, file: string, ctx: ReaderContext, options: XmlReadOptions = {}): Resource | undefined {
   const doc = parseXmlDocument(text, file, ctx.diagnostics);
-  if (!doc) return undefined;
+  return doc ? convertXmlDocument(doc, file, ctx, options) : undefined;
+}
+
+/** The same, from a document already parsed (parseXmlDocument). */
+export function convertXmlDocument(doc: XmlDocument, file: string, ctx: ReaderContext, options: XmlReadOptions = {}): Resource | undefined {
   return new FhirXmlConverter(ctx, file, doc.lines, options).readRoot(doc.root, doc.rootTag);
 }
 
@@ -59,8 +64,11 @@ export interface XmlReadOptions {
    * unprefixed elements were in the FHIR namespace, so every other problem shows too.
    */
   readUnqualified?: boolean;
-  /** Receives the source offset of every primitive element read, by FHIRPath (objects have theirs in `ctx.sources`). */
-  primitiveOffsets?: Map<string, number>;
+  /**
+   * Record every object built in `ctx.sources` (default true). A caller that keeps the document can turn
+   * it off and find locations in the tree when it needs one (the payload validator: xml-locate.ts).
+   */
+  recordSources?: boolean;
 }
 
 /** The values gathered for one JSON property of the object being built. */
@@ -204,7 +212,6 @@ class FhirXmlConverter {
         this.options.onXhtml?.(child, scope, itemPath, this.lines);
         slot.values.push(serializeXhtml(child, scope, (m) => this.error('load.xml-malformed', m, child, itemPath)));
       } else if (sub && primitive) {
-        this.options.primitiveOffsets?.set(itemPath, startOf(child));
         const extra: JsonObject = {};
         const value = this.fill(child, childTag, sub, itemPath, childScope, extra);
         let hasExtra = false;
@@ -300,6 +307,7 @@ class FhirXmlConverter {
   }
 
   private record(obj: object, node: XmlNode, path: string): void {
+    if (this.options.recordSources === false) return;
     const { line, column } = this.lines.at(startOf(node));
     this.ctx.sources.record(obj, { file: this.file, line, column, path });
   }

@@ -3,10 +3,13 @@
  * source offsets (`captureMetaData`), and typed access to that tree's nodes.
  *
  * Order of work: the security gate refuses DOCTYPE, ENTITY and processing instructions; the
- * well-formedness check rejects malformed XML with its line; then the parser builds the tree with
- * entity processing off (the reader decodes references itself) and values left as raw strings.
+ * well-formedness check (saxes, a strict XML 1.0 parser: fast-xml-parser's parse is lenient, and its own
+ * validator is slower and accepts `<` in attribute values) rejects malformed XML with its line; then the
+ * parser builds the tree with entity processing off (the reader decodes references itself) and values
+ * left as raw strings.
  */
-import { XMLParser, XMLValidator, type X2jOptions } from 'fast-xml-parser';
+import { XMLParser, type X2jOptions } from 'fast-xml-parser';
+import { SaxesParser } from 'saxes';
 import type { Diagnostics } from '../../diagnostics/diagnostics.js';
 import { LineIndex } from '../line-index.js';
 import { findRefusedMarkup } from './xml-security.js';
@@ -59,9 +62,9 @@ export function parseXmlDocument(source: string, file: string, diagnostics: Diag
     diagnostics.error(refused.code, refused.message, { file, ...lines.at(refused.offset) });
     return undefined;
   }
-  const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (valid !== true) {
-    diagnostics.error('load.xml-malformed', `malformed XML: ${valid.err.msg}`, { file, line: valid.err.line, column: valid.err.col });
+  const malformed = wellFormednessError(text);
+  if (malformed) {
+    diagnostics.error('load.xml-malformed', `malformed XML: ${malformed.message}`, { file, line: malformed.line, column: malformed.column });
     return undefined;
   }
   let top: unknown;
@@ -77,6 +80,21 @@ export function parseXmlDocument(source: string, file: string, diagnostics: Diag
     return undefined;
   }
   return { root: elements[0], rootTag: tagOf(elements[0]), lines };
+}
+
+/**
+ * The first well-formedness error of a document (XML 1.0, namespaces left to the reader), with where saxes
+ * met it. An undeclared entity reference is left to the reader, which reports it at its FHIRPath and reads on.
+ */
+function wellFormednessError(text: string): { message: string; line: number; column: number } | undefined {
+  const parser = new SaxesParser({ xmlns: false });
+  let first: { message: string; line: number; column: number } | undefined;
+  parser.on('error', (e) => {
+    const message = e.message.replace(/^\d+:\d+: /, '');
+    if (message !== 'undefined entity.') first ??= { message, line: parser.line, column: parser.column };
+  });
+  parser.write(text).close();
+  return first;
 }
 
 /** The node's tag (`#text` / `#cdata` for character data). */
