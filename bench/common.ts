@@ -1,5 +1,6 @@
 /** Shared bits of the benchmarks: timing, temp folders, the table printer, and the corpus/config paths. */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { X2jOptions } from 'fast-xml-parser';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corePackageTgz, definitionsXmlDir, fhirPackagesDir, nhsAssetsDir, projectRoot } from '../test/helpers/shared.js';
@@ -101,3 +102,22 @@ export function formatGrid(headers: readonly string[], rows: ReadonlyArray<reado
   const line = (cells: readonly string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}`.trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
+
+/**
+ * fast-xml-parser options for a FHIR-usable parse (the XML floors): ordered children, attributes kept, values
+ * left as raw strings, offsets captured: what the reader would need from it.
+ */
+export const fastXmlParserOptions: X2jOptions = {
+  preserveOrder: true,
+  captureMetaData: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  processEntities: false,
+  htmlEntities: false,
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  cdataPropName: '#cdata',
+  ignoreDeclaration: true,
+  jPath: false,
+};

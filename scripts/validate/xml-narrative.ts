@@ -14,7 +14,6 @@
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import type { LineIndex } from '../load/line-index.js';
 import { XHTML_NS } from '../load/xml/xhtml.js';
-import { decodeAttribute } from '../load/xml/xml-text.js';
 import {
   CDATA_KEY,
   EMPTY_SCOPE,
@@ -105,7 +104,7 @@ export function checkNarrativeNode(node: XmlNode, parentScope: NamespaceScope, p
         add('security', `event attribute '${attr}' on '${name}' is not allowed in a FHIR narrative (no scripts)`, n);
         continue;
       }
-      const value = decodeAttribute(attributes?.[attr] ?? '', () => undefined);
+      const value = attributes?.[attr] ?? '';
       if (URL_ATTRIBUTES.has(lower) && SCRIPT_URL.test(value.replace(/[\s\p{Cc}]/gu, ''))) {
         add('security', `'${attr}' on '${name}' holds a script URL, which a FHIR narrative must not carry`, n);
         continue;

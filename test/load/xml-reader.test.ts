@@ -48,11 +48,17 @@ describe('security gate', () => {
     expect(r.diagnostics[0].code).toBe('load.xml-entity-declaration');
   });
 
-  it('reports an undeclared entity reference instead of expanding it', () => {
-    const r = read(`<Patient ${NS}><id value="a&xxe;b"/></Patient>`);
-    expect(r.resource).toEqual({ resourceType: 'Patient', id: 'ab' });
-    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'load.xml-malformed', path: 'Patient.id', line: 1 })]);
-    expect(r.diagnostics[0].message).toContain('&xxe;');
+  it('refuses an undeclared entity reference (not well-formed in XML 1.0) instead of expanding it', () => {
+    const r = read(`<Patient ${NS}>\n  <id value="a&xxe;b"/>\n</Patient>`);
+    expect(r.resource).toBeUndefined();
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'load.xml-malformed', line: 2 })]);
+    expect(r.diagnostics[0].message).toContain('undefined entity');
+  });
+
+  it('expands only the predefined entities and character references, once, normalising attribute whitespace', () => {
+    const r = read(`<Patient ${NS}><id value="a&amp;lt;b"/><gender value="\tfe&#x41;male"/></Patient>`);
+    expect(r.diagnostics.filter((d) => d.code === 'load.xml-malformed')).toEqual([]);
+    expect(r.resource).toMatchObject({ id: 'a&lt;b', gender: ' feAmale' });
   });
 
   it('refuses processing instructions other than the leading XML declaration', () => {

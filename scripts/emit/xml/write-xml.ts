@@ -207,7 +207,7 @@ class FhirXmlWriter {
       for (const d of problems.all) this.error('emit.xml-xhtml', `narrative: ${d.message}`, path);
       return;
     }
-    const xhtml = serializeXhtml(doc.root, EMPTY_SCOPE, (m) => this.error('emit.xml-xhtml', `narrative: ${m}`, path));
+    const xhtml = serializeXhtml(doc.root, EMPTY_SCOPE);
     out.push(INDENT.repeat(depth) + xhtml);
   }
 

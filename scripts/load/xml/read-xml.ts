@@ -14,7 +14,6 @@ import type { ElementModel, JsonPrimitiveType, ResolvedProperty, TypeContext } f
 import type { LineIndex } from '../line-index.js';
 import type { ReaderContext } from '../reader-context.js';
 import { XHTML_NS, serializeXhtml } from './xhtml.js';
-import { decodeAttribute } from './xml-text.js';
 import {
   CDATA_KEY,
   EMPTY_SCOPE,
@@ -146,7 +145,7 @@ class FhirXmlConverter {
       }
       // A primitive's own value has the element's path in FHIRPath; other attributes are child elements.
       const attributePath = resolved.type === undefined ? path : `${path}.${name}`;
-      const text = decodeAttribute(attributes[name], (m) => this.error('load.xml-malformed', m, node, attributePath));
+      const text = attributes[name];
       if (text === '') {
         this.error('load.xml-empty-value', `attribute '${name}' is empty (FHIR XML leaves out a value it does not have)`, node, attributePath);
         if (resolved.type === undefined) primitiveValue = null;
@@ -210,7 +209,7 @@ class FhirXmlConverter {
       }
       if (xhtml) {
         this.options.onXhtml?.(child, scope, itemPath, this.lines);
-        slot.values.push(serializeXhtml(child, scope, (m) => this.error('load.xml-malformed', m, child, itemPath)));
+        slot.values.push(serializeXhtml(child, scope));
       } else if (sub && primitive) {
         const extra: JsonObject = {};
         const value = this.fill(child, childTag, sub, itemPath, childScope, extra);

@@ -1,9 +1,9 @@
 /**
  * Serialises an XHTML subtree (a narrative `div`) back to the string FHIR JSON carries: the `div`
  * with its XHTML namespace declared on it, elements in the XHTML namespace unprefixed, text and
- * attribute values decoded from the source and escaped again. Comments are not kept.
+ * attribute values (as the parser expanded them) escaped again. Comments are not kept.
  */
-import { decodeAttribute, decodeText, escapeAttribute, escapeText, type TextErrorSink } from './xml-text.js';
+import { escapeAttribute, escapeText } from './xml-text.js';
 import {
   CDATA_KEY,
   TEXT_KEY,
@@ -21,13 +21,13 @@ import {
 export const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 
 /** The XHTML string of an element (normally the `div`), declaring the XHTML namespace on it. */
-export function serializeXhtml(node: XmlNode, parentScope: NamespaceScope, onError: TextErrorSink): string {
+export function serializeXhtml(node: XmlNode, parentScope: NamespaceScope): string {
   const parts: string[] = [];
-  writeElement(node, tagOf(node), parentScope, true, parts, onError);
+  writeElement(node, tagOf(node), parentScope, true, parts);
   return parts.join('');
 }
 
-function writeElement(node: XmlNode, tag: string, parentScope: NamespaceScope, root: boolean, out: string[], onError: TextErrorSink): void {
+function writeElement(node: XmlNode, tag: string, parentScope: NamespaceScope, root: boolean, out: string[]): void {
   const attributes = attributesOf(node);
   const scope = scopeOf(attributes, parentScope);
   const inXhtml = namespaceOf(tag, scope) === XHTML_NS;
@@ -38,7 +38,7 @@ function writeElement(node: XmlNode, tag: string, parentScope: NamespaceScope, r
     const raw = (attributes ?? {})[attr];
     // Declarations of the XHTML namespace are implied by the output; keep any other declaration.
     if ((attr === 'xmlns' || attr.startsWith('xmlns:')) && (raw === XHTML_NS || (root && attr === 'xmlns'))) continue;
-    out.push(' ', attr, '="', escapeAttribute(decodeAttribute(raw, onError)), '"');
+    out.push(' ', attr, '="', escapeAttribute(raw), '"');
   }
   const children = childrenOf(node, tag);
   if (children.length === 0) {
@@ -48,9 +48,8 @@ function writeElement(node: XmlNode, tag: string, parentScope: NamespaceScope, r
   out.push('>');
   for (const child of children) {
     const childTag = tagOf(child);
-    if (childTag === TEXT_KEY) out.push(escapeText(decodeText(characterData(child, childTag), onError)));
-    else if (childTag === CDATA_KEY) out.push(escapeText(characterData(child, childTag)));
-    else writeElement(child, childTag, scope, false, out, onError);
+    if (childTag === TEXT_KEY || childTag === CDATA_KEY) out.push(escapeText(characterData(child, childTag)));
+    else writeElement(child, childTag, scope, false, out);
   }
   out.push('</', name, '>');
 }

@@ -1,15 +1,16 @@
 /**
- * Secure parsing of an XML document into fast-xml-parser's ordered tree (`preserveOrder`), with
- * source offsets (`captureMetaData`), and typed access to that tree's nodes.
+ * Secure parsing of an XML document into an ordered tree (the shape fast-xml-parser's `preserveOrder`
+ * gives: `{ tag: children, ':@': attributes }`), with each element's source offset, and typed access to
+ * that tree's nodes.
  *
- * Order of work: the security gate refuses DOCTYPE, ENTITY and processing instructions; the
- * well-formedness check (saxes, a strict XML 1.0 parser: fast-xml-parser's parse is lenient, and its own
- * validator is slower and accepts `<` in attribute values) rejects malformed XML with its line; then the
- * parser builds the tree with entity processing off (the reader decodes references itself) and values
- * left as raw strings.
+ * Order of work: the security gate refuses DOCTYPE, ENTITY and processing instructions; then saxes, a
+ * strict XML 1.0 parser, reads the document in one pass, rejecting anything malformed with its line
+ * (an undeclared entity included) while the tree is built. Only the five predefined entities and
+ * character references are expanded (by saxes, with attribute-value normalisation); nothing is fetched.
+ * (fast-xml-parser, where this reader started, needs a second validation pass for that strictness, and
+ * its validator accepts `<` in attribute values; saxes does both in less time than its parse alone.)
  */
-import { XMLParser, type X2jOptions } from 'fast-xml-parser';
-import { SaxesParser } from 'saxes';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Diagnostics } from '../../diagnostics/diagnostics.js';
 import { LineIndex } from '../line-index.js';
 import { findRefusedMarkup } from './xml-security.js';
@@ -20,33 +21,23 @@ export type XmlNode = Record<string, unknown>;
 export const TEXT_KEY = '#text';
 export const CDATA_KEY = '#cdata';
 const ATTRS_KEY = ':@';
-const META = XMLParser.getMetaDataSymbol() as unknown as string;
+/** Where an element's `<` is in the text (a symbol: never met by `for...in` over a node). */
+const START = Symbol('start');
 
 /** Nesting deeper than this is refused (the reader recurses per level). */
 export const MAX_XML_DEPTH = 400;
-
-/** The options the reader gives fast-xml-parser (exported for the benchmark floor). */
-export const parserOptions: X2jOptions = {
-  preserveOrder: true,
-  captureMetaData: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  processEntities: false,
-  htmlEntities: false,
-  trimValues: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  cdataPropName: CDATA_KEY,
-  ignoreDeclaration: true,
-  maxNestedTags: MAX_XML_DEPTH,
-  jPath: false,
-};
 
 /** A parsed document: its root element and the text's line index (offsets in nodes refer to `text`). */
 export interface XmlDocument {
   root: XmlNode;
   rootTag: string;
   lines: LineIndex;
+}
+
+interface Malformed {
+  message: string;
+  line: number;
+  column: number;
 }
 
 /**
@@ -62,39 +53,60 @@ export function parseXmlDocument(source: string, file: string, diagnostics: Diag
     diagnostics.error(refused.code, refused.message, { file, ...lines.at(refused.offset) });
     return undefined;
   }
-  const malformed = wellFormednessError(text);
-  if (malformed) {
-    diagnostics.error('load.xml-malformed', `malformed XML: ${malformed.message}`, { file, line: malformed.line, column: malformed.column });
+  const parsed = parseTree(text);
+  if ('message' in parsed) {
+    diagnostics.error('load.xml-malformed', `malformed XML: ${parsed.message}`, { file, line: parsed.line, column: parsed.column });
     return undefined;
   }
-  let top: unknown;
-  try {
-    top = new XMLParser(parserOptions).parse(text);
-  } catch (e) {
-    diagnostics.error('load.xml-malformed', `malformed XML: ${e instanceof Error ? e.message : String(e)}`, { file });
-    return undefined;
-  }
-  const elements = (Array.isArray(top) ? (top as XmlNode[]) : []).filter((n) => tagOf(n) !== TEXT_KEY);
-  if (elements.length !== 1) {
-    diagnostics.error('load.xml-malformed', `malformed XML: expected one root element, found ${elements.length}`, { file });
-    return undefined;
-  }
-  return { root: elements[0], rootTag: tagOf(elements[0]), lines };
+  return { root: parsed.root, rootTag: tagOf(parsed.root), lines };
 }
 
-/**
- * The first well-formedness error of a document (XML 1.0, namespaces left to the reader), with where saxes
- * met it. An undeclared entity reference is left to the reader, which reports it at its FHIRPath and reads on.
- */
-function wellFormednessError(text: string): { message: string; line: number; column: number } | undefined {
+/** Thrown from a handler to stop saxes at once (too deep), caught in parseTree. */
+class Stop extends Error {}
+
+/** The document's root element, or its first well-formedness error (saxes keeps going after one: the first is kept). */
+function parseTree(text: string): { root: XmlNode } | Malformed {
   const parser = new SaxesParser({ xmlns: false });
-  let first: { message: string; line: number; column: number } | undefined;
-  parser.on('error', (e) => {
-    const message = e.message.replace(/^\d+:\d+: /, '');
-    if (message !== 'undefined entity.') first ??= { message, line: parser.line, column: parser.column };
+  let first: Malformed | undefined;
+  const fail = (message: string) => (first ??= { message, line: parser.line, column: parser.column });
+  const top: XmlNode[] = [];
+  const open: XmlNode[][] = [top];
+  parser.on('error', (e) => fail(e.message.replace(/^\d+:\d+: /, '')));
+  parser.on('opentagstart', (tag) => {
+    if (open.length > MAX_XML_DEPTH) {
+      fail(`elements nest deeper than ${MAX_XML_DEPTH} levels`);
+      throw new Stop();
+    }
+    // saxes has read `<`, the name and one character after it.
+    const node: XmlNode = { [tag.name]: [] };
+    (node as { [START]?: number })[START] = parser.position - tag.name.length - 2;
+    open[open.length - 1].push(node);
+    open.push(node[tag.name] as XmlNode[]);
   });
-  parser.write(text).close();
-  return first;
+  parser.on('opentag', (tag: SaxesTagPlain) => {
+    const attributes = tag.attributes;
+    for (const _ in attributes) {
+      const parent = open[open.length - 2];
+      parent[parent.length - 1][ATTRS_KEY] = attributes;
+      break;
+    }
+    if (tag.isSelfClosing) open.pop();
+  });
+  parser.on('closetag', (tag) => {
+    if (!tag.isSelfClosing) open.pop();
+  });
+  parser.on('text', (t) => {
+    if (open.length > 1) open[open.length - 1].push({ [TEXT_KEY]: t });
+  });
+  parser.on('cdata', (t) => open[open.length - 1].push({ [CDATA_KEY]: [{ [TEXT_KEY]: t }] }));
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    if (!(e instanceof Stop)) fail(e instanceof Error ? e.message : String(e));
+  }
+  if (first) return first;
+  if (top.length !== 1) return { message: `expected one root element, found ${top.length}`, line: 1, column: 1 };
+  return { root: top[0] };
 }
 
 /** The node's tag (`#text` / `#cdata` for character data). */
@@ -109,7 +121,7 @@ export function childrenOf(node: XmlNode, tag: string): XmlNode[] {
   return Array.isArray(c) ? (c as XmlNode[]) : [];
 }
 
-/** The node's attributes (raw values, references not decoded), undefined when it has none. */
+/** The node's attributes (values with references expanded and whitespace normalised), undefined when it has none. */
 export function attributesOf(node: XmlNode): Record<string, string> | undefined {
   const a = node[ATTRS_KEY];
   return typeof a === 'object' && a !== null ? (a as Record<string, string>) : undefined;
@@ -117,11 +129,11 @@ export function attributesOf(node: XmlNode): Record<string, string> | undefined 
 
 /** The offset of the node's `<` in the text. */
 export function startOf(node: XmlNode): number {
-  const meta = node[META] as { startIndex?: unknown } | undefined;
-  return typeof meta?.startIndex === 'number' ? meta.startIndex : 0;
+  const start = (node as { [START]?: number })[START];
+  return start ?? 0;
 }
 
-/** The raw character data of a text node, or the literal content of a CDATA node. */
+/** The character data of a text node (references expanded), or the literal content of a CDATA node. */
 export function characterData(node: XmlNode, tag: string): string {
   if (tag === TEXT_KEY) {
     const t = node[TEXT_KEY];
