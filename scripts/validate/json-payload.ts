@@ -21,8 +21,8 @@ export const DEFAULT_LIMITS: PayloadLimits = { maxBytes: 32 * 1024 * 1024, maxDe
 /** Decodes whole payloads (never streamed), so one instance serves every call. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Property names JSON may carry but no FHIR element has, and which reach into prototypes if used as keys. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Property names JSON may carry but no FHIR element has, and which reach into prototypes if used as keys (compared directly: this runs on every key). */
+const isForbiddenKey = (key: string) => key === '__proto__' || key === 'constructor' || key === 'prototype';
 
 export interface JsonPayload {
   /** The parsed object, when it is safe to validate. */
@@ -106,7 +106,7 @@ function shapeProblem(value: object, depth: number, maxDepth: number): ShapeProb
     return undefined;
   }
   for (const key in value) {
-    if (FORBIDDEN_KEYS.has(key)) return { kind: 'key', path: [key] };
+    if (isForbiddenKey(key)) return { kind: 'key', path: [key] };
     const problem = childProblem((value as Record<string, unknown>)[key], key, depth, maxDepth);
     if (problem) return problem;
   }
