@@ -17,7 +17,7 @@ import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
 import { convertXmlDocument } from '../load/xml/read-xml.js';
 import { lineOfPath } from '../load/xml/xml-locate.js';
-import { parseXmlDocument, type XmlDocument } from '../load/xml/xml-tree.js';
+import { parseXmlDocument } from '../load/xml/xml-tree.js';
 import type { Resource } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
 import type { IssueCode, ValidationIssue } from './issues.js';
@@ -69,26 +69,22 @@ export function readXmlPayload(input: string | Uint8Array, model: ElementModel, 
   const issues: ValidationIssue[] = [];
   const text = typeof input === 'string' ? input : decodeUtf8(input, issues);
   const diagnostics = new Diagnostics();
-  let resource: Resource | undefined;
-  let doc: XmlDocument | undefined;
-  if (text !== undefined) {
-    checkDeclaredEncoding(text, issues);
-    doc = parseXmlDocument(text, file, diagnostics);
-    if (doc)
-      resource = convertXmlDocument(doc, file, { model, diagnostics, sources: new SourceMap() }, {
+  if (text !== undefined) checkDeclaredEncoding(text, issues);
+  const doc = text === undefined ? undefined : parseXmlDocument(text, file, diagnostics);
+  const resource: Resource | undefined = doc
+    ? convertXmlDocument(doc, file, { model, diagnostics, sources: new SourceMap() }, {
         readUnqualified: true,
         recordSources: false,
         onXhtml: (node, scope, path, lines) => {
           for (const f of checkNarrativeNode(node, scope, path, lines)) issues.push({ severity: 'error', code: f.code, diagnostics: f.message, expression: f.path, ...(f.line !== undefined ? { line: f.line } : {}) });
         },
-      });
-  }
+      })
+    : undefined;
   const root = resource?.resourceType ?? rootName(text);
   for (const d of diagnostics.all) issues.push(toIssue(d, root));
   // A payload that could not be read at all (refused, malformed, not UTF-8): its errors are fatal.
   if (!resource) for (const issue of issues) if (issue.severity === 'error') issue.severity = 'fatal';
-  const read = doc;
-  return { resource, issues, lineOf: (expression) => (resource && read ? lineOfPath(read, expression) : undefined) };
+  return { resource, issues, lineOf: (expression) => (resource && doc ? lineOfPath(doc, expression) : undefined) };
 }
 
 /** Reader warnings that are errors in a payload: an element with neither value nor children breaks ele-1. */

@@ -19,7 +19,8 @@ export function lineOfPath(doc: XmlDocument, expression: string): number {
   for (let i = 1; i < segments.length; i++) {
     const m = SEGMENT.exec(segments[i]);
     if (!m) break;
-    const next = childNamed(node, m[1], m[2] === undefined ? 0 : Number(m[2])) ?? throughWrapper(node, m[1], m[2] === undefined ? 0 : Number(m[2]));
+    const index = m[2] === undefined ? 0 : Number(m[2]);
+    const next = childNamed(node, m[1], index) ?? throughWrapper(node, m[1], index);
     if (!next) break;
     node = next;
   }
