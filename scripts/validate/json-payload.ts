@@ -87,6 +87,7 @@ const MAX_DEPTH_LIMIT = 1000;
 /** The first forbidden key or over-deep nesting, as an issue naming where it is. */
 function unsafeShape(root: object, maxDepth: number): ValidationIssue | undefined {
   const limit = Math.min(maxDepth, MAX_DEPTH_LIMIT);
+  if (isSafe(root, limit)) return undefined;
   const problem = shapeProblem(root, 1, limit);
   if (!problem) return undefined;
   let expression = '';
@@ -94,6 +95,28 @@ function unsafeShape(root: object, maxDepth: number): ValidationIssue | undefine
   if (problem.kind === 'depth') return { severity: 'fatal', code: 'too-costly', diagnostics: `payload nests deeper than ${limit} levels`, expression };
   const key = String(problem.path[problem.path.length - 1]);
   return { severity: 'fatal', code: 'security', diagnostics: `property name '${key}' is not allowed (no FHIR element has it)`, expression };
+}
+
+/**
+ * The walk every payload takes: true when no key is forbidden and nothing nests deeper than `levels`.
+ * Primitives are tested in the loop, not by a call per member; only a payload that fails is walked again
+ * (shapeProblem) to say where.
+ */
+function isSafe(value: object, levels: number): boolean {
+  if (levels === 0) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null && !isSafe(item, levels - 1)) return false;
+    }
+    return true;
+  }
+  for (const key in value) {
+    if (isForbiddenKey(key)) return false;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null && !isSafe(item, levels - 1)) return false;
+  }
+  return true;
 }
 
 function shapeProblem(value: object, depth: number, maxDepth: number): ShapeProblem | undefined {

@@ -73,9 +73,9 @@ export function nestedResources(root: Record<string, unknown>, location: string,
   for (let frame = stack.pop(); frame; frame = stack.pop()) {
     const paths = resourcePaths(model, frame.context);
     if (paths.size === 0) continue;
-    for (const key in frame.value) {
-      const prop = paths.get(key);
-      if (!prop) continue;
+    // The few properties that lead to resources, looked up (not every key of the object walked).
+    for (const [key, prop] of paths) {
+      if (!Object.hasOwn(frame.value, key)) continue;
       const v = frame.value[key];
       const many = Array.isArray(v);
       const items: unknown[] = many ? v : [v];

@@ -26,24 +26,31 @@ export async function structureFromSource(source: string, exports: ReadonlyMap<s
 /** Runs one validator and maps its errors; `root` prefixes every expression (the resource type). */
 export function structureIssues(resource: unknown, validator: CompiledValidator, root: string): ValidationIssue[] {
   if (validator(resource)) return [];
-  const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
+  // Two errors may map to one issue (a value and its `_` companion share a FHIRPath); a resource has few
+  // issues, so a scan finds repeats without hashing long keys, and a Set takes over past a few dozen.
+  let seen: Set<string> | undefined;
   for (const error of validator.errors ?? []) {
     if (error.schemaPath.includes('/contains/')) continue;
     const issue = toIssue(error, resource, root);
-    const id = `${issue.expression}\u0000${issue.diagnostics}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
+    if (issues.length < LINEAR_DEDUPE) {
+      if (issues.some((i) => i.expression === issue.expression && i.diagnostics === issue.diagnostics)) continue;
+    } else {
+      seen ??= new Set(issues.map(issueKey));
+      const key = issueKey(issue);
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
     issues.push(issue);
   }
   return issues;
 }
 
+const LINEAR_DEDUPE = 32;
+const issueKey = (i: ValidationIssue) => `${i.expression}\u0000${i.diagnostics}`;
+
 function toIssue(error: ErrorObject, resource: unknown, root: string): ValidationIssue {
-  const segments = pointerSegments(error.instancePath);
-  const here = fhirPath(root, segments);
-  const data = valueAt(resource, segments);
-  const name = elementName(segments);
+  const { path: here, value: data, name } = locate(resource, error.instancePath, root);
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'false schema':
@@ -62,7 +69,7 @@ function toIssue(error: ErrorObject, resource: unknown, root: string): Validatio
       return errorAt(here, 'structure', `too many repeats: ${Array.isArray(data) ? data.length : '?'}, max ${String(p.limit)}`);
     case 'const':
       return errorAt(here, 'value', `value ${show(data)} does not match the required value ${show(p.allowedValue)}`);
-    case 'enum':
+    case 'fhirEnum':
       return errorAt(here, name === 'resourceType' ? 'structure' : 'value', name === 'resourceType' ? `unknown resourceType ${show(data)}` : `value ${show(data)} is not allowed`);
     case 'contains':
       return errorAt(here, 'value', `no item of '${name}' matches the profile's pattern`);
@@ -70,11 +77,11 @@ function toIssue(error: ErrorObject, resource: unknown, root: string): Validatio
       if (data === '') return errorAt(here, 'value', `empty string is not allowed for '${name}'`);
       return errorAt(here, 'value', `value ${show(data)} does not match the ${String(p.fhirType)} format`);
     case 'fhirElements':
-      return elementsIssue(p, data, root, segments, here);
+      return elementsIssue(p, data, here);
     case 'fhirBinding':
       return errorAt(here, 'code-invalid', notInValueSet(codingsOf(p.kind as BoundKind, data), String(p.url), 'required'));
     case 'fhirProperties':
-      if (p.check === 'unknown') return errorAt(fhirPath(root, [...segments, String(p.property)]), 'structure', `unknown element '${String(p.property)}'`);
+      if (p.check === 'unknown') return errorAt(member(here, String(p.property)), 'structure', `unknown element '${String(p.property)}'`);
       return errorAt(here, 'structure', `empty object is not allowed for '${name}'`);
     default:
       return errorAt(here, 'structure', `${name}: ${error.message ?? error.keyword}`);
@@ -85,7 +92,7 @@ function errorAt(expression: string, code: IssueCode, diagnostics: string): Vali
   return { severity: 'error', code, diagnostics, expression };
 }
 
-function elementsIssue(p: Record<string, unknown>, data: unknown, root: string, segments: string[], here: string): ValidationIssue {
+function elementsIssue(p: Record<string, unknown>, data: unknown, here: string): ValidationIssue {
   const element = String(p.element);
   switch (p.check) {
     case 'required':
@@ -96,20 +103,52 @@ function elementsIssue(p: Record<string, unknown>, data: unknown, root: string, 
       return errorAt(here, 'structure', `only one type is allowed for '${element}', found ${found.join(', ')}`);
     }
     case 'align':
-      return errorAt(fhirPath(root, [...segments, element]), 'structure', `'${element}' and '_${element}' must have the same number of items`);
+      return errorAt(member(here, element), 'structure', `'${element}' and '_${element}' must have the same number of items`);
     case 'null':
-      return errorAt(fhirPath(root, [...segments, element, String(p.index)]), 'structure', `null without extensions is not allowed for '${element}'`);
+      return errorAt(`${member(here, element)}[${String(p.index)}]`, 'structure', `null without extensions is not allowed for '${element}'`);
     default:
       return errorAt(here, 'structure', `element '${element}' is invalid`);
   }
 }
 
-/** `/participant/1/actor` -> `['participant', '1', 'actor']` (JSON Pointer unescaped). */
-function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return [];
-  const segments = pointer.slice(1).split('/');
-  if (pointer.includes('~')) for (let i = 0; i < segments.length; i++) segments[i] = segments[i].replace(/~1/g, '/').replace(/~0/g, '~');
-  return segments;
+interface Located {
+  /** FHIRPath of the location: `Appointment.participant[1].actor`. */
+  path: string;
+  /** The value there (undefined where the pointer leaves the data). */
+  value: unknown;
+  /** The last element name on the way (`actor`; `participant` for `/participant/1`). */
+  name: string;
+}
+
+/**
+ * Where a JSON Pointer (`/participant/1/actor`) leads in `resource`, in one pass over the pointer: the
+ * FHIRPath (indexes as `[n]`, a `_name` companion as its element `name`), the value and the element name.
+ */
+function locate(resource: unknown, pointer: string, root: string): Located {
+  let path = root;
+  let value = resource;
+  let name = '';
+  for (let start = 1; start <= pointer.length; ) {
+    let end = pointer.indexOf('/', start);
+    if (end < 0) end = pointer.length;
+    let segment = pointer.slice(start, end);
+    if (segment.includes('~')) segment = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (isIndex(segment)) {
+      path += `[${segment}]`;
+      value = Array.isArray(value) ? value[Number(segment)] : undefined;
+    } else {
+      path = member(path, segment);
+      name = segment;
+      value = isObject(value) ? value[segment] : undefined;
+    }
+    start = end + 1;
+  }
+  return { path, value, name };
+}
+
+/** The FHIRPath of property `key` under `path` (a `_name` companion as its element `name`). */
+function member(path: string, key: string): string {
+  return `${path}.${key.charCodeAt(0) === 95 ? key.slice(1) : key}`;
 }
 
 /** True for an array index segment (`12`). */
@@ -120,28 +159,6 @@ function isIndex(segment: string): boolean {
     if (c < 48 || c > 57) return false;
   }
   return true;
-}
-
-/** FHIRPath of a JSON location: indexes as `[n]`, a `_name` companion as its element `name`. */
-export function fhirPath(root: string, segments: readonly string[]): string {
-  let path = root;
-  for (const s of segments) path += isIndex(s) ? `[${s}]` : `.${s.charCodeAt(0) === 95 ? s.slice(1) : s}`;
-  return path;
-}
-
-function elementName(segments: readonly string[]): string {
-  for (let i = segments.length - 1; i >= 0; i--) if (!isIndex(segments[i])) return segments[i];
-  return '';
-}
-
-function valueAt(value: unknown, segments: readonly string[]): unknown {
-  let v = value;
-  for (const s of segments) {
-    if (Array.isArray(v)) v = v[Number(s)];
-    else if (isObject(v)) v = v[s];
-    else return undefined;
-  }
-  return v;
 }
 
 function typeList(type: unknown): string {

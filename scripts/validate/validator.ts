@@ -18,7 +18,7 @@ import { readJsonPayload, type PayloadLimits } from './json-payload.js';
 import { nestedResources } from './nested-resources.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { validateClaimed, validateSemantics } from './semantic.js';
-import { structureIssues, type ValidatorTable } from './structure.js';
+import { structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
 import { xmlPayloadIssues } from './xml-payload.js';
 
 export interface ValidateOptions {
@@ -42,11 +42,14 @@ export interface ValidatorParts {
 
 export class Validator {
   private readonly parts: ValidatorParts;
+  /** The structure validators in a Map: looked up by URLs fresh from each payload, which a Map hashes once per string. */
+  private readonly validators: ReadonlyMap<string, CompiledValidator>;
 
   constructor(parts: ValidatorParts) {
+    const validators = new Map(Object.entries(parts.structure));
+    this.validators = validators;
     // The semantic layer leaves to the structure validators the required bindings they carry compiled.
-    const table = parts.structure;
-    const compiledProfile = (sd: StructureDefinition) => Object.hasOwn(table, sd.url) || (sd.derivation !== 'constraint' && Object.hasOwn(table, sd.type));
+    const compiledProfile = (sd: StructureDefinition) => validators.has(sd.url) || (sd.derivation !== 'constraint' && validators.has(sd.type));
     this.parts = { ...parts, semantic: { ...parts.semantic, compiledProfile } };
   }
 
@@ -62,7 +65,8 @@ export class Validator {
 
   jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
     const read = readJsonPayload(payload, this.parts.limits);
-    return read.value ? [...read.issues, ...this.issues(read.value, options)] : read.issues;
+    if (!read.value) return read.issues;
+    return read.issues.length === 0 ? this.issues(read.value, options) : [...read.issues, ...this.issues(read.value, options)];
   }
 
   /** Validates an XML payload given as text or bytes: the XML rules of FHIR while reading it (xml-rules.ts), then every layer above on its JSON. */
@@ -97,25 +101,32 @@ export class Validator {
 
   /** Structure issues of one resource against the asked-for profile, else each claimed profile that has a validator, else its base type. */
   private structure(resource: Record<string, unknown>, location: string, profile: string | undefined): ValidationIssue[] {
-    const table = this.parts.structure;
-    const keys = profile ? [profile] : claimedKeys(resource, table);
-    const issues: ValidationIssue[] = [];
-    for (const key of keys) {
-      const validator = Object.hasOwn(table, key) ? table[key] : undefined;
-      if (validator) for (const issue of structureIssues(resource, validator, location)) issues.push(issue);
-      else if (profile) issues.push({ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${key}: it is not a profile of this package`, expression: location });
+    if (profile) {
+      const validator = this.validators.get(profile);
+      if (validator) return structureIssues(resource, validator, location);
+      return [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${profile}: it is not a profile of this package`, expression: location }];
     }
-    return keys.length > 1 ? dedupe(issues) : issues;
+    const claimed = claimedValidators(resource, this.validators);
+    if (claimed.length === 1) return structureIssues(resource, claimed[0], location);
+    const issues: ValidationIssue[] = [];
+    for (const validator of claimed) for (const issue of structureIssues(resource, validator, location)) issues.push(issue);
+    return dedupe(issues);
   }
 }
 
-/** The claimed profiles the table has validators for; the base type when it has none of them. */
-function claimedKeys(resource: Record<string, unknown>, table: ValidatorTable): readonly string[] {
+/** The validators of the claimed profiles that have one; the base type's when none has (none for an unknown type). */
+function claimedValidators(resource: Record<string, unknown>, validators: ReadonlyMap<string, CompiledValidator>): CompiledValidator[] {
   const meta = resource.meta;
   const claimed = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
-  const keys: string[] = [];
-  if (Array.isArray(claimed)) for (const p of claimed) if (typeof p === 'string' && Object.hasOwn(table, p) && !keys.includes(p)) keys.push(p);
-  return keys.length > 0 ? keys : [String(resource.resourceType)];
+  const found: CompiledValidator[] = [];
+  if (Array.isArray(claimed))
+    for (const p of claimed) {
+      const validator = typeof p === 'string' ? validators.get(p) : undefined;
+      if (validator && !found.includes(validator)) found.push(validator);
+    }
+  if (found.length > 0) return found;
+  const base = validators.get(String(resource.resourceType));
+  return base ? [base] : [];
 }
 
 /** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */

@@ -18,7 +18,7 @@ import type { SnapshotResult } from '../../snapshot/generate.js';
 import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
 import type { OutputFile } from '../output.js';
 import { JsonSchemaBuilder } from './json-schema.js';
-import { fhirKeywords } from './keywords.js';
+import { fhirKeywords, replacedKeywords } from './keywords.js';
 import type { JsonSchema } from './schema-types.js';
 
 /** The code system listing every STU3 resource type: where "some resource" takes its allowed names from. */
@@ -81,6 +81,7 @@ export function createAjv(source: boolean): Ajv {
     unicodeRegExp: false,
     code: source ? { source: true, esm: true, lines: false } : {},
   });
+  for (const keyword of replacedKeywords) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
   for (const keyword of fhirKeywords) ajv.addKeyword(keyword);
   return ajv;
 }

@@ -77,7 +77,7 @@ export class JsonSchemaBuilder {
 
   private buildDef(key: string): JsonSchema {
     if (key === defKeys.anyResource) {
-      return { type: 'object', required: ['resourceType'], properties: { resourceType: { type: 'string', enum: [...this.resourceTypes] } } };
+      return { type: 'object', required: ['resourceType'], properties: { resourceType: { type: 'string', fhirEnum: [...this.resourceTypes] } } };
     }
     const nullable = key.endsWith('|null');
     const base = nullable ? key.slice(0, -'|null'.length) : key;

@@ -18,15 +18,20 @@
  * - `fhirBinding: { url, kind, codes, members }` on a coded value (kind `code`, `Coding` or
  *   `CodeableConcept`): a required binding, its expansion compiled in as Sets (one per value set, shared by
  *   every element bound to it). What counts as a code in the set is scripts/terminology/binding-rules.ts.
+ * - `fhirEnum: [string, ...]`: a string value is one of these (a Set, not a chain of comparisons).
+ * - `$ref` replaces ajv's own, with a call that builds no context object and no path on success.
  *
  * Errors carry `params.check` (`format`, `required`, `choice`, `align`, `null`, `unknown`, `empty`,
- * `binding`), `params.element`, for array problems `params.index`, for bindings `params.url` and
+ * `binding`, `enum`), `params.element`, for array problems `params.index`, for bindings `params.url` and
  * `params.kind`; scripts/validate/structure.ts turns them into issues.
  */
 import type { KeywordCxt, KeywordDefinition, KeywordErrorDefinition } from 'ajv';
-import { _, and, or, stringify, type Code, type Name } from 'ajv/dist/compile/codegen/index.js';
+import { _, and, nil, or, strConcat, stringify, type Code, type Name } from 'ajv/dist/compile/codegen/index.js';
+import { resolveRef, SchemaEnv } from 'ajv/dist/compile/index.js';
+import ajvNames from 'ajv/dist/compile/names.js';
 import { alwaysValidSchema } from 'ajv/dist/compile/util.js';
 import { usePattern } from 'ajv/dist/vocabularies/code.js';
+import { getValidate } from 'ajv/dist/vocabularies/core/ref.js';
 
 /** One element an object's `fhirElements` keyword checks. */
 export interface ElementRule {
@@ -47,6 +52,9 @@ export type PrimitiveKeyword = {
   pattern?: string;
   maxLength?: number;
 };
+
+/** ajv's names of the generated code's variables (`vErrors`, `errors`, `instancePath`). */
+const N = ajvNames.default;
 
 /** Errors carry the params the keyword code set (ajv's default error for custom keywords drops them). */
 const error: KeywordErrorDefinition = {
@@ -211,4 +219,62 @@ const fhirBinding: KeywordDefinition = {
   },
 };
 
-export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding];
+/**
+ * `fhirEnum: [string, ...]`: a string value is one of these. ajv's `enum` tests the values one after another;
+ * the names of every resource type (where an element holds "some resource") are over a hundred, so a Set.
+ */
+const fhirEnum: KeywordDefinition = {
+  keyword: 'fhirEnum',
+  schemaType: 'array',
+  error,
+  code(cxt: KeywordCxt) {
+    const values = cxt.schema as string[];
+    const set = cxt.gen.scopeValue('obj', { key: `fhirEnum ${values.join(' ')}`, ref: new Set(values), code: _`new Set(${stringify(values)})` });
+    cxt.setParams({ check: _`"enum"` });
+    cxt.fail(_`typeof ${cxt.data} == "string" && !${set}.has(${cxt.data})`);
+  },
+};
+
+/** The context every referenced validator is called with: empty (see `$ref`), one object for all calls. */
+const EMPTY_CONTEXT = {};
+
+/**
+ * `$ref` with a cheaper call: ajv's own passes every referenced validator a fresh context object and the
+ * concatenated instance path of the data (`{ instancePath: instancePath + "/extension/" + i, ... }`), work
+ * done on every call although only a failing one uses it. Here the callee gets its data and one shared
+ * empty context (a missing one would be defaulted to a fresh `{}` on every call) and reports paths from its
+ * own root; a failing call's errors are then prefixed with the caller's path (once per level, on the error
+ * path only). Schemas the resolver inlines are inlined as
+ * ajv does; nothing here uses `$data`, `parentData` or dynamic anchors, which the context would carry.
+ */
+const ref: KeywordDefinition = {
+  keyword: '$ref',
+  schemaType: 'string',
+  code(cxt: KeywordCxt) {
+    const { gen, it, data } = cxt;
+    const target: unknown = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, cxt.schema as string);
+    if (target === undefined) throw new Error(`can't resolve reference ${String(cxt.schema)} from id ${it.baseId}`);
+    if (!(target instanceof SchemaEnv)) {
+      const valid = gen.name('valid');
+      const schemaName = gen.scopeValue('schema', it.opts.code.source === true ? { ref: target, code: stringify(target) } : { ref: target });
+      cxt.subschema({ schema: target as object, dataTypes: [], schemaPath: nil, topSchemaRef: schemaName, errSchemaPath: cxt.schema as string }, valid);
+      cxt.ok(valid);
+      return;
+    }
+    const validate = getValidate(cxt, target);
+    const context = gen.scopeValue('obj', { key: 'fhir empty context', ref: EMPTY_CONTEXT, code: _`{}` });
+    cxt.result(_`${validate}(${data}, ${context})`, undefined, () => {
+      // The callee's errors array is its own until its next call: adopted, or its errors appended (as ajv does with its own).
+      const errors: Name = gen.const('errs', _`${validate}.errors`);
+      const path = strConcat(N.instancePath, it.errorPath);
+      gen.forOf('e', errors, (e) => gen.assign(_`${e}.instancePath`, _`${path} + ${e}.instancePath`));
+      gen.if(_`${N.vErrors} === null`, () => gen.assign(N.vErrors, errors), () => gen.forOf('e', errors, (e) => gen.code(_`${N.vErrors}.push(${e})`)));
+      gen.assign(N.errors, _`${N.vErrors}.length`);
+    });
+  },
+};
+
+export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding, fhirEnum];
+
+/** Keywords that replace ajv's own (removed before these are added). */
+export const replacedKeywords: readonly KeywordDefinition[] = [ref];

@@ -1,0 +1,57 @@
+/**
+ * Paths of structure errors found deep inside referenced validators. The emitted validators call each
+ * other without a context object (keywords.ts `$ref`): a callee reports paths from its own data, and each
+ * failing call prefixes its caller's path. Errors two and three calls down, in siblings checked by the same
+ * validator one after the other, and the same payload validated twice must all come out with full paths.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JsonObject } from '../../scripts/model/fhir.js';
+import { gpconnectExamplesDir } from '../helpers/shared.js';
+import { PayloadEdit } from './payload-edit.js';
+import { validatorSetup, type ValidatorSetup } from './validator-setup.js';
+
+let setup: ValidatorSetup;
+beforeAll(async () => {
+  setup = await validatorSetup();
+});
+
+const patientExample = join(gpconnectExamplesDir, 'foundations', 'read_patient_response_example.json');
+
+function structureErrors(resource: JsonObject): string[] {
+  return setup.validator
+    .validate(resource, { semantic: false })
+    .issue.filter((i) => i.severity === 'error')
+    .map((i) => `${i.expression?.[0] ?? ''}: ${i.diagnostics ?? ''}`);
+}
+
+function patient(edit: (r: PayloadEdit) => void): JsonObject {
+  const resource = JSON.parse(readFileSync(patientExample, 'utf8')) as JsonObject;
+  edit(new PayloadEdit(resource));
+  return resource;
+}
+
+test('errors in nested extensions, in sibling items of one validator, carry their full paths', () => {
+  const baseline = structureErrors(patient(() => {}));
+  const resource = patient((r) => {
+    r.set('extension[1].extension[0].valueCodeableConcept.coding[0].userSelected', 'yes');
+    r.set('extension[1].extension[1].valueBoolean', 'no');
+    r.set('extension[0].extension[0].valueReference.reference', '');
+  });
+  const added = structureErrors(resource).filter((e) => !baseline.includes(e));
+  expect(added).toEqual([
+    "Patient.extension[0].extension[0].valueReference.reference: empty string is not allowed for 'reference'",
+    "Patient.extension[1].extension[0].valueCodeableConcept.coding[0].userSelected: wrong type for 'userSelected': expected boolean, found string",
+    "Patient.extension[1].extension[1].valueBoolean: wrong type for 'valueBoolean': expected boolean, found string",
+  ]);
+  // Validated again (the validators keep no state between calls) and after a valid payload.
+  expect(structureErrors(resource).filter((e) => !baseline.includes(e))).toEqual(added);
+  expect(structureErrors(patient(() => {}))).toEqual(baseline);
+});
+
+test('a Bundle entry of an unknown resource type is named by its path', () => {
+  const bundle = JSON.parse(readFileSync(join(gpconnectExamplesDir, 'appointments', 'search_for_free_slots_response_example.json'), 'utf8')) as JsonObject;
+  const baseline = structureErrors(bundle);
+  new PayloadEdit(bundle).set('entry[0].resource.resourceType', 'Slott');
+  expect(structureErrors(bundle).filter((e) => !baseline.includes(e))).toEqual(["Bundle.entry[0].resource.resourceType: unknown resourceType 'Slott'"]);
+});
