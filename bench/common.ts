@@ -43,9 +43,16 @@ export function median(xs: readonly number[]): number {
  * when payloads nest them). Interleaving spreads whatever else the machine is doing over every variant
  * alike, so the ratios hold even when the absolute figures move. Interleave variants of like cost: a heavy
  * allocator's garbage collection lands in the passes after it.
+ *
+ * The figures are steady-state ones: the same interleaved rounds run unmeasured first for `warmMs` (default
+ * as long as the measurement), so that the JIT has optimised what each variant runs. A validator is
+ * hundreds of generated functions, each optimised only once it is hot; a few passes leave most of them
+ * unoptimised. (Start-up costs are measured on their own: cold start rows.)
  */
-export function interleaved<P>(items: readonly P[], units: number, variants: ReadonlyArray<(item: P) => void>, budgetMs: number): number[] {
-  for (const fn of variants) for (const item of items) fn(item); // warm
+export function interleaved<P>(items: readonly P[], units: number, variants: ReadonlyArray<(item: P) => void>, budgetMs: number, warmMs = budgetMs): number[] {
+  const warmStarted = performance.now();
+  do for (const fn of variants) for (const item of items) fn(item);
+  while (performance.now() - warmStarted < warmMs);
   const rates: number[][] = variants.map(() => []);
   const started = performance.now();
   while (performance.now() - started < budgetMs || rates[0].length < 5) {

@@ -82,7 +82,8 @@ function toIssue(error: ErrorObject, resource: unknown, root: string): Validatio
       return errorAt(here, 'code-invalid', notInValueSet(codingsOf(p.kind as BoundKind, data), String(p.url), 'required'));
     case 'fhirProperties':
       if (p.check === 'unknown') return errorAt(member(here, String(p.property)), 'structure', `unknown element '${String(p.property)}'`);
-      return errorAt(here, 'structure', `empty object is not allowed for '${name}'`);
+      if (p.check === 'empty') return errorAt(here, 'structure', `empty object is not allowed for '${name}'`);
+      return elementsIssue(p, data, here);
     default:
       return errorAt(here, 'structure', `${name}: ${error.message ?? error.keyword}`);
   }

@@ -55,3 +55,16 @@ test('a Bundle entry of an unknown resource type is named by its path', () => {
   new PayloadEdit(bundle).set('entry[0].resource.resourceType', 'Slott');
   expect(structureErrors(bundle).filter((e) => !baseline.includes(e))).toEqual(["Bundle.entry[0].resource.resourceType: unknown resourceType 'Slott'"]);
 });
+
+test('a choice: one type at most (a value and its `_` companion are one; listed in the payload order), and a required one present', () => {
+  const order = { resourceType: 'MedicationRequest', intent: 'order', subject: { reference: 'Patient/1' } };
+  expect(structureErrors({ ...order, medicationReference: { reference: 'Medication/1' } })).toEqual([]);
+  expect(structureErrors(order)).toEqual(["MedicationRequest: missing required element 'medication[x]'"]);
+  expect(structureErrors({ ...order, medicationReference: { reference: 'Medication/1' }, medicationCodeableConcept: { text: 'aspirin' } })).toEqual([
+    "MedicationRequest: only one type is allowed for 'medication[x]', found medicationReference, medicationCodeableConcept",
+  ]);
+  const resource = patient((r) => r.set('extension[1].extension[1]', { url: 'interpreterRequired', valueBoolean: false, _valueBoolean: { id: 'b' } }));
+  expect(structureErrors(resource).filter((e) => e.includes('only one type'))).toEqual([]);
+  const twoTypes = patient((r) => r.set('extension[1].extension[1]', { url: 'interpreterRequired', valueBoolean: false, valueString: 'no' }));
+  expect(structureErrors(twoTypes).filter((e) => e.includes('only one type'))).toEqual(["Patient.extension[1].extension[1]: only one type is allowed for 'value[x]', found valueBoolean, valueString"]);
+});

@@ -11,7 +11,8 @@
  *   as JSON wrote it) matches the anchored regex from the type's StructureDefinition; a type without one
  *   is a non-empty string of at most `maxLength` UTF-16 code units (a length test, not a regex).
  * - `fhirElements: [{ name, props, min, primitive, array }]` on an object: an element with `min >= 1` is
- *   present as any of its properties or their `_` companions; a choice has at most one of its properties;
+ *   present as any of its properties or their `_` companions; a choice has at most one of its properties
+ *   (counted by `fhirProperties` as it walks the keys, and reported under its name);
  *   a repeating primitive's value array and `_` array line up (same length, never null in both at one index,
  *   no null in a lone array).
  *
@@ -98,35 +99,10 @@ const fhirElements: KeywordDefinition = {
         const absent = and(...rule.props.map((p) => _`!(${present(p, isPrimitive(p))})`));
         gen.if(absent, () => cxt.error(false, { check: _`"required"`, element: _`${rule.name}` }));
       }
-      if (rule.props.length > 1) choiceCheck(cxt, rule);
       if (rule.array) for (const p of rule.primitive) alignmentCheck(cxt, prop(p), prop('_' + p), p);
     }
   },
 };
-
-/**
- * A choice (`value[x]`): at most one of its types present (a value and its `_` companion count as one),
- * and, for `min >= 1`, at least one; counted over the object's keys, not by probing every type's property.
- */
-function choiceCheck(cxt: KeywordCxt, rule: ElementRule): void {
-  const { gen, data } = cxt;
-  const typeOf: Record<string, number> = {};
-  rule.props.forEach((p, i) => {
-    typeOf[p] = i;
-    if (rule.primitive.includes(p)) typeOf['_' + p] = i;
-  });
-  const keys = Object.keys(typeOf);
-  const seen: Name = gen.let('seen', -1);
-  const count: Name = gen.let('types', 0);
-  gen.forIn('key', data, (key) => {
-    const type: Name = gen.let('type', -1);
-    keys.forEach((k, i) => (i === 0 ? gen.if(_`${key} === ${k}`) : gen.elseIf(_`${key} === ${k}`)).assign(type, typeOf[k]));
-    gen.endIf();
-    gen.if(_`${type} !== -1 && ${type} !== ${seen}`, () => gen.assign(seen, type).assign(count, _`${count} + 1`));
-  });
-  gen.if(_`${count} > 1`, () => cxt.error(false, { check: _`"choice"`, element: _`${rule.name}` }));
-  if (rule.min >= 1) gen.if(_`${count} === 0`, () => cxt.error(false, { check: _`"required"`, element: _`${rule.name}` }));
-}
 
 /** Value and companion arrays of a repeating primitive line up, with null only as a placeholder. */
 function alignmentCheck(cxt: KeywordCxt, values: Code, companions: Code, name: string): void {
@@ -157,6 +133,7 @@ const fhirProperties: KeywordDefinition = {
     if (!it.allErrors) throw new Error('fhirProperties is compiled for allErrors only');
     const schema = cxt.schema as Record<string, unknown>;
     const props = Object.keys(schema);
+    const choices = choiceCounters(cxt);
     const valid = gen.name('valid');
     const count: Name = gen.let('count', 0);
     gen.forIn('key', data, (key) => {
@@ -164,6 +141,7 @@ const fhirProperties: KeywordDefinition = {
       props.forEach((prop, i) => {
         if (i === 0) gen.if(_`${key} === ${prop}`);
         else gen.elseIf(_`${key} === ${prop}`);
+        choices.marks.get(prop)?.();
         if (!alwaysValidSchema(it, schema[prop] as boolean | object)) cxt.subschema({ keyword: 'fhirProperties', schemaProp: prop, dataProp: prop }, valid);
       });
       if (props.length > 0) gen.else();
@@ -171,8 +149,36 @@ const fhirProperties: KeywordDefinition = {
       if (props.length > 0) gen.endIf();
     });
     gen.if(_`${count} === 0`, () => cxt.error(false, { check: _`"empty"` }));
+    choices.report();
   },
 };
+
+/**
+ * The choices (`value[x]`) of the object's `fhirElements`, counted in the `fhirProperties` loop over its
+ * keys (no second loop): each of a choice's properties, with its `_` companion, marks its type; at most one
+ * type may be present and, for `min >= 1`, at least one. The marking code per property, and the checks
+ * to emit after the loop.
+ */
+function choiceCounters(cxt: KeywordCxt): { marks: ReadonlyMap<string, () => void>; report: () => void } {
+  const { gen } = cxt;
+  const rules = ((cxt.parentSchema as { fhirElements?: ElementRule[] }).fhirElements ?? []).filter((r) => r.props.length > 1);
+  const marks = new Map<string, () => void>();
+  const checks: Array<() => void> = [];
+  for (const rule of rules) {
+    const seen: Name = gen.let('seen', -1);
+    const types: Name = gen.let('types', 0);
+    rule.props.forEach((p, i) => {
+      const mark = () => gen.if(_`${seen} !== ${i}`, () => gen.assign(seen, i).assign(types, _`${types} + 1`));
+      marks.set(p, mark);
+      if (rule.primitive.includes(p)) marks.set('_' + p, mark);
+    });
+    checks.push(() => {
+      gen.if(_`${types} > 1`, () => cxt.error(false, { check: _`"choice"`, element: _`${rule.name}` }));
+      if (rule.min >= 1) gen.if(_`${types} === 0`, () => cxt.error(false, { check: _`"required"`, element: _`${rule.name}` }));
+    });
+  }
+  return { marks, report: () => checks.forEach((check) => check()) };
+}
 
 /** The schema of `fhirBinding`: a required binding and its expansion (`system|code` members, and codes alone). */
 export type BindingKeyword = {
