@@ -87,8 +87,7 @@ const MAX_DEPTH_LIMIT = 1000;
 /** The first forbidden key or over-deep nesting, as an issue naming where it is. */
 function unsafeShape(root: object, maxDepth: number): ValidationIssue | undefined {
   const limit = Math.min(maxDepth, MAX_DEPTH_LIMIT);
-  if (isSafe(root, limit)) return undefined;
-  const problem = shapeProblem(root, 1, limit);
+  const problem = shapeProblem(root, limit);
   if (!problem) return undefined;
   let expression = '';
   for (const s of problem.path) expression += typeof s === 'number' ? `[${s}]` : expression ? `.${s}` : s;
@@ -98,49 +97,34 @@ function unsafeShape(root: object, maxDepth: number): ValidationIssue | undefine
 }
 
 /**
- * The walk every payload takes: true when no key is forbidden and nothing nests deeper than `levels`.
- * Primitives are tested in the loop, not by a call per member; only a payload that fails is walked again
- * (shapeProblem) to say where.
+ * The walk every payload takes: undefined when no key is forbidden and nothing nests deeper than `levels`.
+ * Primitives are skipped in the loop (no call per member); the path is built only on the way back from a
+ * problem.
  */
-function isSafe(value: object, levels: number): boolean {
-  if (levels === 0) return false;
+function shapeProblem(value: object, levels: number): ShapeProblem | undefined {
+  if (levels === 0) return { kind: 'depth', path: [] };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      if (typeof item === 'object' && item !== null && !isSafe(item, levels - 1)) return false;
-    }
-    return true;
-  }
-  for (const key in value) {
-    if (isForbiddenKey(key)) return false;
-    const item: unknown = (value as Record<string, unknown>)[key];
-    if (typeof item === 'object' && item !== null && !isSafe(item, levels - 1)) return false;
-  }
-  return true;
-}
-
-function shapeProblem(value: object, depth: number, maxDepth: number): ShapeProblem | undefined {
-  if (depth > maxDepth) return { kind: 'depth', path: [] };
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const problem = childProblem(value[i], i, depth, maxDepth);
-      if (problem) return problem;
+      if (typeof item !== 'object' || item === null) continue;
+      const problem = shapeProblem(item, levels - 1);
+      if (problem) return within(problem, i);
     }
     return undefined;
   }
   for (const key in value) {
     if (isForbiddenKey(key)) return { kind: 'key', path: [key] };
-    const problem = childProblem((value as Record<string, unknown>)[key], key, depth, maxDepth);
-    if (problem) return problem;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (typeof item !== 'object' || item === null) continue;
+    const problem = shapeProblem(item, levels - 1);
+    if (problem) return within(problem, key);
   }
   return undefined;
 }
 
-/** The problem beneath one member (`key` of an object, index of an array), its path starting there. */
-function childProblem(item: unknown, key: string | number, depth: number, maxDepth: number): ShapeProblem | undefined {
-  if (typeof item !== 'object' || item === null) return undefined;
-  const problem = shapeProblem(item, depth + 1, maxDepth);
-  problem?.path.unshift(key);
+/** A problem found beneath member `key` (of an object, or index of an array), its path starting there. */
+function within(problem: ShapeProblem, key: string | number): ShapeProblem {
+  problem.path.unshift(key);
   return problem;
 }
 

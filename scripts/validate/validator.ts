@@ -65,8 +65,7 @@ export class Validator {
 
   jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
     const read = readJsonPayload(payload, this.parts.limits);
-    if (!read.value) return read.issues;
-    return read.issues.length === 0 ? this.issues(read.value, options) : [...read.issues, ...this.issues(read.value, options)];
+    return read.value ? [...read.issues, ...this.issues(read.value, options)] : read.issues;
   }
 
   /** Validates an XML payload given as text or bytes: the XML rules of FHIR while reading it (xml-rules.ts), then every layer above on its JSON. */
