@@ -3,8 +3,8 @@
  * order.
  *
  * 1. Structure: the compiled JSON Schema validator (standalone ajv module emitted by the build, or an
- *    in-memory compile) of the profile, for the resource and for every resource nested in it (contained,
- *    Bundle entries, Parameters resources), each against its claimed profile or base type.
+ *    in-memory compile) of the profile; the validator checks every resource nested in it (contained,
+ *    Bundle entries, Parameters resources) against its own claimed profiles or base type.
  * 2. Semantics: slicing, extensions, bindings, FHIRPath invariants, references (semantic.ts), walked along
  *    the profile's snapshot.
  *
@@ -15,7 +15,6 @@
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload, type PayloadLimits } from './json-payload.js';
-import { nestedResources } from './nested-resources.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { validateClaimed, validateSemantics } from './semantic.js';
 import { structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
@@ -86,8 +85,8 @@ export class Validator {
     const semantic = options.invariants === false || options.narrative === false ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false }) : this.parts.semantic;
     if (!semantic.model.isResourceType(r.resourceType)) return [{ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location }];
     const issues: ValidationIssue[] = [];
+    // Nested resources (contained, Bundle entries) are checked inside the structure validator, each against its own claimed profiles.
     for (const issue of this.structure(r, location, options.profile)) issues.push(issue);
-    for (const nested of nestedResources(r, location, semantic.model)) for (const issue of this.structure(nested.resource, nested.location, undefined)) issues.push(issue);
     // Structure issues repeat only where two claimed profiles both find one (deduplicated in structure()).
     if (options.semantic === false) return issues;
     if (options.profile) {

@@ -56,6 +56,21 @@ test('a Bundle entry of an unknown resource type is named by its path', () => {
   expect(structureErrors(bundle).filter((e) => !baseline.includes(e))).toEqual(["Bundle.entry[0].resource.resourceType: unknown resourceType 'Slott'"]);
 });
 
+test('a nested resource is checked inside the structure validator: against the profile it claims, else its base type', () => {
+  const bundle = JSON.parse(readFileSync(join(gpconnectExamplesDir, 'appointments', 'search_for_free_slots_response_example.json'), 'utf8')) as JsonObject;
+  const baseline = structureErrors(bundle);
+  const edit = new PayloadEdit(bundle);
+  // GPConnect-Slot-1 (claimed by both slots) has Slot.appointmentType max 0; the base Slot allows it.
+  edit.set('entry[0].resource.appointmentType', { text: 'routine' });
+  edit.set('entry[1].resource.appointmentType', { text: 'routine' });
+  edit.delete('entry[1].resource.meta');
+  edit.set('entry[1].resource.colour', 'blue');
+  expect(structureErrors(bundle).filter((e) => !baseline.includes(e))).toEqual([
+    "Bundle.entry[0].resource.appointmentType: element 'appointmentType' is not allowed here (max 0)",
+    "Bundle.entry[1].resource.colour: unknown element 'colour'",
+  ]);
+});
+
 test('a choice: one type at most (a value and its `_` companion are one; listed in the payload order), and a required one present', () => {
   const order = { resourceType: 'MedicationRequest', intent: 'order', subject: { reference: 'Patient/1' } };
   expect(structureErrors({ ...order, medicationReference: { reference: 'Medication/1' } })).toEqual([]);

@@ -62,7 +62,7 @@ export function buildValidatorSchemas(profiles: readonly StructureDefinition[], 
     schemas.push(builder.baseSchema(type));
     entries.set(type, FHIR_TYPE_BASE + type);
   }
-  schemas.push(builder.typesSchema());
+  schemas.push(builder.typesSchema(entries));
   return { entries, schemas };
 }
 

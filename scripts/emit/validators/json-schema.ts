@@ -10,8 +10,8 @@
  * Rules: known properties only, and at least one (`fhirProperties`); `resourceType` fixed; arrays exactly where the base repeats, with
  * min/max from the profile; primitives as the SD regexes say, with `_` companions where a primitive is
  * (null placeholders aligned, see keywords.ts); no empty objects, arrays or strings; a choice names its
- * type and appears once; `Resource`-typed elements hold "some resource" (a known `resourceType`), the
- * semantic layer validates them against their own profile. Required bindings whose value set expands are
+ * type and appears once; `Resource`-typed elements hold "some resource" (a known `resourceType`), checked
+ * with the validator of each profile it claims that the module has, else of its base type (`fhirResource`). Required bindings whose value set expands are
  * checked here (`fhirBinding`), the rest by the semantic layer. Slices are left to the semantic layer: a
  * sliced element is checked with its entry's constraints only. A fixed/pattern primitive is a `const`;
  * a fixed/pattern complex value is a partial match (every property it gives, recursively; every array
@@ -62,8 +62,18 @@ export class JsonSchemaBuilder {
     return { $id: FHIR_TYPE_BASE + type, ...this.ref(type) };
   }
 
-  /** The shared schema with every definition built so far (call after the profile and base schemas). */
-  typesSchema(): JsonSchema {
+  /**
+   * The shared schema with every definition built so far (call after the profile and base schemas).
+   * `validators`: key (profile URL or base type name) -> `$id` of its schema, every validator the module
+   * has; "some resource" dispatches to them (`fhirResource`).
+   */
+  typesSchema(validators: ReadonlyMap<string, string>): JsonSchema {
+    const anyResource = this.defs.get(defKeys.anyResource);
+    if (anyResource) {
+      // Each a `$ref` (read by the keyword, not compiled as a subschema), which also keeps ajv from inlining "some resource".
+      const dispatch = Object.fromEntries([...validators].sort(([a], [b]) => compare(a, b)).map(([key, id]) => [key, { $ref: id }]));
+      this.defs.set(defKeys.anyResource, { ...anyResource, fhirResource: dispatch });
+    }
     return { $id: TYPES_SCHEMA_ID, $defs: sortedObject(this.defs) };
   }
 

@@ -20,6 +20,8 @@
  *   `CodeableConcept`): a required binding, its expansion compiled in as Sets (one per value set, shared by
  *   every element bound to it). What counts as a code in the set is scripts/terminology/binding-rules.ts.
  * - `fhirEnum: [string, ...]`: a string value is one of these (a Set, not a chain of comparisons).
+ * - `fhirResource: { key: { $ref }, ... }` where an element holds some resource: the resource against the
+ *   schemas of the profiles it claims, else of its base type.
  * - `$ref` replaces ajv's own, with a call that builds no context object and no path on success.
  *
  * Errors carry `params.check` (`format`, `required`, `choice`, `align`, `null`, `unknown`, `empty`,
@@ -241,6 +243,58 @@ const fhirEnum: KeywordDefinition = {
   },
 };
 
+/**
+ * `fhirResource: { key: { $ref: schema id }, ... }` where an element holds some resource (contained, a Bundle
+ * entry's, a Parameters value): the resource is checked with the validator of every profile it claims in
+ * `meta.profile` that has a key here, else with its base type's (a resource of an unknown type is left to
+ * the `resourceType` check beside). The keys are the module's validators (profile URLs and base type
+ * names), so a nested resource is checked as it would be at the top. A key becomes an index by one Map
+ * lookup, an index its validator by a binary tree of integer comparisons, and one call site runs it.
+ */
+const fhirResource: KeywordDefinition = {
+  keyword: 'fhirResource',
+  type: 'object',
+  schemaType: 'object',
+  code(cxt: KeywordCxt) {
+    const { gen, it, data } = cxt;
+    const schema = cxt.schema as Record<string, { $ref: string }>;
+    const ids = Object.values(schema).map((s) => s.$ref);
+    if (ids.length === 0) return;
+    const pairs = Object.keys(schema).map((k, i): [string, number] => [k, i]);
+    const index = gen.scopeValue('obj', { key: `fhirResource ${pairs.map(([k]) => k).join(' ')}`, ref: new Map(pairs), code: _`new Map(${stringify(pairs)})` });
+    const validators = ids.map((id) => {
+      const target: unknown = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, id);
+      if (!(target instanceof SchemaEnv)) throw new Error(`fhirResource: ${id} is not a compiled schema`);
+      return getValidate(cxt, target);
+    });
+    const pick = (i: Name, fn: Name, from: number, to: number): void => {
+      if (to - from === 1) return void gen.assign(fn, validators[from]);
+      const mid = (from + to) >> 1;
+      gen.if(_`${i} < ${mid}`, () => pick(i, fn, from, mid), () => pick(i, fn, mid, to));
+    };
+    const run = (i: Name): void => {
+      const fn: Name = gen.let('fn');
+      pick(i, fn, 0, validators.length);
+      gen.if(_`!${fn}(${data}, ${emptyContext(cxt)})`, () => adoptErrors(cxt, fn));
+    };
+    const base: Name = gen.const('base', _`${index}.get(${data}.resourceType)`);
+    gen.if(_`${base} !== undefined`, () => {
+      const claimed: Name = gen.let('claimed', false);
+      const meta: Name = gen.const('meta', _`${data}.meta`);
+      gen.if(_`${meta} && typeof ${meta} == "object" && Array.isArray(${meta}.profile)`, () =>
+        gen.forOf('p', _`${meta}.profile`, (p) => {
+          const i: Name = gen.const('i', _`${index}.get(${p})`);
+          gen.if(_`${i} !== undefined`, () => {
+            gen.assign(claimed, true);
+            run(i);
+          });
+        }),
+      );
+      gen.if(_`!${claimed}`, () => run(base));
+    });
+  },
+};
+
 /** The context every referenced validator is called with: empty (see `$ref`), one object for all calls. */
 const EMPTY_CONTEXT = {};
 
@@ -268,19 +322,30 @@ const ref: KeywordDefinition = {
       return;
     }
     const validate = getValidate(cxt, target);
-    const context = gen.scopeValue('obj', { key: 'fhir empty context', ref: EMPTY_CONTEXT, code: _`{}` });
-    cxt.result(_`${validate}(${data}, ${context})`, undefined, () => {
-      // The callee's errors array is its own until its next call: adopted, or its errors appended (as ajv does with its own).
-      const errors: Name = gen.const('errs', _`${validate}.errors`);
-      const path = strConcat(N.instancePath, it.errorPath);
-      gen.forOf('e', errors, (e) => gen.assign(_`${e}.instancePath`, _`${path} + ${e}.instancePath`));
-      gen.if(_`${N.vErrors} === null`, () => gen.assign(N.vErrors, errors), () => gen.forOf('e', errors, (e) => gen.code(_`${N.vErrors}.push(${e})`)));
-      gen.assign(N.errors, _`${N.vErrors}.length`);
-    });
+    cxt.result(_`${validate}(${data}, ${emptyContext(cxt)})`, undefined, () => adoptErrors(cxt, validate));
   },
 };
 
-export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding, fhirEnum];
+/** The shared empty context (see `$ref`), a value of the module. */
+function emptyContext(cxt: KeywordCxt): Name {
+  return cxt.gen.scopeValue('obj', { key: 'fhir empty context', ref: EMPTY_CONTEXT, code: _`{}` });
+}
+
+/**
+ * After a failed call of `validate` on this keyword's data: its errors (paths from the callee's root) get
+ * this data's path in front, and are adopted as the errors so far or appended to them, as ajv does with its
+ * own. The callee's errors array is its own until its next call.
+ */
+function adoptErrors(cxt: KeywordCxt, validate: Code): void {
+  const { gen, it } = cxt;
+  const errors: Name = gen.const('errs', _`${validate}.errors`);
+  const path = strConcat(N.instancePath, it.errorPath);
+  gen.forOf('e', errors, (e) => gen.assign(_`${e}.instancePath`, _`${path} + ${e}.instancePath`));
+  gen.if(_`${N.vErrors} === null`, () => gen.assign(N.vErrors, errors), () => gen.forOf('e', errors, (e) => gen.code(_`${N.vErrors}.push(${e})`)));
+  gen.assign(N.errors, _`${N.vErrors}.length`);
+}
+
+export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding, fhirEnum, fhirResource];
 
 /** Keywords that replace ajv's own (removed before these are added). */
 export const replacedKeywords: readonly KeywordDefinition[] = [ref];
