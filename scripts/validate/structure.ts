@@ -32,7 +32,7 @@ export function structureIssues(resource: unknown, validator: CompiledValidator,
   let seen: Set<string> | undefined;
   for (const error of validator.errors ?? []) {
     if (error.schemaPath.includes('/contains/')) continue;
-    const issue = toIssue(error, resource, root);
+    const issue = toIssue(error, root);
     if (issues.length < LINEAR_DEDUPE) {
       if (issues.some((i) => i.expression === issue.expression && i.diagnostics === issue.diagnostics)) continue;
     } else {
@@ -49,8 +49,10 @@ export function structureIssues(resource: unknown, validator: CompiledValidator,
 const LINEAR_DEDUPE = 32;
 const issueKey = (i: ValidationIssue) => `${i.expression}\u0000${i.diagnostics}`;
 
-function toIssue(error: ErrorObject, resource: unknown, root: string): ValidationIssue {
-  const { path: here, value: data, name } = locate(resource, error.instancePath, root);
+function toIssue(error: ErrorObject, root: string): ValidationIssue {
+  // The validators are compiled `verbose`: each error carries the value it is about.
+  const data: unknown = error.data;
+  const { path: here, name } = locate(error.instancePath, root);
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'false schema':
@@ -115,36 +117,30 @@ function elementsIssue(p: Record<string, unknown>, data: unknown, here: string):
 interface Located {
   /** FHIRPath of the location: `Appointment.participant[1].actor`. */
   path: string;
-  /** The value there (undefined where the pointer leaves the data). */
-  value: unknown;
   /** The last element name on the way (`actor`; `participant` for `/participant/1`). */
   name: string;
 }
 
 /**
- * Where a JSON Pointer (`/participant/1/actor`) leads in `resource`, in one pass over the pointer: the
- * FHIRPath (indexes as `[n]`, a `_name` companion as its element `name`), the value and the element name.
+ * Where a JSON Pointer (`/participant/1/actor`) leads, in one pass over the pointer: the FHIRPath (indexes
+ * as `[n]`, a `_name` companion as its element `name`) and the element name.
  */
-function locate(resource: unknown, pointer: string, root: string): Located {
+function locate(pointer: string, root: string): Located {
   let path = root;
-  let value = resource;
   let name = '';
   for (let start = 1; start <= pointer.length; ) {
     let end = pointer.indexOf('/', start);
     if (end < 0) end = pointer.length;
     let segment = pointer.slice(start, end);
     if (segment.includes('~')) segment = segment.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (isIndex(segment)) {
-      path += `[${segment}]`;
-      value = Array.isArray(value) ? value[Number(segment)] : undefined;
-    } else {
+    if (isIndex(segment)) path += `[${segment}]`;
+    else {
       path = member(path, segment);
       name = segment;
-      value = isObject(value) ? value[segment] : undefined;
     }
     start = end + 1;
   }
-  return { path, value, name };
+  return { path, name };
 }
 
 /** The FHIRPath of property `key` under `path` (a `_name` companion as its element `name`). */

@@ -79,6 +79,8 @@ export function createAjv(source: boolean): Ajv {
     strict: false,
     inlineRefs: true,
     unicodeRegExp: false,
+    // Errors carry the value they are about (structure.ts reads it there, not by walking the payload again).
+    verbose: true,
     code: source ? { source: true, esm: true, lines: false } : {},
   });
   for (const keyword of replacedKeywords) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
@@ -158,7 +160,7 @@ export function emitValidators(snapshots: readonly SnapshotResult[], ctx: StageC
   ].join('\n');
   const types = [
     '// Generated: types of index.mjs.',
-    'export interface StructureError { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message?: string }',
+    'export interface StructureError { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message?: string; data?: unknown }',
     'export interface StructureValidator { (data: unknown): boolean; errors?: StructureError[] | null }',
     'export declare const validators: Readonly<Record<string, StructureValidator>>;',
     '',
