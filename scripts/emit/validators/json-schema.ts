@@ -11,8 +11,9 @@
  * min/max from the profile; primitives as the SD regexes say, with `_` companions where a primitive is
  * (null placeholders aligned, see keywords.ts); no empty objects, arrays or strings; a choice names its
  * type and appears once; `Resource`-typed elements hold "some resource" (a known `resourceType`), checked
- * with the validator of each profile it claims that the module has, else of its base type (`fhirResource`). Required bindings whose value set expands are
- * checked here (`fhirBinding`), the rest by the semantic layer. Slices are left to the semantic layer: a
+ * with the validator of each profile it claims that the module has, else of its base type
+ * (`fhirResource`). Required bindings whose value set expands are checked here (`fhirBinding`), the rest
+ * by the semantic layer. Slices are left to the semantic layer: a
  * sliced element is checked with its entry's constraints only. A fixed/pattern primitive is a `const`;
  * a fixed/pattern complex value is a partial match (every property it gives, recursively; every array
  * item it gives matched by some item).
