@@ -7,9 +7,11 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { CompiledValidator, ValidatorTable } from '../emit/validators/compile.js';
+import { ANY_RESOURCE } from '../emit/validators/schema-types.js';
 import { codingsOf, notInValueSet, type BoundKind } from '../terminology/binding-rules.js';
 import type { IssueCode, ValidationIssue } from './issues.js';
 
+export { ANY_RESOURCE };
 export type { CompiledValidator, ValidatorTable };
 
 /**

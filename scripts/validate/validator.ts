@@ -17,7 +17,7 @@ import { toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload, type PayloadLimits } from './json-payload.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { validateClaimed, validateSemantics } from './semantic.js';
-import { structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
+import { ANY_RESOURCE, structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
 import { xmlPayloadIssues } from './xml-payload.js';
 
 export interface ValidateOptions {
@@ -87,7 +87,6 @@ export class Validator {
     const issues: ValidationIssue[] = [];
     // Nested resources (contained, Bundle entries) are checked inside the structure validator, each against its own claimed profiles.
     for (const issue of this.structure(r, location, options.profile)) issues.push(issue);
-    // Structure issues repeat only where two claimed profiles both find one (deduplicated in structure()).
     if (options.semantic === false) return issues;
     if (options.profile) {
       const sd = semantic.profiles(options.profile);
@@ -97,34 +96,12 @@ export class Validator {
     return dedupe(issues);
   }
 
-  /** Structure issues of one resource against the asked-for profile, else each claimed profile that has a validator, else its base type. */
+  /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type). */
   private structure(resource: Record<string, unknown>, location: string, profile: string | undefined): ValidationIssue[] {
-    if (profile) {
-      const validator = this.validators.get(profile);
-      if (validator) return structureIssues(resource, validator, location);
-      return [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${profile}: it is not a profile of this package`, expression: location }];
-    }
-    const claimed = claimedValidators(resource, this.validators);
-    if (claimed.length === 1) return structureIssues(resource, claimed[0], location);
-    const issues: ValidationIssue[] = [];
-    for (const validator of claimed) for (const issue of structureIssues(resource, validator, location)) issues.push(issue);
-    return dedupe(issues);
+    const validator = this.validators.get(profile ?? ANY_RESOURCE);
+    if (validator) return structureIssues(resource, validator, location);
+    return profile ? [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${profile}: it is not a profile of this package`, expression: location }] : [];
   }
-}
-
-/** The validators of the claimed profiles that have one; the base type's when none has (none for an unknown type). */
-function claimedValidators(resource: Record<string, unknown>, validators: ReadonlyMap<string, CompiledValidator>): CompiledValidator[] {
-  const meta = resource.meta;
-  const claimed = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
-  const found: CompiledValidator[] = [];
-  if (Array.isArray(claimed))
-    for (const p of claimed) {
-      const validator = typeof p === 'string' ? validators.get(p) : undefined;
-      if (validator && !found.includes(validator)) found.push(validator);
-    }
-  if (found.length > 0) return found;
-  const base = validators.get(String(resource.resourceType));
-  return base ? [base] : [];
 }
 
 /** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */

@@ -19,7 +19,7 @@ import type { ValueSetExpander } from '../../terminology/value-set-expansion.js'
 import type { OutputFile } from '../output.js';
 import { JsonSchemaBuilder } from './json-schema.js';
 import { fhirKeywords, replacedKeywords } from './keywords.js';
-import type { JsonSchema } from './schema-types.js';
+import { ANY_RESOURCE, defKeys, typeRef, type JsonSchema } from './schema-types.js';
 
 /** The code system listing every STU3 resource type: where "some resource" takes its allowed names from. */
 const RESOURCE_TYPES_SYSTEM = 'http://hl7.org/fhir/resource-types';
@@ -63,6 +63,9 @@ export function buildValidatorSchemas(profiles: readonly StructureDefinition[], 
     entries.set(type, FHIR_TYPE_BASE + type);
   }
   schemas.push(builder.typesSchema(entries));
+  // `Resource` (the abstract type every resource is): the validator of "some resource", which checks one
+  // against the profiles it claims, else its own type (the keys above, without itself).
+  entries.set(ANY_RESOURCE, typeRef(defKeys.anyResource).$ref as string);
   return { entries, schemas };
 }
 

@@ -248,7 +248,8 @@ const fhirEnum: KeywordDefinition = {
  * entry's, a Parameters value): the resource is checked with the validator of every profile it claims in
  * `meta.profile` that has a key here, else with its base type's (a resource of an unknown type is left to
  * the `resourceType` check beside). The keys are the module's validators (profile URLs and base type
- * names), so a nested resource is checked as it would be at the top. A key becomes an index by one Map
+ * names), so a nested resource is checked as it would be at the top; the module's `Resource` validator is
+ * this dispatch, and checks top-level resources the same way. A key becomes an index by one Map
  * lookup, an index its validator by a binary tree of integer comparisons, and one call site runs it.
  */
 const fhirResource: KeywordDefinition = {

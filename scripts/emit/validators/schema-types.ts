@@ -24,3 +24,6 @@ export const defKeys = {
   nullableCompanion: (primitive: string) => `_${primitive}|null`,
   anyResource: 'Resource|any',
 };
+
+/** The key (in a module's validators) of the validator for any resource, by what it claims (see `fhirResource`). */
+export const ANY_RESOURCE = 'Resource';
