@@ -11,7 +11,7 @@
  *   (reported apart, as for JSON);
  * - `xmllint --noout --schema fhir-single.xsd` (C, libxml2) over the same files in one invocation, with and
  *   without its schema loading (timed on its own on one small file);
- * - FHIR.js 4.12 (npm `fhir`): xmlToObj + validate, with its STU3 parser loaded from hl7.fhir.r3.core,
+ * - FHIR.js 4.12 (npm `fhir`): xmlToObj + validate, set up as bench/fhirjs.ts says (hl7.fhir.r3.core),
  *   measured beside the floor as ours are and compared through it.
  *
  * Target: full validation within 3x the bare parse time.
@@ -21,7 +21,6 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { SaxesParser } from 'saxes';
-import fhirjs from 'fhir';
 import { Diagnostics } from '../scripts/diagnostics/diagnostics.js';
 import { jsonToXml } from '../scripts/emit/xml/convert.js';
 import type { LoadedPackages } from '../scripts/load/packages/index.js';
@@ -31,6 +30,7 @@ import { readXmlPayload } from '../scripts/validate/xml-rules.js';
 import { gpconnectExamplesDir, nhsAssetsDir, sharedDir } from '../test/helpers/shared.js';
 import { validatorSetup } from '../test/validate/validator-setup.js';
 import { fastXmlParserOptions, interleaved, median, ratio, say, tempDir, type Row } from './common.js';
+import { fhirJsPeer } from './fhirjs.js';
 
 const SECTION = 'XML payload validation (57 NHS example payloads + 29 GP Connect examples as XML)';
 const XSD = join(sharedDir, 'hl7-stu3', 'xsd', 'fhir-single.xsd');
@@ -118,10 +118,7 @@ export async function benchXmlValidate(rows: Row[], packages: LoadedPackages, mo
   rows.push({ section: SECTION, what: 'xmllint, schema loading subtracted', value: perSecond(lintWarm), note: `ours (XML rules) ${ratio(rules, lintWarm)} its speed; ours + structure ${ratio(structure, lintWarm)}` });
 
   say('xml validation: FHIR.js xmlToObj + validate');
-  const parser = new fhirjs.ParseConformance(false, fhirjs.Versions.STU3);
-  const sds = packages.resourcesOfType('StructureDefinition').filter((r) => ['resource', 'complex-type', 'primitive-type'].includes(String(r.kind)));
-  parser.parseBundle({ resourceType: 'Bundle', entry: sds.map((resource) => ({ resource: structuredClone(resource) })) });
-  const fhir = new fhirjs.Fhir(parser);
+  const fhir = fhirJsPeer(packages);
   const failures = new Set<string>();
   // Beside its own floor and compared through it, as our variants are: blocks run at different times see
   // different machine load, while each block's ratio to its floor holds.
@@ -135,7 +132,7 @@ export async function benchXmlValidate(rows: Row[], packages: LoadedPackages, mo
   const speedOver = (floor: number, rate: number) => `${(fhirJsFloor / fhirJs / (floor / rate)).toFixed(2)}x`;
   rows.push({
     section: SECTION,
-    what: 'FHIR.js 4.12 xmlToObj + validate (STU3 parser)',
+    what: 'FHIR.js 4.12 xmlToObj + validate (STU3 parser, core value sets loaded)',
     value: perSecond(fhirJs),
     note: `${floorNote(fhirJsFloor, fhirJs)}; ours (XML rules + structure) ${speedOver(structureFloor, structure)} its speed, full ${speedOver(semanticFloor, semantic)}, with invariants ${speedOver(fullFloor, full)}${failures.size ? `; it throws on ${failures.size} of the ${payloads.length} payloads (counted in its time)` : ''}`,
   });

@@ -40,7 +40,7 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
   const resources = packageResources(packageDir);
   const structure = await loadStructureValidators(outDir);
   const hasExpansions = packages.labels.includes(EXPANSIONS_PACKAGE);
-  const { validator } = createValidator({
+  const { validator } = await createValidator({
     resources,
     dependencies: [packages],
     canonical: config.canonical,

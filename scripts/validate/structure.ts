@@ -1,6 +1,6 @@
 /**
  * Structure validation: a resource through its compiled JSON Schema validator (the standalone module the
- * build emits under validators/, or an in-memory compile inside this repository), with ajv's errors turned
+ * build emits under validators/, or the same module generated and imported from memory), with ajv's errors turned
  * into ValidationIssues: a FHIRPath location (`Appointment.participant[1].actor.reference`), an IssueType
  * code and one plain sentence per problem. Errors from inside `contains` (pattern matching tries every
  * item) are the schema's search, not problems, and are dropped; the `contains` failure itself is kept.
@@ -73,8 +73,11 @@ function toIssue(error: ErrorObject, root: string): ValidationIssue {
       return errorAt(here, 'structure', `too many repeats: ${Array.isArray(data) ? data.length : '?'}, max ${String(p.limit)}`);
     case 'const':
       return errorAt(here, 'value', `value ${show(data)} does not match the required value ${show(p.allowedValue)}`);
-    case 'fhirEnum':
-      return errorAt(here, name === 'resourceType' ? 'structure' : 'value', name === 'resourceType' ? `unknown resourceType ${show(data)}` : `value ${show(data)} is not allowed`);
+    case 'fhirResource': {
+      const type = isObject(data) ? data.resourceType : undefined;
+      if (type === undefined) return errorAt(here, 'required', "missing required element 'resourceType'");
+      return errorAt(member(here, 'resourceType'), 'structure', `unknown resourceType ${show(type)}`);
+    }
     case 'contains':
       return errorAt(here, 'value', `no item of '${name}' matches the profile's pattern`);
     case 'fhirPrimitive':

@@ -47,7 +47,7 @@ const types = ['StructureDefinition', 'ValueSet', 'CodeSystem', 'CapabilityState
 const own: Resource[] = types.flatMap((t) => packages.resourcesOfType(t, label));
 const foundByUrl = own.map((r) => String(r.url)).filter((url) => packages.byUrl(url) !== undefined).sort();
 
-const { validator } = createValidator({ resources: own, dependencies: [packages], canonical: 'https://fhir.nhs.uk/STU3', expansions: expansionsFrom(packages) });
+const { validator } = await createValidator({ resources: own, dependencies: [packages], canonical: 'https://fhir.nhs.uk/STU3', expansions: expansionsFrom(packages) });
 const example = JSON.parse(readFileSync(examplePath, 'utf8')) as Resource;
 const broken = { ...example };
 delete broken.status;

@@ -49,11 +49,21 @@ test('errors in nested extensions, in sibling items of one validator, carry thei
   expect(structureErrors(patient(() => {}))).toEqual(baseline);
 });
 
-test('a Bundle entry of an unknown resource type is named by its path', () => {
+test('a Bundle entry of an unknown, missing or non-string resource type is named by its path', () => {
   const bundle = JSON.parse(readFileSync(join(gpconnectExamplesDir, 'appointments', 'search_for_free_slots_response_example.json'), 'utf8')) as JsonObject;
   const baseline = structureErrors(bundle);
-  new PayloadEdit(bundle).set('entry[0].resource.resourceType', 'Slott');
-  expect(structureErrors(bundle).filter((e) => !baseline.includes(e))).toEqual(["Bundle.entry[0].resource.resourceType: unknown resourceType 'Slott'"]);
+  const edit = new PayloadEdit(bundle);
+  edit.set('entry[0].resource.resourceType', 'Slott');
+  // A profile URL is not a resource type, though the dispatch knows it as a key; nor is a number.
+  edit.set('entry[1].resource.resourceType', 'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Slot-1');
+  edit.set('entry[2].resource.resourceType', 7);
+  edit.delete('entry[3].resource.resourceType');
+  expect(structureErrors(bundle).filter((e) => !baseline.includes(e))).toEqual([
+    "Bundle.entry[0].resource.resourceType: unknown resourceType 'Slott'",
+    "Bundle.entry[1].resource.resourceType: unknown resourceType 'https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Slot-1'",
+    'Bundle.entry[2].resource.resourceType: unknown resourceType 7',
+    "Bundle.entry[3].resource: missing required element 'resourceType'",
+  ]);
 });
 
 test('a nested resource is checked inside the structure validator: against the profile it claims, else its base type', () => {

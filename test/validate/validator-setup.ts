@@ -2,7 +2,7 @@
  * A full Validator (structure + semantic layers) for tests: the project's sources, then the NHS-published
  * StructureDefinitions, ValueSets and CodeSystems of ../shared/corpus for what the project does not have
  * (the Access Record profiles the structured examples claim), over hl7.fhir.r3.core with the published
- * expansions. Structure validators are compiled in memory (the build emits the same schemas as a module).
+ * expansions. Structure validators are the standalone module the build would emit, generated and imported from memory.
  */
 import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
 import { ResourceIndex } from '../../scripts/resolve/resolver.js';
@@ -33,7 +33,7 @@ async function build(): Promise<ValidatorSetup> {
   const own = new Set(project.map((r) => (r as { url?: string }).url));
   const extra = corpus.filter((r: Resource) => !own.has((r as { url?: string }).url));
   const expansions = new ResourceIndex(packageResources(expansionsPackageTgz), 'hl7.fhir.r3.expansions#3.0.2');
-  const { validator } = createValidator({
+  const { validator } = await createValidator({
     resources: [...project, ...extra],
     dependencies: [coreIndex()],
     canonical,

@@ -25,7 +25,7 @@ import { ANY_RESOURCE, defKeys, typeRef, type JsonSchema } from './schema-types.
 const RESOURCE_TYPES_SYSTEM = 'http://hl7.org/fhir/resource-types';
 export const VALIDATORS_DIR = 'validators';
 
-/** A compiled validator, as ajv (in memory or standalone) gives it. */
+/** A compiled validator, as ajv's standalone code gives it. */
 export interface CompiledValidator {
   (data: unknown): boolean;
   errors?: ErrorObject[] | null;
@@ -49,20 +49,22 @@ export interface ValidatorSchemas {
 export function buildValidatorSchemas(profiles: readonly StructureDefinition[], ctx: StageContext, expander?: ValueSetExpander): ValidatorSchemas {
   const model = new ElementModel((name) => ctx.resolver.structureDefinition(name));
   const allTypes = resourceTypes(ctx, model);
-  const builder = new JsonSchemaBuilder(model, allTypes, expander);
-  const entries = new Map<string, string>();
+  const builder = new JsonSchemaBuilder(model, expander);
   const schemas: JsonSchema[] = [];
+  const profileEntries = new Map<string, string>();
   const resourceProfiles = profiles.filter((p) => p.kind === 'resource' && p.derivation === 'constraint' && p.snapshot).sort((a, b) => compare(a.url, b.url));
   for (const sd of resourceProfiles) {
     schemas.push(builder.profileSchema(sd));
-    entries.set(sd.url, sd.url);
+    profileEntries.set(sd.url, sd.url);
   }
+  const typeEntries = new Map<string, string>();
   const baseTypes = [...new Set([...resourceProfiles.map((p) => p.type), ...allTypes])].filter((t) => model.isResourceType(t)).sort(compare);
   for (const type of baseTypes) {
     schemas.push(builder.baseSchema(type));
-    entries.set(type, FHIR_TYPE_BASE + type);
+    typeEntries.set(type, FHIR_TYPE_BASE + type);
   }
-  schemas.push(builder.typesSchema(entries));
+  schemas.push(builder.typesSchema(typeEntries, profileEntries));
+  const entries = new Map([...profileEntries, ...typeEntries]);
   // `Resource` (the abstract type every resource is): the validator of "some resource", which checks one
   // against the profiles it claims, else its own type (the keys above, without itself).
   entries.set(ANY_RESOURCE, typeRef(defKeys.anyResource).$ref as string);
@@ -75,8 +77,8 @@ function resourceTypes(ctx: StageContext, model: ElementModel): string[] {
   return (cs?.concept ?? []).map((c) => c.code).filter((code) => model.isResourceType(code)).sort(compare);
 }
 
-/** An ajv instance with the FHIR keywords, set up for standalone code. */
-export function createAjv(source: boolean): Ajv {
+/** An ajv instance with the FHIR keywords, set up for standalone code (the only way validators are compiled). */
+function createAjv(): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     strict: false,
@@ -84,29 +86,16 @@ export function createAjv(source: boolean): Ajv {
     unicodeRegExp: false,
     // Errors carry the value they are about (structure.ts reads it there, not by walking the payload again).
     verbose: true,
-    code: source ? { source: true, esm: true, lines: false } : {},
+    code: { source: true, esm: true, lines: false },
   });
   for (const keyword of replacedKeywords) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
   for (const keyword of fhirKeywords) ajv.addKeyword(keyword);
   return ajv;
 }
 
-/** Compiles in memory: for tests and in-repo use (consumers load the emitted module instead). */
-export function compileInMemory(input: ValidatorSchemas): ValidatorTable {
-  const ajv = createAjv(false);
-  for (const schema of input.schemas) ajv.addSchema(schema);
-  const table: Record<string, CompiledValidator> = {};
-  for (const [key, id] of input.entries) {
-    const validate = ajv.getSchema(id);
-    if (!validate) throw new Error(`schema ${id} did not compile`);
-    table[key] = validate;
-  }
-  return table;
-}
-
 /** The standalone module source, and the export name of each key's validator. */
 export function standaloneModule(input: ValidatorSchemas): { source: string; exports: Map<string, string> } {
-  const ajv = createAjv(true);
+  const ajv = createAjv();
   for (const schema of input.schemas) ajv.addSchema(schema);
   const exportNames = new Map<string, string>();
   const refs: Record<string, string> = {};

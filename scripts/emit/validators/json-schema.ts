@@ -12,9 +12,10 @@
  * (null placeholders aligned, see keywords.ts); no empty objects, arrays or strings; a choice names its
  * type and appears once; `Resource`-typed elements hold "some resource" (a known `resourceType`), checked
  * with the validator of each profile it claims that the module has, else of its base type
- * (`fhirResource`). Required bindings whose value set expands are checked here (`fhirBinding`), the rest
- * by the semantic layer. Slices are left to the semantic layer: a
- * sliced element is checked with its entry's constraints only. A fixed/pattern primitive is a `const`;
+ * (`fhirResource`, which also reports a missing or unknown `resourceType`). Required bindings whose
+ * value set expands are checked here (`fhirBinding`), the rest by the semantic layer. Slices are left to
+ * the semantic layer: a sliced element is checked with its entry's constraints only. A fixed/pattern
+ * primitive is a `const`;
  * a fixed/pattern complex value is a partial match (every property it gives, recursively; every array
  * item it gives matched by some item).
  */
@@ -23,7 +24,7 @@ import { fixedOrPattern } from '../../model/fhir.js';
 import { FHIR_TYPE_BASE, upperFirst, type ChildElement, type ElementModel } from '../../resolve/element-model.js';
 import { compiledBinding } from '../../terminology/binding-rules.js';
 import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
-import type { BindingKeyword, ElementRule } from './keywords.js';
+import type { BindingKeyword, ElementRule, ResourceKeyword } from './keywords.js';
 import { primitiveRule, primitiveSchema } from './primitive-schemas.js';
 import { defKeys, escapePointer, typeRef, TYPES_SCHEMA_ID, type JsonSchema } from './schema-types.js';
 
@@ -39,13 +40,9 @@ type PropertySchema = JsonSchema | false;
 export class JsonSchemaBuilder {
   private readonly defs = new Map<string, JsonSchema>();
 
-  /**
-   * `resourceTypes`: every concrete resource type, allowed where an element holds "some resource".
-   * `expander`: expands the value sets of required bindings, compiled in as `fhirBinding` (none without it).
-   */
+  /** `expander`: expands the value sets of required bindings, compiled in as `fhirBinding` (none without it). */
   constructor(
     private readonly model: ElementModel,
-    private readonly resourceTypes: readonly string[],
     private readonly expander?: ValueSetExpander,
   ) {}
 
@@ -65,14 +62,15 @@ export class JsonSchemaBuilder {
 
   /**
    * The shared schema with every definition built so far (call after the profile and base schemas).
-   * `validators`: key (profile URL or base type name) -> `$id` of its schema, every validator the module
-   * has; "some resource" dispatches to them (`fhirResource`).
+   * `types` (base resource type name -> `$id`) and `profiles` (profile URL -> `$id`): every validator the
+   * module has; "some resource" dispatches to them (`fhirResource`).
    */
-  typesSchema(validators: ReadonlyMap<string, string>): JsonSchema {
+  typesSchema(types: ReadonlyMap<string, string>, profiles: ReadonlyMap<string, string>): JsonSchema {
     const anyResource = this.defs.get(defKeys.anyResource);
     if (anyResource) {
       // Each a `$ref` (read by the keyword, not compiled as a subschema), which also keeps ajv from inlining "some resource".
-      const dispatch = Object.fromEntries([...validators].sort(([a], [b]) => compare(a, b)).map(([key, id]) => [key, { $ref: id }]));
+      const refs = (m: ReadonlyMap<string, string>) => Object.fromEntries([...m].sort(([a], [b]) => compare(a, b)).map(([key, id]) => [key, { $ref: id }]));
+      const dispatch: ResourceKeyword = { types: refs(types), profiles: refs(profiles) };
       this.defs.set(defKeys.anyResource, { ...anyResource, fhirResource: dispatch });
     }
     return { $id: TYPES_SCHEMA_ID, $defs: sortedObject(this.defs) };
@@ -87,9 +85,7 @@ export class JsonSchemaBuilder {
   }
 
   private buildDef(key: string): JsonSchema {
-    if (key === defKeys.anyResource) {
-      return { type: 'object', required: ['resourceType'], properties: { resourceType: { type: 'string', fhirEnum: [...this.resourceTypes] } } };
-    }
+    if (key === defKeys.anyResource) return { type: 'object' }; // its fhirResource dispatch is added by typesSchema
     const nullable = key.endsWith('|null');
     const base = nullable ? key.slice(0, -'|null'.length) : key;
     if (base.startsWith('_')) {

@@ -19,13 +19,13 @@
  * - `fhirBinding: { url, kind, codes, members }` on a coded value (kind `code`, `Coding` or
  *   `CodeableConcept`): a required binding, its expansion compiled in as Sets (one per value set, shared by
  *   every element bound to it). What counts as a code in the set is scripts/terminology/binding-rules.ts.
- * - `fhirEnum: [string, ...]`: a string value is one of these (a Set, not a chain of comparisons).
- * - `fhirResource: { key: { $ref }, ... }` where an element holds some resource: the resource against the
- *   schemas of the profiles it claims, else of its base type.
+ * - `fhirResource: { types, profiles }` where an element holds some resource: the resource against the
+ *   schemas of the profiles it claims, else of its base type; an unknown or missing `resourceType` is an
+ *   error.
  * - `$ref` replaces ajv's own, with a call that builds no context object and no path on success.
  *
  * Errors carry `params.check` (`format`, `required`, `choice`, `align`, `null`, `unknown`, `empty`,
- * `binding`, `enum`), `params.element`, for array problems `params.index`, for bindings `params.url` and
+ * `binding`, `resourceType`), `params.element`, for array problems `params.index`, for bindings `params.url` and
  * `params.kind`; scripts/validate/structure.ts turns them into issues.
  */
 import type { KeywordCxt, KeywordDefinition, KeywordErrorDefinition } from 'ajv';
@@ -227,43 +227,35 @@ const fhirBinding: KeywordDefinition = {
   },
 };
 
-/**
- * `fhirEnum: [string, ...]`: a string value is one of these. ajv's `enum` tests the values one after another;
- * the names of every resource type (where an element holds "some resource") are over a hundred, so a Set.
- */
-const fhirEnum: KeywordDefinition = {
-  keyword: 'fhirEnum',
-  schemaType: 'array',
-  error,
-  code(cxt: KeywordCxt) {
-    const values = cxt.schema as string[];
-    const set = cxt.gen.scopeValue('obj', { key: `fhirEnum ${values.join(' ')}`, ref: new Set(values), code: _`new Set(${stringify(values)})` });
-    cxt.setParams({ check: _`"enum"` });
-    cxt.fail(_`typeof ${cxt.data} == "string" && !${set}.has(${cxt.data})`);
-  },
+/** The schema of `fhirResource`: the module's validators, base resource types (by name) and profiles (by URL). */
+export type ResourceKeyword = {
+  types: Record<string, { $ref: string }>;
+  profiles: Record<string, { $ref: string }>;
 };
 
 /**
- * `fhirResource: { key: { $ref: schema id }, ... }` where an element holds some resource (contained, a Bundle
- * entry's, a Parameters value): the resource is checked with the validator of every profile it claims in
- * `meta.profile` that has a key here, else with its base type's (a resource of an unknown type is left to
- * the `resourceType` check beside). The keys are the module's validators (profile URLs and base type
- * names), so a nested resource is checked as it would be at the top; the module's `Resource` validator is
- * this dispatch, and checks top-level resources the same way. A key becomes an index by one Map
- * lookup, an index its validator by a binary tree of integer comparisons, and one call site runs it.
+ * `fhirResource: { types, profiles }` where an element holds some resource (contained, a Bundle entry's, a
+ * Parameters value): the resource is checked with the validator of every profile it claims in
+ * `meta.profile` that is among `profiles`, else with its type's from `types`; a resource whose
+ * `resourceType` is missing or names no type there is an error (`params.check` `resourceType`). These are
+ * the module's validators, so a nested resource is checked as it would be at the top; the module's
+ * `Resource` validator is this dispatch, and checks top-level resources the same way. A key becomes an
+ * index by one Map lookup (types first, so an index below their count is a type), an index its validator
+ * by a binary tree of integer comparisons, and one call site runs it.
  */
 const fhirResource: KeywordDefinition = {
   keyword: 'fhirResource',
   type: 'object',
   schemaType: 'object',
+  error,
   code(cxt: KeywordCxt) {
     const { gen, it, data } = cxt;
-    const schema = cxt.schema as Record<string, { $ref: string }>;
-    const ids = Object.values(schema).map((s) => s.$ref);
-    if (ids.length === 0) return;
-    const pairs = Object.keys(schema).map((k, i): [string, number] => [k, i]);
+    const { types, profiles } = cxt.schema as ResourceKeyword;
+    const entries = [...Object.entries(types), ...Object.entries(profiles)];
+    const typeCount = Object.keys(types).length;
+    const pairs = entries.map(([k], i): [string, number] => [k, i]);
     const index = gen.scopeValue('obj', { key: `fhirResource ${pairs.map(([k]) => k).join(' ')}`, ref: new Map(pairs), code: _`new Map(${stringify(pairs)})` });
-    const validators = ids.map((id) => {
+    const validators = entries.map(([, { $ref: id }]) => {
       const target: unknown = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, id);
       if (!(target instanceof SchemaEnv)) throw new Error(`fhirResource: ${id} is not a compiled schema`);
       return getValidate(cxt, target);
@@ -278,21 +270,27 @@ const fhirResource: KeywordDefinition = {
       pick(i, fn, 0, validators.length);
       gen.if(_`!${fn}(${data}, ${emptyContext(cxt)})`, () => adoptErrors(cxt, fn));
     };
-    const base: Name = gen.const('base', _`${index}.get(${data}.resourceType)`);
-    gen.if(_`${base} !== undefined`, () => {
-      const claimed: Name = gen.let('claimed', false);
-      const meta: Name = gen.const('meta', _`${data}.meta`);
-      gen.if(_`${meta} && typeof ${meta} == "object" && Array.isArray(${meta}.profile)`, () =>
-        gen.forOf('p', _`${meta}.profile`, (p) => {
-          const i: Name = gen.const('i', _`${index}.get(${p})`);
-          gen.if(_`${i} !== undefined`, () => {
-            gen.assign(claimed, true);
-            run(i);
-          });
-        }),
-      );
-      gen.if(_`!${claimed}`, () => run(base));
-    });
+    const type: Name = gen.const('type', _`${data}.resourceType`);
+    const base: Name = gen.const('base', _`typeof ${type} == "string" ? ${index}.get(${type}) : undefined`);
+    cxt.setParams({ check: _`"resourceType"` });
+    gen.if(
+      _`${base} === undefined || ${base} >= ${typeCount}`,
+      () => cxt.error(),
+      () => {
+        const claimed: Name = gen.let('claimed', false);
+        const meta: Name = gen.const('meta', _`${data}.meta`);
+        gen.if(_`${meta} && typeof ${meta} == "object" && Array.isArray(${meta}.profile)`, () =>
+          gen.forOf('p', _`${meta}.profile`, (p) => {
+            const i: Name = gen.const('i', _`${index}.get(${p})`);
+            gen.if(_`${i} >= ${typeCount}`, () => {
+              gen.assign(claimed, true);
+              run(i);
+            });
+          }),
+        );
+        gen.if(_`!${claimed}`, () => run(base));
+      },
+    );
   },
 };
 
@@ -317,7 +315,7 @@ const ref: KeywordDefinition = {
     if (target === undefined) throw new Error(`can't resolve reference ${String(cxt.schema)} from id ${it.baseId}`);
     if (!(target instanceof SchemaEnv)) {
       const valid = gen.name('valid');
-      const schemaName = gen.scopeValue('schema', it.opts.code.source === true ? { ref: target, code: stringify(target) } : { ref: target });
+      const schemaName = gen.scopeValue('schema', { ref: target, code: stringify(target) });
       cxt.subschema({ schema: target as object, dataTypes: [], schemaPath: nil, topSchemaRef: schemaName, errSchemaPath: cxt.schema as string }, valid);
       cxt.ok(valid);
       return;
@@ -346,7 +344,7 @@ function adoptErrors(cxt: KeywordCxt, validate: Code): void {
   gen.assign(N.errors, _`${N.vErrors}.length`);
 }
 
-export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding, fhirEnum, fhirResource];
+export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding, fhirResource];
 
 /** Keywords that replace ajv's own (removed before these are added). */
 export const replacedKeywords: readonly KeywordDefinition[] = [ref];
