@@ -29,7 +29,7 @@ import type { ElementModel } from '../scripts/resolve/element-model.js';
 import { readXmlPayload } from '../scripts/validate/xml-rules.js';
 import { gpconnectExamplesDir, nhsAssetsDir, sharedDir } from '../test/helpers/shared.js';
 import { validatorSetup } from '../test/validate/validator-setup.js';
-import { fastXmlParserOptions, interleaved, median, ratio, say, tempDir, type Row } from './common.js';
+import { fastXmlParserOptions, alternating, median, ratio, say, tempDir, type Row } from './common.js';
 import { fhirJsPeer } from './fhirjs.js';
 
 const SECTION = 'XML payload validation (57 NHS example payloads + 29 GP Connect examples as XML)';
@@ -76,7 +76,7 @@ export async function benchXmlValidate(rows: Row[], packages: LoadedPackages, mo
 
   say('xml validation: fast-xml-parser floors');
   const parseWithReaderOptions = (p: Payload) => new XMLParser(fastXmlParserOptions).parse(p.text);
-  const [bareDefault, bareAttributes, bareReader, bareSaxes] = interleaved(
+  const [bareDefault, bareAttributes, bareReader, bareSaxes] = alternating(
     payloads,
     payloads.length,
     [(p) => new XMLParser().parse(p.text), (p) => new XMLParser({ ignoreAttributes: false }).parse(p.text), parseWithReaderOptions, (p) => void new SaxesParser().write(p.text).close()],
@@ -91,10 +91,9 @@ export async function benchXmlValidate(rows: Row[], packages: LoadedPackages, mo
   const floorRate = Math.max(bareReader, bareAttributes);
   rows.push({ section: SECTION, what: "saxes, no handlers (the reader's parser, bare)", value: perSecond(bareSaxes), note: `${ratio(floorRate, bareSaxes)} the floor's time; strict: it also checks well-formedness` });
 
-  // Each of our variants interleaved with the floor alone (a heavier allocator's garbage collection lands
-  // in the passes after it); each ratio is against the floor of its own block.
+  // Each of our variants alternating with the floor alone; each ratio is against the floor measured beside it.
   say('xml validation: ours, each beside the floor');
-  const beside = (fn: (p: Payload) => void) => interleaved(payloads, payloads.length, [floorParse, fn], 4000);
+  const beside = (fn: (p: Payload) => void) => alternating(payloads, payloads.length, [floorParse, fn], 4000);
   const [rulesFloor, rules] = beside((p) => void readXmlPayload(p.text, model));
   const [structureFloor, structure] = beside((p) => void validator.xmlIssues(p.text, { semantic: false }));
   const [semanticFloor, semantic] = beside((p) => void validator.xmlIssues(p.text, { invariants: false }));

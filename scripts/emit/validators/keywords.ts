@@ -338,6 +338,9 @@ function emptyContext(cxt: KeywordCxt): Name {
 function adoptErrors(cxt: KeywordCxt, validate: Code): void {
   const { gen, it } = cxt;
   const errors: Name = gen.const('errs', _`${validate}.errors`);
+  // The errors are this call's now: the callee lets go of them (and of the values they carry), rather
+  // than keep them until its next call, by when a collection may have moved them to the old generation.
+  gen.assign(_`${validate}.errors`, null);
   const path = strConcat(N.instancePath, it.errorPath);
   gen.forOf('e', errors, (e) => gen.assign(_`${e}.instancePath`, _`${path} + ${e}.instancePath`));
   gen.if(_`${N.vErrors} === null`, () => gen.assign(N.vErrors, errors), () => gen.forOf('e', errors, (e) => gen.code(_`${N.vErrors}.push(${e})`)));
