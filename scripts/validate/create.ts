@@ -8,7 +8,7 @@
 import type { StageContext } from '../context.js';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
-import { buildValidatorSchemas, standaloneModule } from '../emit/validators/compile.js';
+import { buildValidatorSchemas, standaloneModule, type ValidatorSchemas } from '../emit/validators/compile.js';
 import { isStructureDefinition, type Resource } from '../model/fhir.js';
 import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
 import { SnapshotGenerator } from '../snapshot/generate.js';
@@ -45,7 +45,7 @@ export async function createValidator(input: ValidatorDefinitions): Promise<{ va
 }
 
 /** The standalone module of these schemas, imported from memory: the code a build would emit, run as it would be. */
-function compiledStructure(schemas: Parameters<typeof standaloneModule>[0]): Promise<ValidatorTable> {
+function compiledStructure(schemas: ValidatorSchemas): Promise<ValidatorTable> {
   const { source, exports } = standaloneModule(schemas);
   return structureFromSource(source, exports);
 }

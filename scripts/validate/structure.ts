@@ -1,8 +1,8 @@
 /**
  * Structure validation: a resource through its compiled JSON Schema validator (the standalone module the
- * build emits under validators/, or the same module generated and imported from memory), with ajv's errors turned
- * into ValidationIssues: a FHIRPath location (`Appointment.participant[1].actor.reference`), an IssueType
- * code and one plain sentence per problem. Errors from inside `contains` (pattern matching tries every
+ * build emits under validators/, or the same module generated and imported from memory), with ajv's
+ * errors turned into ValidationIssues: a FHIRPath location (`Appointment.participant[1].actor.reference`),
+ * an IssueType code and one plain sentence per problem. Errors from inside `contains` (pattern matching tries every
  * item) are the schema's search, not problems, and are dropped; the `contains` failure itself is kept.
  */
 import type { ErrorObject } from 'ajv';

@@ -3,8 +3,9 @@
  * order.
  *
  * 1. Structure: the compiled JSON Schema validator (the standalone ajv module the build emits, or the same
- *    module generated and imported from memory) of the profile; the validator checks every resource nested in it (contained,
- *    Bundle entries, Parameters resources) against its own claimed profiles or base type.
+ *    module generated and imported from memory) of the profile; the validator checks every resource
+ *    nested in it (contained, Bundle entries, Parameters resources) against its own claimed profiles or
+ *    base type.
  * 2. Semantics: slicing, extensions, bindings, FHIRPath invariants, references (semantic.ts), walked along
  *    the profile's snapshot.
  *

@@ -15,9 +15,8 @@
  * (`fhirResource`, which also reports a missing or unknown `resourceType`). Required bindings whose
  * value set expands are checked here (`fhirBinding`), the rest by the semantic layer. Slices are left to
  * the semantic layer: a sliced element is checked with its entry's constraints only. A fixed/pattern
- * primitive is a `const`;
- * a fixed/pattern complex value is a partial match (every property it gives, recursively; every array
- * item it gives matched by some item).
+ * primitive is a `const`; a fixed/pattern complex value is a partial match (every property it gives,
+ * recursively; every array item it gives matched by some item).
  */
 import type { ElementDefinition, JsonValue, StructureDefinition } from '../../model/fhir.js';
 import { fixedOrPattern } from '../../model/fhir.js';

@@ -25,8 +25,8 @@
  * - `$ref` replaces ajv's own, with a call that builds no context object and no path on success.
  *
  * Errors carry `params.check` (`format`, `required`, `choice`, `align`, `null`, `unknown`, `empty`,
- * `binding`, `resourceType`), `params.element`, for array problems `params.index`, for bindings `params.url` and
- * `params.kind`; scripts/validate/structure.ts turns them into issues.
+ * `binding`, `resourceType`), `params.element`, for array problems `params.index`, for bindings
+ * `params.url` and `params.kind`; scripts/validate/structure.ts turns them into issues.
  */
 import type { KeywordCxt, KeywordDefinition, KeywordErrorDefinition } from 'ajv';
 import { _, and, nil, or, strConcat, stringify, type Code, type Name } from 'ajv/dist/compile/codegen/index.js';
@@ -333,7 +333,7 @@ function emptyContext(cxt: KeywordCxt): Name {
 /**
  * After a failed call of `validate` on this keyword's data: its errors (paths from the callee's root) get
  * this data's path in front, and are adopted as the errors so far or appended to them, as ajv does with its
- * own. The callee's errors array is its own until its next call.
+ * own; the callee's `errors` is cleared.
  */
 function adoptErrors(cxt: KeywordCxt, validate: Code): void {
   const { gen, it } = cxt;
