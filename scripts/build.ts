@@ -12,9 +12,11 @@ import { Diagnostics } from './diagnostics/diagnostics.js';
 import { SourceMap } from './diagnostics/source-map.js';
 import { emitFhirPackage, packageTarball } from './emit/package/index.js';
 import { emitTypes } from './emit/types/emit-types.js';
-import { structureFromSource } from './compile/compile.js';
-import { emitValidators } from './emit/validators.js';
+import { DiskModuleCache } from './compile/module-cache.js';
+import { emitDefinitionIndex, emitValidators } from './emit/validators.js';
+import type { OutputFile } from './emit/output.js';
 import { writeOutput } from './emit/writer.js';
+import { validatorCacheDir } from './load/cache-dirs.js';
 import { loadConfig, packagesToLoad, type ProjectConfig } from './load/config.js';
 import { loadDependencies } from './load/packages/index.js';
 import { findSourceFiles, readSourceFiles } from './load/sources.js';
@@ -39,6 +41,8 @@ export interface BuildOptions {
   progress?: (message: string) => void;
   /** The previous release (tarball, folder or name@version): breaking changes without a new major fail the build. Overrides config `previousPackage`. */
   previous?: string;
+  /** Where compiled validator modules are kept between builds (default: validatorCacheDir of the project). */
+  cacheDir?: string;
 }
 
 export type BuildStatus = 'ok' | 'content-errors' | 'environment-error';
@@ -96,18 +100,28 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const tarball = packageTarball(config.packageId, config.version, files);
   progress('compiling validators');
   const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: expansionsFrom(packages) });
-  const validators = emitValidators(snapshots, ctx, semantic.expander);
+  const cache = new DiskModuleCache(options.cacheDir ?? validatorCacheDir(config.projectRoot));
+  const validators = await emitValidators(snapshots, ctx, semantic.expander, { cache, progress });
+  for (const problem of validators.compiled.problems) diagnostics.warning('build.validator-cache', problem);
+  const definitionIndex = emitDefinitionIndex(packageFileResources(files), packages);
 
   // check the examples with the validators just emitted
-  const validator = new Validator({ structure: await structureFromSource(validators.source, validators.exports), semantic });
+  const validator = new Validator({ structure: validators.table, semantic });
   validateExamples(examples, validator, ctx);
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
 
   progress('generating TypeScript types');
   const types = await emitTypes({ config, snapshots, resources: output, validators: validators.files, expander: semantic.expander }, ctx);
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  await writeOutput(outDir, [...files, tarball, ...validators.files, ...types]);
+  await writeOutput(outDir, [...files, tarball, ...validators.files, definitionIndex, ...types]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path) };
+}
+
+/** The resources of the package folder as a validator loads them (`package/*.json`, examples and the manifest aside). */
+function packageFileResources(files: readonly OutputFile[]): Resource[] {
+  return files
+    .filter((f) => /^package\/[^/.][^/]*\.json$/.test(f.path) && f.path !== 'package/package.json')
+    .map((f) => JSON.parse(f.content.toString('utf8')) as Resource);
 }
 
 function countByType(resources: Resource[]): Record<string, number> {

@@ -1,13 +1,14 @@
 /**
- * `validate <files or globs...> [--profile URL] [--format text|json]`: payloads checked with the built
- * project's validators (generated/). Text: one line per issue, `file[:line]: severity [code] location:
- * why`, then a summary; JSON: the OperationOutcome of a single file, or a collection Bundle of one
- * OperationOutcome per file. Exit 1 when any payload has an error, 2 when nothing could be validated.
+ * `validate <files or globs...> [--profile URL] [--format text|json] [--ig spec...]`: payloads checked
+ * with the built project's validators (generated/), or against the definitions `--ig` names (packages,
+ * `name@version`, folders or globs of loose definitions), added to the built package inside a project,
+ * on their own outside one (docs/validate-ig.md). Text: one line per issue, `file[:line]: severity [code]
+ * location: why`, then a summary; JSON: the OperationOutcome of a single file, or a collection Bundle of
+ * one OperationOutcome per file. Exit 1 when any payload has an error, 2 when nothing could be validated.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { globby } from 'globby';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { loadValidator } from '../commands/load-validator.js';
@@ -15,7 +16,7 @@ import type { OperationOutcome } from '../model/fhir.js';
 import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
 import { sizeIssue } from '../validate/json-payload.js';
 import type { ValidateOptions, Validator } from '../validate/validator.js';
-import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
+import { configOrExit, findConfig, printDiagnostics, type CommandRegistration } from './common.js';
 
 /** How a payload file is read and validated, by extension. */
 type PayloadReader = (validator: Validator, bytes: Buffer, options: ValidateOptions) => ValidationIssue[];
@@ -33,7 +34,13 @@ interface ValidateCliOptions {
   offline?: boolean;
   invariants: boolean;
   quiet?: boolean;
+  ig: string[];
+  packages: string[];
+  project: boolean;
+  cacheDir?: string;
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export const validateCommand: CommandRegistration = (program) => {
   program
@@ -47,6 +54,10 @@ export const validateCommand: CommandRegistration = (program) => {
     .option('--offline', 'never touch the network')
     .option('--no-invariants', 'skip FHIRPath invariants')
     .option('-q, --quiet', 'text format: print errors only')
+    .option('--ig <spec>', 'validate against these definitions too (repeatable): a package .tgz or folder, name@version, or a folder or glob of StructureDefinitions, ValueSets and CodeSystems (XML or JSON)', collect, [])
+    .option('--packages <dir>', 'a folder of package tarballs (<name>-<version>.tgz) to find hl7.fhir.r3.core and other packages in, before the FHIR cache and the registry (repeatable)', collect, [])
+    .option('--no-project', 'with --ig: ignore any fhir.config.json, validate against the --ig definitions alone')
+    .option('--cache-dir <dir>', 'where compiled validators are kept between runs (default: .fhir-cache/validators in a project, else the user cache folder; FHIR_STU3_CACHE_DIR)')
     .action(async (patterns: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(patterns, opts);
     });
@@ -63,7 +74,7 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
     return 2;
   }
   const diagnostics = new Diagnostics();
-  const validator = await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, diagnostics });
+  const validator = opts.ig.length > 0 ? await igValidator(opts, diagnostics) : await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, diagnostics });
   printDiagnostics(diagnostics, true);
   if (!validator) return 2;
   const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants };
@@ -77,13 +88,31 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   return failed > 0 ? 1 : 0;
 }
 
+/** The validator of `--ig` definitions: added to the project's built package when there is a project, else on their own. */
+async function igValidator(opts: ValidateCliOptions, diagnostics: Diagnostics): Promise<Validator | undefined> {
+  const configFile = !opts.project ? undefined : opts.config ? configOrExit(opts.config) : findConfig(process.cwd());
+  // Loaded here only: validating in a built project needs none of it (the loaders, the compiler).
+  const { validatorFor } = await import('../commands/validator-for.js');
+  const result = await validatorFor({
+    ig: opts.ig,
+    configFile,
+    outDir: opts.out && resolve(opts.out),
+    packageDirs: opts.packages,
+    offline: opts.offline,
+    cacheDir: opts.cacheDir && resolve(opts.cacheDir),
+    progress: (message) => process.stderr.write(`${message}\n`),
+  });
+  diagnostics.absorb(result.diagnostics);
+  return result.validator;
+}
+
 /** Files named directly, and the matches of glob patterns, each once, in a stable order. */
 async function expand(patterns: string[]): Promise<string[]> {
   const out = new Set<string>();
   for (const p of patterns) {
     const direct = resolve(p);
     if (isFile(direct)) out.add(direct);
-    else for (const m of await globby(p, { absolute: true, onlyFiles: true })) out.add(m);
+    else for (const m of await (await import('globby')).globby(p, { absolute: true, onlyFiles: true })) out.add(m);
   }
   return [...out].sort();
 }

@@ -1,19 +1,24 @@
 /**
- * Loading the validator of a built project: its config and dependencies (with the validation-only
- * packages such as hl7.fhir.r3.expansions), the package resources in `generated/package/` (profiles with
- * their snapshots) and the standalone structure validators in `generated/validators/` (nothing compiled).
+ * Loading the validator of a built project from what the build emitted: the structure validators in
+ * `generated/validators/` (nothing compiled) and the definition index `generated/validation/definitions.jsonl`
+ * (the package's resources with their snapshots, and every definition of its dependencies and published
+ * expansions, read on demand): no package is loaded, nothing is derived again. An output without the
+ * index (an older build), or one built with other dependencies than the config now names, is validated
+ * the slow way: the dependencies loaded through their sources.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { DEFINITION_INDEX_FILE, DefinitionIndex } from '../resolve/definition-index.js';
+import type { DefinitionSource } from '../resolve/resolver.js';
 import type { Resource } from '../model/fhir.js';
 import { createValidator } from '../validate/create.js';
 import { EXPANSIONS_PACKAGE, expansionsFrom } from '../validate/semantic-context.js';
 import type { ValidatorTable } from '../validate/structure.js';
 import type { Validator } from '../validate/validator.js';
-import { loadConfig, packagesToLoad } from '../load/config.js';
-import { loadDependencies } from '../load/packages/index.js';
+import { loadConfig, packagesToLoad, type ProjectConfig } from '../load/config.js';
+import { errorMessage } from '../util/values.js';
 
 export interface LoadValidatorOptions {
   configFile: string;
@@ -29,25 +34,58 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
   const config = loadConfig(options.configFile, diagnostics);
   if (!config || diagnostics.hasErrors()) return undefined;
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  const index = join(outDir, 'validators', 'index.mjs');
   const packageDir = join(outDir, 'package');
-  if (!existsSync(index) || !existsSync(packageDir)) {
+  if (!existsSync(join(outDir, 'validators', 'index.mjs')) || !existsSync(packageDir)) {
     diagnostics.error('validate.not-built', `no validators in ${outDir}: run the build first (npm run build)`);
     return undefined;
   }
-  const packages = await loadDependencies(packagesToLoad(config), { diagnostics, offline: options.offline });
-  if (!packages || diagnostics.hasErrors()) return undefined;
-  const resources = packageResources(packageDir);
-  const structure = await loadStructureValidators(outDir);
-  const hasExpansions = packages.labels.includes(EXPANSIONS_PACKAGE);
+  const structure = loadStructureValidators(outDir);
+  const index = definitionIndexOf(outDir, config, diagnostics);
+  const definitions = index ? { resources: [], source: index } : await loadedDefinitions(config, packageDir, options);
+  if (!definitions) return undefined;
+  const { source } = definitions;
   const { validator } = await createValidator({
-    resources,
-    dependencies: [packages],
+    resources: definitions.resources,
+    dependencies: [source],
     canonical: config.canonical,
-    structure,
-    expansions: hasExpansions ? expansionsFrom(packages) : undefined,
+    structure: await structure,
+    expansions: source.labels.includes(EXPANSIONS_PACKAGE) ? expansionsFrom(source) : undefined,
   });
   return validator;
+}
+
+/** Definitions by package: the definition index, or the packages loaded. */
+type PackagedSource = DefinitionSource & { readonly labels: readonly string[]; byUrlInPackage(url: string, label: string, resourceType?: string): Resource | undefined };
+
+/** The build's definition index, when it is there, readable, and of the dependencies the config names. */
+function definitionIndexOf(outDir: string, config: ProjectConfig, diagnostics: Diagnostics): DefinitionIndex | undefined {
+  const file = join(outDir, DEFINITION_INDEX_FILE);
+  if (!existsSync(file)) {
+    diagnostics.info('validate.no-definition-index', `${file} not found (built by an older toolchain): dependencies are loaded instead; rebuild for a fast start`);
+    return undefined;
+  }
+  let index: DefinitionIndex;
+  try {
+    index = DefinitionIndex.read(readFileSync(file));
+  } catch (e) {
+    diagnostics.warning('validate.definition-index-unreadable', `${file} cannot be read (${errorMessage(e)}): dependencies are loaded instead; rebuild`);
+    return undefined;
+  }
+  const wanted = Object.entries(packagesToLoad(config).dependencies).map(([name, version]) => `${name}#${version}`);
+  const stale = wanted.filter((label) => /#\d+\.\d+\.\d+$/.test(label) && !index.labels.includes(label));
+  if (stale.length > 0) {
+    diagnostics.warning('validate.definition-index-stale', `${outDir} was built without ${stale.join(', ')}, which the config now names: dependencies are loaded instead; rebuild`);
+    return undefined;
+  }
+  return index;
+}
+
+/** The slow way: the dependencies loaded through the config's sources, and the package folder's resources. */
+async function loadedDefinitions(config: ProjectConfig, packageDir: string, options: LoadValidatorOptions): Promise<{ resources: Resource[]; source: PackagedSource } | undefined> {
+  const { loadDependencies } = await import('../load/packages/index.js');
+  const packages = await loadDependencies(packagesToLoad(config), { diagnostics: options.diagnostics, offline: options.offline });
+  if (!packages || options.diagnostics.hasErrors()) return undefined;
+  return { resources: packageFolderResources(packageDir), source: packages };
 }
 
 /** Loads the emitted standalone validators (`<outDir>/validators/index.mjs`): nothing is compiled. */
@@ -56,8 +94,8 @@ export async function loadStructureValidators(outDir: string): Promise<Validator
   return mod.validators;
 }
 
-/** The conformance resources of a FHIR package folder (`package/*.json`, examples aside). */
-function packageResources(dir: string): Resource[] {
+/** The conformance resources of a FHIR package folder (`package/*.json`, examples aside), in file name order. */
+export function packageFolderResources(dir: string): Resource[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== 'package.json' && !f.startsWith('.'))
     .sort()
