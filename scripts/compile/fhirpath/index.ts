@@ -48,7 +48,7 @@ export function compileInvariant(expression: string, context: string, model: Fhi
     const root = context.split('.')[0];
     const resourceType = model.isResourceType(root) && root !== 'Resource' && root !== 'DomainResource' ? root : undefined;
     const val = new Compiler(model, resourceType).compileRoot(parseExpression(expression), type);
-    return { source: `function (node, env) {\n  const $c = node === undefined || node === null ? [] : [node];\n  return ${val.code};\n}` };
+    return { source: `function (node, env) {\n  const $c = node === undefined || node === null ? [] : Array.isArray(node) ? node : [node];\n  return ${val.code};\n}` };
   } catch (e) {
     if (e instanceof Unsupported) return { unsupported: e.message };
     throw e;
