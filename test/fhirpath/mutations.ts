@@ -56,8 +56,11 @@ export function mutate(payload: Record<string, unknown>, edits: readonly Edit[])
       const v = get();
       if (Array.isArray(parent)) parent.splice(key as number, 0, structuredClone(v));
       else set(Array.isArray(v) ? [...v, ...structuredClone(v)] : [v, structuredClone(v)]);
-    } else if (typeof get() !== 'object' || get() === null) set(structuredClone(e.value));
-    else if (!Array.isArray(get())) set({});
+    } else if (e.kind === 'alter') {
+      const v = get();
+      if (typeof v !== 'object' || v === null) set(structuredClone(e.value));
+      else if (!Array.isArray(v)) set({});
+    }
   }
   return copy;
 }

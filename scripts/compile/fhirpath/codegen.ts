@@ -7,31 +7,15 @@
  * precision, quantities), what `is`/`as`/`ofType` keep. Whatever the types do not settle is Unsupported.
  */
 import { FhirPathModel, systemType, unionTypes, type FpType, type ValueKind } from './model.js';
+import { coll, single, truth, type CompilerApi, type Scope, type Val } from './values.js';
 import { Unsupported, type Expr } from './syntax.js';
 import { compileCall } from './functions.js';
 import { compileTypeOp } from './type-ops.js';
 
-export interface Val {
-  code: string;
-  form: 'coll' | 'one';
-  types: FpType[];
-  /** Items are FHIR nodes (navigated from the input), not System values. */
-  nodes: boolean;
-  /** Set when the value is a choice element's navigation, for type operations to read the type from the JSON name. */
-  choice?: { input: Val; name: string; suffixes: string[] };
-}
-
-interface Scope {
-  self: Val;
-  index: string | undefined;
-  /** The context node's collection (%context). */
-  context: Val;
-}
-
 /** Well-known environment variables of FHIR (STU3) with constant values. */
 const CONSTANTS: Record<string, string> = { ucum: 'http://unitsofmeasure.org', sct: 'http://snomed.info/sct', loinc: 'http://loinc.org' };
 
-export class Compiler {
+export class Compiler implements CompilerApi {
   private lambdas = 0;
 
   /** `resourceType`: the resource type %resource is compiled for (undefined: any resource). */
@@ -246,20 +230,4 @@ export class Compiler {
     };
     return `${kind(l)}, ${kind(r)}`;
   }
-}
-
-/** The code of a value as a collection. */
-export function coll(v: Val): string {
-  return v.form === 'coll' ? v.code : `rt.c1(${v.code})`;
-}
-
-/** The code of a value as one item (or undefined), failing on several. */
-export function single(v: Val): string {
-  return v.form === 'one' ? v.code : `rt.single(${v.code})`;
-}
-
-/** The code of a value as a three-valued Boolean (true, false, undefined for empty), by singleton evaluation. */
-export function truth(v: Val): string {
-  if (v.form === 'one' && v.types.length === 1 && v.types[0].kind === 'system' && v.types[0].name === 'Boolean') return v.code;
-  return `rt.bool(${coll(v)})`;
 }

@@ -3,12 +3,11 @@
  * compiled subset: a function missing here (memberOf, conformsTo, htmlChecks, aggregate, ...) makes the
  * expression Unsupported, and the caller evaluates it with the interpreter.
  */
-import { coll, type Compiler, type Val } from './codegen.js';
+import { coll, type CompilerApi as Compiler, type Scope, type Val } from './values.js';
 import { systemType, unionTypes, type FpType } from './model.js';
 import { compileTypeOp } from './type-ops.js';
 import { typeArgument, Unsupported, type Expr } from './syntax.js';
 
-type Scope = Parameters<Compiler['compile']>[1];
 type FunctionCompiler = (c: Compiler, input: Val, args: Expr[], scope: Scope) => Val;
 
 const BOOLEAN = [systemType('Boolean')];

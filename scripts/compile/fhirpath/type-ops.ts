@@ -3,8 +3,7 @@
  * element's type comes from its JSON name (`valueQuantity`), a FHIR node's from the element model, a
  * System value's from what produced it, a resource's from its `resourceType` at run time.
  */
-import type { Compiler, Val } from './codegen.js';
-import { coll } from './codegen.js';
+import { coll, type CompilerApi as Compiler, type Val } from './values.js';
 import type { FpType } from './model.js';
 import { systemType } from './model.js';
 import { Unsupported, type TypeName } from './syntax.js';
