@@ -112,7 +112,7 @@ export class DiskModuleCache implements ModuleCache {
     const stored = readEntry(file);
     if (stored.source !== undefined) {
       try {
-        const namespace = await importFile(file, false);
+        const namespace = await importFile(file, stored.source, false);
         touch(file);
         return { namespace, source: stored.source, outcome: 'hit', file };
       } catch (e) {
@@ -129,22 +129,21 @@ export class DiskModuleCache implements ModuleCache {
       const problem = `cannot write the validator cache ${this.location}: ${errorMessage(e)}`;
       return { namespace: await importSource(source), source, outcome, problem: corruptNote ? `${corruptNote}; ${problem}` : problem };
     }
-    return { namespace: await importFile(file, true), source, outcome, file, ...(corruptNote ? { problem: corruptNote } : {}) };
+    return { namespace: await importFile(file, source, true), source, outcome, file, ...(corruptNote ? { problem: corruptNote } : {}) };
   }
 }
 
 /**
- * Cache files this process imported: a whole entry is imported once; a rewritten one (or one that failed
- * to load) again, under a fresh URL, since imports are kept by URL.
+ * Cache files this process imported: a whole entry is imported once. A file imported before and rewritten
+ * since (or one that failed to load) is imported from its new source in memory: imports are kept by URL.
  */
 const imported = new Map<string, Promise<unknown>>();
 const used = new Set<string>();
 
-function importFile(file: string, rewritten: boolean): Promise<unknown> {
+function importFile(file: string, source: string, rewritten: boolean): Promise<unknown> {
   let namespace = rewritten ? undefined : imported.get(file);
   if (!namespace) {
-    const url = pathToFileURL(file).href;
-    namespace = import(used.has(file) ? `${url}?${randomBytes(4).toString('hex')}` : url);
+    namespace = used.has(file) ? importSource(source) : import(pathToFileURL(file).href);
     used.add(file);
     imported.set(file, namespace);
     namespace.catch(() => imported.delete(file));

@@ -5,7 +5,7 @@
  * - a package tarball (`generated/<id>-<version>.tgz`), read in memory;
  * - a package folder (holding `package/package.json`, or being that `package/` folder);
  * - a folder of source files (`.xml`/`.json` StructureDefinitions, ValueSets, CodeSystems, e.g. the NHS
- *   corpus), or a glob of such files (`profiles/*.xml`), read through the type-aware readers;
+ *   corpus), one such file, or a glob of them (`profiles/*.xml`), read through the type-aware readers;
  * - `name@version` (or `name#version`): found through the dependency sources (local tarball folders and
  *   FHIR caches first, then the registry; fhir-package-loader).
  *
@@ -33,7 +33,7 @@ import { manifestDependencies, readPackageFolder, readPackageTarball, type Packa
 
 export { readTarballManifest } from './package-files.js';
 
-export type PackageVersionKind = 'tarball' | 'package-folder' | 'source-folder' | 'glob' | 'registry';
+export type PackageVersionKind = 'tarball' | 'package-folder' | 'source-folder' | 'files' | 'registry';
 
 export interface PackageVersion {
   /** `name#version` when known, else the spec given. */
@@ -79,7 +79,7 @@ const DEFAULT_CORE = { 'hl7.fhir.r3.core': '3.0.2' };
 const NAME_AT_VERSION = /^(@?[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)?)[@#](\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)$/;
 
 /** Where a spec points, before anything is read. */
-type SourceLocated = { kind: 'source-folder'; spec: string; path: string } | { kind: 'glob'; spec: string; files: string[] };
+type SourceLocated = { kind: 'source-folder'; spec: string; path: string } | { kind: 'files'; spec: string; files: string[] };
 type Located =
   | { kind: 'tarball' | 'package-folder'; spec: string; path: string }
   | SourceLocated
@@ -117,7 +117,7 @@ export async function loadDefinitionSets(specs: readonly string[], options: Defi
     const files = packageFiles.get(l);
     if (files) sets.push(packageSet(l, files, options));
     else if (l.kind === 'registry') sets.push(registrySet(l, packages as LoadedPackages, options));
-    else if (l.kind === 'source-folder' || l.kind === 'glob') sets.push(await sourceSet(l, packages as LoadedPackages, sources, options));
+    else if (l.kind === 'source-folder' || l.kind === 'files') sets.push(await sourceSet(l, packages as LoadedPackages, sources, options));
   }
   if (packages) completeSnapshots(sets, packages, sources, options.diagnostics);
   return { sets: sets.map((s) => ({ ...s, resources: sortResources(s.resources) })), ...(packages ? { packages } : {}) };
@@ -132,7 +132,8 @@ async function locate(spec: string, options: PackageVersionOptions): Promise<Loc
   } catch {
     stat = undefined;
   }
-  if (stat?.isFile()) return { kind: 'tarball', spec, path };
+  // One definition file is a set of one; any other file is taken for a package tarball.
+  if (stat?.isFile()) return /\.(xml|json)$/i.test(path) ? { kind: 'files', spec, files: [path] } : { kind: 'tarball', spec, path };
   if (stat) {
     const packageDir = existsSync(join(path, 'package', 'package.json')) ? join(path, 'package') : existsSync(join(path, 'package.json')) ? path : undefined;
     return packageDir ? { kind: 'package-folder', spec, path: packageDir } : { kind: 'source-folder', spec, path };
@@ -141,7 +142,7 @@ async function locate(spec: string, options: PackageVersionOptions): Promise<Loc
   if (m) return { kind: 'registry', spec, name: m[1] as string, version: m[2] as string };
   if (isDynamicPattern(spec)) {
     const files = (await globby(spec, { cwd, absolute: true, onlyFiles: true })).filter((f) => /\.(xml|json)$/i.test(f)).sort();
-    if (files.length > 0) return { kind: 'glob', spec, files };
+    if (files.length > 0) return { kind: 'files', spec, files };
     options.diagnostics.error('release.input-not-found', `${spec}: no .xml or .json file matches`, { file: spec });
     return undefined;
   }
@@ -206,20 +207,27 @@ function registrySet(l: Extract<Located, { kind: 'registry' }>, packages: Loaded
 
 async function sourceSet(l: SourceLocated, packages: LoadedPackages, sources: SourceMap, options: PackageVersionOptions): Promise<PackageVersion> {
   const { diagnostics } = options;
-  const root = l.kind === 'glob' ? (options.cwd ?? process.cwd()) : l.path;
-  const files = l.kind === 'glob' ? l.files : await findSourceFiles([l.path], diagnostics, l.path);
+  const root = l.kind === 'files' ? (options.cwd ?? process.cwd()) : l.path;
+  const files = l.kind === 'files' ? l.files : await findSourceFiles([l.path], diagnostics, l.path);
   const wanted = options.only?.length ? files.filter((f) => keepFile(f, options.only as string[])) : files;
   const read = readSourceFiles(wanted, { model: ElementModel.fromSource(packages), diagnostics, sources, root });
   return { label: l.spec, kind: l.kind, resources: keep(read, options.only) };
 }
 
-/** Profiles without a snapshot get one, from their differential, over every set and the packages beneath. */
+/**
+ * Profiles without a snapshot get one, from their differential, over their own set first, then the
+ * other sets (an earlier one winning where two define one URL) and the packages beneath.
+ */
 function completeSnapshots(sets: PackageVersion[], packages: LoadedPackages, sources: SourceMap, diagnostics: Diagnostics): void {
-  const missing = sets.flatMap((s) => s.resources).filter(isStructureDefinition).filter((sd) => !sd.snapshot?.element?.length);
-  if (missing.length === 0) return;
-  const ctx = { resolver: new LayeredResolver([new ResourceIndex(sets.flatMap((s) => s.resources)), packages]), diagnostics, sources };
-  const made = new Map(generateSnapshots(missing, ctx).map((s) => [s.profile.url, s.profile]));
-  for (const set of sets) set.resources = set.resources.map((r) => (isStructureDefinition(r) && !r.snapshot?.element?.length && made.get(r.url)) || r);
+  // ResourceIndex keeps the last resource of a URL: the sets go in last to first.
+  const all = new ResourceIndex([...sets].reverse().flatMap((s) => s.resources));
+  for (const set of sets) {
+    const missing = set.resources.filter(isStructureDefinition).filter((sd) => !sd.snapshot?.element?.length);
+    if (missing.length === 0) continue;
+    const ctx = { resolver: new LayeredResolver(sets.length > 1 ? [new ResourceIndex(set.resources), all, packages] : [all, packages]), diagnostics, sources };
+    const made = new Map(generateSnapshots(missing, ctx).map((s) => [s.profile.url, s.profile]));
+    set.resources = set.resources.map((r) => (isStructureDefinition(r) && !r.snapshot?.element?.length && made.get(r.url)) || r);
+  }
 }
 
 /** Canonical resources only, optionally those of some ids (any major version of them). */
