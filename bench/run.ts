@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- topic...]`: the benchmarks, printed as one table on stdout (progress goes to stderr).
- * With no topic, every one runs; topics: build, xml, snapshot, validate, fhirpath (and those registered below).
+ * With no topic, every one runs; topics: build, xml, snapshot, validate, validate-start, fhirpath (and those registered below).
  * Nothing is written into the repository: builds go to temp folders, removed at the end.
  */
 import { availableParallelism } from 'node:os';
@@ -14,6 +14,7 @@ import { benchRelease } from './release.bench.js';
 import { benchSnapshots } from './snapshot.bench.js';
 import { benchTypes } from './types.bench.js';
 import { benchValidate } from './validate.bench.js';
+import { benchValidateStart } from './validate-start.bench.js';
 import { benchXml } from './xml.bench.js';
 import { benchXmlValidate } from './xml-validate.bench.js';
 
@@ -36,6 +37,7 @@ const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
     sections.push(peers.section, `Peers tried\n-----------\n${peers.notes.map((n) => `  - ${n}`).join('\n')}`);
   },
   validate: async ({ rows, packages }) => benchValidate(rows, packages),
+  'validate-start': async ({ rows }) => benchValidateStart(rows),
   types: async ({ rows, packages }) => benchTypes(rows, packages),
   release: async ({ rows }) => benchRelease(rows),
   fhirpath: async ({ rows }) => benchFhirpath(rows),

@@ -1,6 +1,7 @@
 /**
  * Loading the validator of a built project from what the build emitted: the structure validators in
- * `generated/validators/` (nothing compiled) and the definition index `generated/validation/definitions.jsonl`
+ * `generated/validators/` (nothing compiled; V8's code of them kept between runs in the project's
+ * validator cache) and the definition index `generated/validation/definitions.jsonl`
  * (the package's resources with their snapshots, and every definition of its dependencies and published
  * expansions, read on demand): no package is loaded, nothing is derived again. An output without the
  * index (an older build), or one built with other dependencies than the config now names, is validated
@@ -9,7 +10,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isCoreModule, isProfileModule, linkModules, type ProfileModule } from '../compile/link.js';
+import { loadScript } from '../compile/script-loader.js';
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { validatorCacheDir } from '../load/cache-dirs.js';
 import { DEFINITION_INDEX_FILE, DefinitionIndex } from '../resolve/definition-index.js';
 import type { DefinitionSource } from '../resolve/resolver.js';
 import type { Resource } from '../model/fhir.js';
@@ -39,7 +43,13 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
     diagnostics.error('validate.not-built', `no validators in ${outDir}: run the build first (npm run build)`);
     return undefined;
   }
-  const structure = loadStructureValidators(outDir);
+  let structure: ValidatorTable;
+  try {
+    structure = await loadStructureValidators(outDir, validatorCacheDir(config.projectRoot));
+  } catch (e) {
+    diagnostics.error('validate.not-built', `the validators in ${outDir} cannot be loaded (${errorMessage(e)}): run the build again`);
+    return undefined;
+  }
   const index = definitionIndexOf(outDir, config, diagnostics);
   const definitions = index ? { resources: [], source: index } : await loadedDefinitions(config, packageDir, options);
   if (!definitions) return undefined;
@@ -48,7 +58,7 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
     resources: definitions.resources,
     dependencies: [source],
     canonical: config.canonical,
-    structure: await structure,
+    structure,
     expansions: source.labels.includes(EXPANSIONS_PACKAGE) ? expansionsFrom(source) : undefined,
   });
   return validator;
@@ -66,7 +76,7 @@ function definitionIndexOf(outDir: string, config: ProjectConfig, diagnostics: D
   }
   let index: DefinitionIndex;
   try {
-    index = DefinitionIndex.read(readFileSync(file));
+    index = DefinitionIndex.open(file);
   } catch (e) {
     diagnostics.warning('validate.definition-index-unreadable', `${file} cannot be read (${errorMessage(e)}): dependencies are loaded instead; rebuild`);
     return undefined;
@@ -88,10 +98,23 @@ async function loadedDefinitions(config: ProjectConfig, packageDir: string, opti
   return { resources: packageFolderResources(packageDir), source: packages };
 }
 
-/** Loads the emitted standalone validators (`<outDir>/validators/index.mjs`): nothing is compiled. */
-export async function loadStructureValidators(outDir: string): Promise<ValidatorTable> {
-  const mod = (await import(pathToFileURL(join(outDir, 'validators', 'index.mjs')).href)) as { validators: ValidatorTable };
-  return mod.validators;
+/**
+ * The emitted structure validators (`<outDir>/validators/`): the core and profile modules loaded as
+ * scripts, V8's compiled code of them kept in `codeCacheDir` between runs, and linked; nothing is compiled.
+ * An output of an older build (no core module) is imported as it was written.
+ */
+export async function loadStructureValidators(outDir: string, codeCacheDir?: string): Promise<ValidatorTable> {
+  const dir = join(outDir, 'validators');
+  const coreFile = join(dir, 'core.mjs');
+  if (!existsSync(coreFile)) return ((await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { validators: ValidatorTable }).validators;
+  const core = loadScript(readFileSync(coreFile), 'core', coreFile, codeCacheDir);
+  const profilesFile = join(dir, 'profiles.mjs');
+  const profiles = existsSync(profilesFile) ? loadScript(readFileSync(profilesFile), 'profiles', profilesFile, codeCacheDir) : undefined;
+  if (!isCoreModule(core.module) || (profiles && !isProfileModule(profiles.module))) throw new Error(`${dir} does not hold validator modules of this toolchain: rebuild`);
+  const table = linkModules(core.module, profiles?.module as ProfileModule | undefined);
+  core.keepCode();
+  profiles?.keepCode();
+  return table;
 }
 
 /** The conformance resources of a FHIR package folder (`package/*.json`, examples aside), in file name order. */

@@ -1,12 +1,15 @@
 /**
  * Compiles the structure schemas (json-schema.ts) with ajv into standalone JavaScript, in two modules:
  *
- * - the **core module** (ESM): every base resource type, every datatype and backbone definition they
- *   reach, and the "some resource" dispatch. It depends only on the core definitions (and the expansions
+ * - the **core module**: every base resource type, every datatype and backbone definition they
+ *   reach, and the "some resource" dispatch (made by its `coreValidators()`). It depends only on the core definitions (and the expansions
  *   of their required bindings), so it is compiled once and reused for every set of profiles
  *   (module-cache.ts keeps it on disk by the hash of its schemas);
- * - the **profile module** (ESM exporting `link(core)`): the resource profiles, whose references to core
- *   definitions are calls of the core module's functions, so it compiles only what the profiles constrain.
+ * - the **profile module** (`link(core)`): the resource profiles, whose references to core definitions
+ *   are calls of the core's functions, so it compiles only what the profiles constrain.
+ *
+ * Both are ES modules that also load as classic scripts (link.ts), so that the toolchain can keep V8's
+ * compiled code of the 8 MB core between runs.
  *
  * link.ts joins the two into the table of validators. The build writes both modules into its output
  * (emit/validators.ts); createValidator imports them from the cache.
@@ -101,35 +104,51 @@ export const AJV_OPTIONS = {
   verbose: true,
 } as const;
 
-/** An ajv instance with the FHIR keywords, set up for standalone code (the only way validators are compiled). */
-function createAjv(esm: boolean): Ajv {
-  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm, lines: false } });
+/**
+ * An ajv instance with the FHIR keywords, set up for standalone code (the only way validators are
+ * compiled): CommonJS-style exports (`exports.x = ...`) inside a function of ours, all on one line.
+ */
+function createAjv(): Ajv {
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: false, lines: false } });
   for (const keyword of replacedKeywords) ajv.removeKeyword(keyword.keyword as string).addKeyword(keyword);
   for (const keyword of fhirKeywords) ajv.addKeyword(keyword);
   return ajv;
 }
 
 /**
- * The core module's source: every entry and every shared definition exported, the table of entries
- * (`fhirValidators`: key -> export name) and the linker (`linkValidators`, link.ts).
+ * The core module's source: its table of entries (`fhirValidators`: key -> export name), the linker
+ * (`linkValidators`, link.ts), and `coreValidators()`, which makes every entry's and every shared
+ * definition's validate function. Laid out so that it also loads as a classic script (see link.ts,
+ * `scriptOf`): the only lines that start with `export ` are these declarations (ajv writes its code on
+ * one line).
  */
 export function coreModuleSource(core: CoreSchemas): string {
-  const ajv = createAjv(true);
+  const ajv = createAjv();
   for (const schema of core.schemas) ajv.addSchema(schema);
   const names = entryExportNames(core.entries);
   const refs: Record<string, string> = {};
   for (const [key, id] of core.entries) refs[names.get(key) as string] = id;
   for (const [ref, name] of coreDefinitionExports(core)) refs[name] = ref;
   const code = standaloneCodeOf(ajv, refs);
-  return [code, `export const fhirValidators = ${exportTable(names)};`, LINK_RUNTIME].join('\n');
+  return [
+    MODULE_BANNER,
+    `export const fhirValidators = ${exportTable(names)};`,
+    'export function coreValidators() {',
+    'const exports = {};',
+    code,
+    'return exports;',
+    '}',
+    LINK_RUNTIME,
+  ].join('\n');
 }
 
 /**
  * The profile module's source: `link(core)` returns its validators, whose references to the core's
- * definitions call the core module's exports; `fhirValidators` maps each key to its name there.
+ * definitions call the functions `coreValidators()` made; `fhirValidators` maps each key to its name
+ * there. Laid out as the core module is.
  */
 export function profileModuleSource(profiles: ModuleSchemas, core: CoreSchemas): string {
-  const ajv = createAjv(false);
+  const ajv = createAjv();
   const coreName = new Name('core');
   linkRefs(ajv, new Map([...coreDefinitionExports(core)].map(([ref, name]): [string, Code] => [ref, _`${coreName}${getProperty(name)}`])));
   for (const schema of profiles.schemas) ajv.addSchema(schema);
@@ -137,8 +156,11 @@ export function profileModuleSource(profiles: ModuleSchemas, core: CoreSchemas):
   const refs: Record<string, string> = {};
   for (const [key, id] of profiles.entries) refs[names.get(key) as string] = id;
   const code = standaloneCodeOf(ajv, refs);
-  return [`export const fhirValidators = ${exportTable(names)};`, `export function link(${coreName.str}) {`, 'const exports = {};', code, 'return exports;', '}', ''].join('\n');
+  return [MODULE_BANNER, `export const fhirValidators = ${exportTable(names)};`, `export function link(${coreName.str}) {`, 'const exports = {};', code, 'return exports;', '}', ''].join('\n');
 }
+
+/** The first line of every module. */
+const MODULE_BANNER = '// Generated by fhir-stu3: structure validators (ajv standalone code). Not to be edited.';
 
 /**
  * ajv's standalone code of the exports `refs` (export name -> schema id). Names of one function (two ids
@@ -156,12 +178,13 @@ function standaloneCodeOf(ajv: Ajv, refs: Record<string, string>): string {
     if (first === undefined) {
       firstName.set(validate, name);
       unique[name] = id;
-    } else aliases.push(ajv.opts.code.esm ? `export const ${name} = ${first};` : `exports.${name} = exports.${first};`);
+    } else aliases.push(`exports.${name} = exports.${first};`);
   }
-  const source = [fn(ajv, unique), ...aliases].join('\n');
+  const source = [fn(ajv, unique), ...aliases].join('');
   // Every runtime helper ajv might `require` (deep equality, unicode length) is avoided by the schemas:
-  // the module must load as plain ESM with no dependency.
+  // the module must load with no dependency. And the code must be one line (see coreModuleSource).
   if (/\brequire\(/.test(source)) throw new Error('standalone validator code needs a runtime require; a schema uses a keyword it should not');
+  if (source.includes('\n')) throw new Error('standalone validator code spans lines');
   return source;
 }
 

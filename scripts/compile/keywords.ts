@@ -36,6 +36,7 @@ import { resolveRef, SchemaEnv } from 'ajv/dist/compile/index.js';
 import ajvNames from 'ajv/dist/compile/names.js';
 import { alwaysValidSchema } from 'ajv/dist/compile/util.js';
 import { usePattern } from 'ajv/dist/vocabularies/code.js';
+import { CLAIMABLE_PROFILES } from './link.js';
 import { getValidate } from 'ajv/dist/vocabularies/core/ref.js';
 
 /** One element an object's `fhirElements` keyword checks. */
@@ -234,18 +235,11 @@ export type ResourceKeyword = {
   types: Record<string, { $ref: string }>;
 };
 
-/**
- * The property of the dispatching validator (the function `fhirResource` is compiled in) that holds the
- * profiles a resource may claim: a Map of profile URL to validator, set by the linked validators table
- * around each top-level call (compile/link.ts). The core module is compiled once for every set of
- * profiles, so which profiles exist is known only when it is linked with a profile module.
- */
-export const CLAIMABLE_PROFILES = 'fhirProfiles';
 
 /**
  * `fhirResource: { types }` where an element holds some resource (contained, a Bundle entry's, a
  * Parameters value): the resource is checked with the validator of every profile it claims in
- * `meta.profile` that the linked profiles have (`CLAIMABLE_PROFILES`), else with its type's from `types`;
+ * `meta.profile` that the linked profiles have (link.ts, `CLAIMABLE_PROFILES`), else with its type's from `types`;
  * a resource whose `resourceType` is missing or names no type there is an error (`params.check`
  * `resourceType`). These are the module's validators, so a nested resource is checked as it would be at
  * the top; the `Resource` validator is this dispatch, and checks top-level resources the same way. A type

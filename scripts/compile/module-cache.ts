@@ -10,23 +10,26 @@
  * last line with the SHA-256 of that source. It is written to a temporary file and renamed into place
  * (readers see the old entry or the new one, never half of one); on reading, an entry whose hash does not
  * match, or that does not load, is compiled again and replaced, never trusted. Old entries are pruned.
- * `MemoryModuleCache` keeps modules for the life of the process (imported from `data:` URLs).
+ * `MemoryModuleCache` keeps modules for the life of the process.
+ *
+ * Modules are loaded as classic scripts (script-loader.ts), a disk cache keeping V8's compiled code of each
+ * beside it (`code-*.v8`).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomically } from '../util/files.js';
 import { errorMessage } from '../util/values.js';
+import { loadScript, type LoadedScript } from './script-loader.js';
 
 /** How a module was had: from the cache, compiled (not there), or compiled again (the entry was corrupt). */
 export type CacheOutcome = 'hit' | 'compiled' | 'rebuilt';
 
 export type ModuleKind = 'core' | 'profiles';
 
-export interface CachedModule {
-  /** The imported module's namespace. */
-  namespace: unknown;
+export interface CachedModule extends LoadedScript {
   /** Its source (what a build writes out). */
   source: string;
   outcome: CacheOutcome;
@@ -44,7 +47,7 @@ export interface ModuleCache {
 }
 
 /** Bumped when the layout of cache entries changes. */
-const FORMAT = 'fhir-stu3-validator-module 1';
+const FORMAT = 'fhir-stu3-validator-module 2';
 const TRAILER = '\n//# fhir-stu3-module sha256=';
 
 let fingerprint: string | undefined;
@@ -67,40 +70,30 @@ export function moduleKey(...parts: unknown[]): string {
   return hash.digest('hex').slice(0, 40);
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** The module in `source`, imported from memory. */
-async function importSource(source: string): Promise<unknown> {
-  return import(`data:text/javascript;base64,${Buffer.from(source, 'utf8').toString('base64')}`);
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Modules for the life of the process, one compile per key. */
 export class MemoryModuleCache implements ModuleCache {
   readonly location = 'memory';
-  private readonly modules = new Map<string, Promise<{ namespace: unknown; source: string }>>();
+  private readonly sources = new Map<string, string>();
 
   async load(kind: ModuleKind, key: string, compile: () => string): Promise<CachedModule> {
     const name = `${kind}-${key}`;
-    let entry = this.modules.get(name);
-    const outcome: CacheOutcome = entry ? 'hit' : 'compiled';
-    if (!entry) {
-      entry = (async () => {
-        const source = compile();
-        return { namespace: await importSource(source), source };
-      })();
-      this.modules.set(name, entry);
-      entry.catch(() => this.modules.delete(name));
-    }
-    return { ...(await entry), outcome };
+    let source = this.sources.get(name);
+    const outcome: CacheOutcome = source === undefined ? 'compiled' : 'hit';
+    source ??= compile();
+    const loaded = loadScript(source, kind, `fhir-stu3:${name}`);
+    this.sources.set(name, source);
+    return { ...loaded, source, outcome };
   }
 }
 
 /** The process-wide memory cache (createValidator's default). */
 export const memoryModuleCache = new MemoryModuleCache();
 
-/** How many entries of each kind a disk cache keeps (the most recently used). */
+/** How many entries of each kind a disk cache keeps (the most recently used); V8 code caches as many again. */
 const KEEP: Record<ModuleKind, number> = { core: 4, profiles: 32 };
 
 /** Modules in a folder, shared between runs and processes. */
@@ -112,43 +105,25 @@ export class DiskModuleCache implements ModuleCache {
     const stored = readEntry(file);
     if (stored.source !== undefined) {
       try {
-        const namespace = await importFile(file, stored.source, false);
+        const loaded = loadScript(stored.source, kind, file, this.location);
         touch(file);
-        return { namespace, source: stored.source, outcome: 'hit', file };
+        return { ...loaded, source: stored.source, outcome: 'hit', file };
       } catch (e) {
         stored.corrupt = `it does not load (${errorMessage(e)})`;
       }
     }
     const source = compile();
     const outcome: CacheOutcome = stored.corrupt ? 'rebuilt' : 'compiled';
-    const corruptNote = stored.corrupt ? `cache entry ${file} was corrupt (${stored.corrupt}): compiled again` : undefined;
+    const notes = stored.corrupt ? [`cache entry ${file} was corrupt (${stored.corrupt}): compiled again`] : [];
     try {
-      writeEntry(file, source);
+      writeFileAtomically(file, `${source}${TRAILER}${sha256(source)}\n`);
       prune(this.location);
     } catch (e) {
-      const problem = `cannot write the validator cache ${this.location}: ${errorMessage(e)}`;
-      return { namespace: await importSource(source), source, outcome, problem: corruptNote ? `${corruptNote}; ${problem}` : problem };
+      notes.push(`cannot write the validator cache ${this.location}: ${errorMessage(e)}`);
     }
-    return { namespace: await importFile(file, source, true), source, outcome, file, ...(corruptNote ? { problem: corruptNote } : {}) };
+    const loaded = loadScript(source, kind, file, this.location);
+    return { ...loaded, source, outcome, file, ...(notes.length ? { problem: notes.join('; ') } : {}) };
   }
-}
-
-/**
- * Cache files this process imported: a whole entry is imported once. A file imported before and rewritten
- * since (or one that failed to load) is imported from its new source in memory: imports are kept by URL.
- */
-const imported = new Map<string, Promise<unknown>>();
-const used = new Set<string>();
-
-function importFile(file: string, source: string, rewritten: boolean): Promise<unknown> {
-  let namespace = rewritten ? undefined : imported.get(file);
-  if (!namespace) {
-    namespace = used.has(file) ? importSource(source) : import(pathToFileURL(file).href);
-    used.add(file);
-    imported.set(file, namespace);
-    namespace.catch(() => imported.delete(file));
-  }
-  return namespace;
 }
 
 /** An entry's source when it is there and whole; why not when it is there but damaged. */
@@ -164,20 +139,6 @@ function readEntry(file: string): { source?: string; corrupt?: string } {
   const source = text.slice(0, at);
   const recorded = text.slice(at + TRAILER.length).trim();
   return recorded === sha256(source) ? { source } : { corrupt: 'checksum mismatch' };
-}
-
-/** Writes an entry whole or not at all: a temporary file in the same folder, renamed into place. */
-function writeEntry(file: string, source: string): void {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    writeFileSync(tmp, `${source}${TRAILER}${sha256(source)}\n`);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 function touch(file: string): void {
@@ -201,7 +162,9 @@ function prune(dir: string): void {
   const hourAgo = Date.now() - 3600_000;
   for (const e of entries) if (e.name.startsWith('.tmp-') && e.mtime < hourAgo) rmSync(join(dir, e.name), { force: true });
   for (const kind of Object.keys(KEEP) as ModuleKind[]) {
-    const ofKind = entries.filter((e) => e.name.startsWith(`${kind}-`) && e.name.endsWith('.mjs')).sort((a, b) => b.mtime - a.mtime);
-    for (const old of ofKind.slice(KEEP[kind])) rmSync(join(dir, old.name), { force: true });
+    for (const [prefix, suffix] of [[`${kind}-`, '.mjs'], [`code-${kind}-`, '.v8']]) {
+      const ofKind = entries.filter((e) => e.name.startsWith(prefix) && e.name.endsWith(suffix)).sort((a, b) => b.mtime - a.mtime);
+      for (const old of ofKind.slice(KEEP[kind])) rmSync(join(dir, old.name), { force: true });
+    }
   }
 }

@@ -50,9 +50,10 @@ export async function compileValidators(schemas: ValidatorSchemas, options: Comp
     return coreModuleSource(schemas.core);
   });
   if (core.problem) problems.push(core.problem);
-  if (!isCoreModule(core.namespace)) throw new Error(`the core validator module ${core.file ?? ''} does not export linkValidators`);
+  if (!isCoreModule(core.module)) throw new Error(`the core validator module ${core.file ?? ''} does not export linkValidators`);
   let profiles: CompiledModule | undefined;
   let profileModule;
+  const keep = [core];
   if (schemas.profiles.entries.size > 0) {
     const key = moduleKey('profiles', AJV_OPTIONS, coreKey, [...schemas.profiles.entries], schemas.profiles.schemas);
     const loaded = await cache.load('profiles', key, () => {
@@ -60,12 +61,15 @@ export async function compileValidators(schemas: ValidatorSchemas, options: Comp
       return profileModuleSource(schemas.profiles, schemas.core);
     });
     if (loaded.problem) problems.push(loaded.problem);
-    if (!isProfileModule(loaded.namespace)) throw new Error(`the profile validator module ${loaded.file ?? ''} does not export link`);
-    profileModule = loaded.namespace;
+    if (!isProfileModule(loaded.module)) throw new Error(`the profile validator module ${loaded.file ?? ''} does not export link`);
+    profileModule = loaded.module;
+    keep.push(loaded);
     profiles = { key, source: loaded.source, outcome: loaded.outcome, ...(loaded.file ? { file: loaded.file } : {}) };
   }
+  const table = linkModules(core.module, profileModule);
+  for (const loaded of keep) loaded.keepCode();
   return {
-    table: linkModules(core.namespace, profileModule),
+    table,
     core: { key: coreKey, source: core.source, outcome: core.outcome, ...(core.file ? { file: core.file } : {}) },
     ...(profiles ? { profiles } : {}),
     problems,

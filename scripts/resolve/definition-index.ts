@@ -7,7 +7,7 @@
  * Layout: a first line of JSON, the header (`format`, `version`, the `sources` in lookup order, and one
  * entry per resource: resource type, URL, source, the type name when it is the definition a lookup by
  * type name finds, whether a lookup by URL finds it, and the byte offset and length of its line); then one
- * resource per line. A resource is parsed when first asked for. Lookups answer exactly as the sources the
+ * resource per line. A resource is read and parsed when first asked for. Lookups answer exactly as the sources the
  * build loaded did (the project first, then each package in load order; `winner` says which of several
  * resources with one URL a source gave).
  *
@@ -15,6 +15,7 @@
  * comments, requirements, aliases, mappings and examples, XPath of constraints, the differential beside a
  * snapshot, code system concept definitions). `compactDefinition` is the one list of those.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Resource, StructureDefinition } from '../model/fhir.js';
 import { stripVersion, type DefinitionSource } from './resolver.js';
 
@@ -63,16 +64,18 @@ export function encodeDefinitionIndex(definitions: readonly IndexedDefinition[])
   return Buffer.concat([Buffer.from(JSON.stringify(header) + '\n', 'utf8'), ...lines]);
 }
 
-/** A definition index read from its bytes, as a DefinitionSource (and per-package lookups, for published expansions). */
+/** Reads `length` bytes at `offset` of the body (after the header line) as text. */
+type BodyReader = (offset: number, length: number) => string;
+
+/** A definition index read from its file or bytes, as a DefinitionSource (and per-package lookups, for published expansions). */
 export class DefinitionIndex implements DefinitionSource {
   private readonly byUrlMap = new Map<string, number[]>();
   private readonly byType = new Map<string, number>();
   private readonly parsed = new Map<number, Resource>();
 
   private constructor(
-    private readonly bytes: Buffer,
-    private readonly body: number,
     private readonly header: Header,
+    private readonly body: BodyReader,
   ) {
     header.entries.forEach((e, i) => {
       const list = this.byUrlMap.get(e[1]);
@@ -82,17 +85,44 @@ export class DefinitionIndex implements DefinitionSource {
     });
   }
 
-  /** Reads an index; throws with the reason when the bytes are not one (callers fall back to loading packages). */
+  /** An index from its bytes; throws with the reason when they are not one. */
   static read(bytes: Buffer): DefinitionIndex {
     const end = bytes.indexOf(10);
     if (end < 0) throw new Error('no header line');
-    const header = JSON.parse(bytes.toString('utf8', 0, end)) as Partial<Header>;
-    if (header.format !== DEFINITION_INDEX_FORMAT || header.version !== DEFINITION_INDEX_VERSION) throw new Error(`not a ${DEFINITION_INDEX_FORMAT} ${DEFINITION_INDEX_VERSION} file`);
-    if (!Array.isArray(header.sources) || !Array.isArray(header.entries)) throw new Error('header without sources or entries');
-    const index = new DefinitionIndex(bytes, end + 1, header as Header);
-    const last = header.entries[header.entries.length - 1];
-    if (last && index.body + last[5] + last[6] > bytes.length) throw new Error('truncated');
-    return index;
+    const header = parseHeader(bytes.toString('utf8', 0, end), bytes.length - end - 1);
+    return new DefinitionIndex(header, (offset, length) => bytes.toString('utf8', end + 1 + offset, end + 1 + offset + length));
+  }
+
+  /**
+   * An index from its file, of which only the header is read now: each resource is read when first asked
+   * for (a validation reads a few dozen of several thousand). Throws with the reason when it is not one.
+   */
+  static open(file: string): DefinitionIndex {
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      let chunk = Buffer.alloc(Math.min(size, 1 << 20));
+      let filled = readSync(fd, chunk, 0, chunk.length, 0);
+      let end = chunk.indexOf(10);
+      while (end < 0 && filled < size) {
+        const bigger = Buffer.alloc(Math.min(size, chunk.length * 2));
+        chunk.copy(bigger, 0, 0, filled);
+        filled += readSync(fd, bigger, filled, bigger.length - filled, filled);
+        chunk = bigger;
+        end = chunk.indexOf(10);
+      }
+      if (end < 0) throw new Error('no header line');
+      const header = parseHeader(chunk.toString('utf8', 0, end), size - end - 1);
+      const body = end + 1;
+      return new DefinitionIndex(header, (offset, length) => {
+        const buf = Buffer.alloc(length);
+        readSync(fd, buf, 0, length, body + offset);
+        return buf.toString('utf8');
+      });
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
   }
 
   /** The labels of the sources, in lookup order (`project`, then packages: `hl7.fhir.r3.core#3.0.2`). */
@@ -131,11 +161,21 @@ export class DefinitionIndex implements DefinitionSource {
     let r = this.parsed.get(i);
     if (!r) {
       const [, , , , , offset, length] = this.header.entries[i];
-      r = JSON.parse(this.bytes.toString('utf8', this.body + offset, this.body + offset + length)) as Resource;
+      r = JSON.parse(this.body(offset, length)) as Resource;
       this.parsed.set(i, r);
     }
     return r;
   }
+}
+
+/** The header, checked: its format, and entries within a body of `bodyLength` bytes. */
+function parseHeader(text: string, bodyLength: number): Header {
+  const header = JSON.parse(text) as Partial<Header>;
+  if (header.format !== DEFINITION_INDEX_FORMAT || header.version !== DEFINITION_INDEX_VERSION) throw new Error(`not a ${DEFINITION_INDEX_FORMAT} ${DEFINITION_INDEX_VERSION} file`);
+  if (!Array.isArray(header.sources) || !Array.isArray(header.entries)) throw new Error('header without sources or entries');
+  const last = header.entries[header.entries.length - 1];
+  if (last && last[5] + last[6] > bodyLength) throw new Error('truncated');
+  return header as Header;
 }
 
 /** Element properties no validation step reads. */
