@@ -1,19 +1,20 @@
 /**
  * How long `validate` of one payload takes from a cold process, beside a bare `node -e 0`:
  *
- * 1. `validate --ig <corpus StructureDefinitions folder> <payload>` outside any project: the first run
- *    (an empty validator cache: the core module and the profile module are compiled) and the cached runs
- *    (both from the cache). The packages the corpus stands on are extracted already (a first run ever also
- *    extracts hl7.fhir.r3.core: see the build bench).
+ * 1. `validate --ig <corpus StructureDefinitions folder> <payload>` outside any project, with a cache folder
+ *    of its own (FHIR_STU3_CACHE_DIR): the first run (an empty cache: hl7.fhir.r3.core and the expansions
+ *    are extracted from their tarballs, the core module and the profile module compiled) and the cached
+ *    runs (all of it from the cache).
  * 2. `validate <payload>` in a built project, which reads the build's validators and definition index:
- *    through tsx (as the CLI runs today) and as compiled JavaScript (the sources compiled with tsc into a
- *    temp folder: what the published CLI will run).
+ *    through tsx (as the CLI runs today), as compiled JavaScript (the sources compiled with tsc into a
+ *    temp folder: what the published CLI will run), and the validate path alone (loadValidator and one
+ *    payload, compiled: the CLI's cost once it loads only the command it runs).
  *
  * Each run is a fresh child process, its wall time and its own CPU time (user + system, from inside the
  * child) reported; medians. Wall time on a machine shared with other work is noisy; CPU time less so.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, symlinkSync } from 'node:fs';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from '../scripts/build.js';
@@ -61,7 +62,7 @@ export async function benchValidateStart(rows: Row[], runs = 5): Promise<void> {
   say('validate start-up: --ig, first run (compiles the core and profile modules)');
   const profiles = readdirSync(corpusProfilesDir).length;
   const first = run(cli, work, env);
-  rows.push({ section: SECTION, what: `validate --ig <corpus, ${profiles} files> (tsx): first run`, value: show(first), note: note(first, bare, 'compiles the core and profile modules') });
+  rows.push({ section: SECTION, what: `validate --ig <corpus, ${profiles} files> (tsx): first run`, value: show(first), note: note(first, bare, 'an empty cache: extracts the packages, compiles the core and profile modules') });
   say('validate start-up: --ig, cached runs');
   const cached = medianRun(Array.from({ length: 3 }, () => run(cli, work, env)));
   rows.push({ section: SECTION, what: `validate --ig <corpus> (tsx): cached run`, value: show(cached), note: note(cached, bare, 'median of 3; reads and snapshots the corpus, loads hl7.fhir.r3.core') });
@@ -81,8 +82,23 @@ export async function benchValidateStart(rows: Row[], runs = 5): Promise<void> {
     say('validate start-up: built project, compiled JavaScript');
     const viaJs = medianRun(Array.from({ length: runs }, () => run([join(dist, 'scripts', 'cli.js'), ...inProject], project.root)));
     rows.push({ section: SECTION, what: 'validate <payload> in a built project (compiled JS)', value: show(viaJs), note: note(viaJs, bare, `median of ${runs}; target: within 0.5 s of bare node`) });
+    // The validate path alone: what the CLI costs once it loads only the command it runs (issue 18).
+    const alone = join(dist, 'validate-one.mjs');
+    writeFileSync(alone, VALIDATE_ONE);
+    const viaApi = medianRun(Array.from({ length: runs }, () => run([alone, project.config, PAYLOAD], project.root)));
+    rows.push({ section: SECTION, what: 'loadValidator + validate one payload (compiled JS, no CLI)', value: show(viaApi), note: note(viaApi, bare, `median of ${runs}; the validate path without the other commands' modules`) });
   }
 }
+
+/** A script beside the compiled toolchain: the built project's validator, one payload validated, exit 1 on an error. */
+const VALIDATE_ONE = `import { readFileSync } from 'node:fs';
+import { loadValidator } from './scripts/commands/load-validator.js';
+import { Diagnostics } from './scripts/diagnostics/diagnostics.js';
+const [config, payload] = process.argv.slice(2);
+const validator = await loadValidator({ configFile: config, offline: true, diagnostics: new Diagnostics() });
+if (!validator) process.exit(2);
+process.exitCode = validator.jsonIssues(readFileSync(payload)).some((i) => i.severity === 'error') ? 1 : 0;
+`;
 
 /** The toolchain compiled with tsc into a temp folder (node_modules linked), or undefined when tsc fails. */
 function compiledToolchain(): string | undefined {

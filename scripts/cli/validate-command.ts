@@ -74,7 +74,7 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
     return 2;
   }
   const diagnostics = new Diagnostics();
-  const validator = opts.ig.length > 0 ? await igValidator(opts, diagnostics) : await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, diagnostics });
+  const validator = opts.ig.length > 0 ? await igValidator(opts, diagnostics) : await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, cacheDir: opts.cacheDir && resolve(opts.cacheDir), diagnostics });
   printDiagnostics(diagnostics, true);
   if (!validator) return 2;
   const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants };

@@ -29,6 +29,8 @@ export interface LoadValidatorOptions {
   /** The build output (default `<projectRoot>/generated`). */
   outDir?: string;
   offline?: boolean;
+  /** Where V8's compiled code of the validator modules is kept between runs (default: the project's validator cache). */
+  cacheDir?: string;
   diagnostics: Diagnostics;
 }
 
@@ -45,7 +47,7 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
   }
   let structure: ValidatorTable;
   try {
-    structure = await loadStructureValidators(outDir, validatorCacheDir(config.projectRoot));
+    structure = await loadStructureValidators(outDir, options.cacheDir ?? validatorCacheDir(config.projectRoot));
   } catch (e) {
     diagnostics.error('validate.not-built', `the validators in ${outDir} cannot be loaded (${errorMessage(e)}): run the build again`);
     return undefined;

@@ -64,6 +64,15 @@ export function encodeDefinitionIndex(definitions: readonly IndexedDefinition[])
   return Buffer.concat([Buffer.from(JSON.stringify(header) + '\n', 'utf8'), ...lines]);
 }
 
+/** The file of an opened index stays open while the index is in use, and is closed once it is dropped. */
+const closeWhenDropped = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
 /** Reads `length` bytes at `offset` of the body (after the header line) as text. */
 type BodyReader = (offset: number, length: number) => string;
 
@@ -114,11 +123,13 @@ export class DefinitionIndex implements DefinitionSource {
       if (end < 0) throw new Error('no header line');
       const header = parseHeader(chunk.toString('utf8', 0, end), size - end - 1);
       const body = end + 1;
-      return new DefinitionIndex(header, (offset, length) => {
+      const index = new DefinitionIndex(header, (offset, length) => {
         const buf = Buffer.alloc(length);
         readSync(fd, buf, 0, length, body + offset);
         return buf.toString('utf8');
       });
+      closeWhenDropped.register(index, fd);
+      return index;
     } catch (e) {
       closeSync(fd);
       throw e;
