@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandRegistration } from './cli/common.js';
+import { errorMessage } from './util/values.js';
 
 interface CommandEntry {
   /** The one line the command list of `--help` shows. */
@@ -59,6 +60,6 @@ try {
   await main();
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  process.stderr.write(`internal error: ${(e as Error).message}\n`);
+  process.stderr.write(`internal error: ${errorMessage(e)}\n`);
   process.exit(2);
 }

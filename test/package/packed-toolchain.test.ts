@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fhirPackagesDir, projectRoot, readTgz } from '../helpers/shared.js';
+import { readTarball } from '../../scripts/util/tarball.js';
+import { fhirPackagesDir, projectRoot } from '../helpers/shared.js';
 
 const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { name: string; version: string };
 const work = mkdtempSync(join(tmpdir(), 'fhir-stu3-packed-'));
@@ -58,8 +59,8 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed toolchain, installed into an empty folder', () => {
-  it('carries the compiled tool only: dist/, package.json, README', () => {
-    const paths = [...readTgz(tarball).keys()].map((p) => p.replace(/^package\//, '')).sort();
+  it('carries the compiled tool only: dist/, package.json, README', async () => {
+    const paths = [...(await readTarball(readFileSync(tarball))).keys()].map((p) => p.replace(/^package\//, '')).sort();
     expect(paths.filter((p) => !p.startsWith('dist/'))).toEqual(['README.md', 'package.json']);
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/index.js', 'dist/index.d.ts']));
