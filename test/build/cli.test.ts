@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,15 @@ describe('CLI', () => {
     expect(r.stderr).toContain('hl7.fhir.r3.core#3.0.2');
     expect(r.stderr).toContain(empty);
     expect(r.stderr).toMatch(/offline/);
+  });
+
+  test('--version prints the toolchain version; --help lists every command', () => {
+    const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(cli('--version')).toEqual(expect.objectContaining({ code: 0, stdout: `${version}\n` }));
+    const help = cli('--help');
+    expect(help.code).toBe(0);
+    for (const command of ['build', 'snapshot', 'validate', 'convert', 'diff', 'release-notes', 'publish']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(cli('help', 'validate').stdout).toMatch(/--profile <url>/);
   });
 
   test('usage errors exit 2', () => {

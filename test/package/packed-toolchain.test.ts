@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readTarball } from '../../scripts/util/tarball.js';
 import { fhirPackagesDir, projectRoot } from '../helpers/shared.js';
 
@@ -79,6 +80,22 @@ describe('the packed toolchain, installed into an empty folder', () => {
   it('npx fhir-stu3 --help lists every command', () => {
     const help = fhirStu3(['--help'], consumer).stdout;
     for (const command of ['build', 'snapshot', 'validate', 'convert', 'diff', 'release-notes', 'publish']) expect(help).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it('--help and --version import commander and none of the toolchain but the CLI itself', () => {
+    // A module resolution hook records every module the process resolves (hooks run off the main thread).
+    writeFileSync(join(work, 'hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(process.env.LOADED_LOG, r.url + '\\n'); return r; }\n");
+    writeFileSync(join(work, 'register.mjs'), "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n");
+    const cli = join(consumer, 'node_modules', manifest.name, 'dist', 'cli.js');
+    for (const option of ['--help', '--version']) {
+      const log = join(work, `loaded${option}.log`);
+      const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(work, 'register.mjs')).href, cli, option], { cwd: consumer, env: { ...env, LOADED_LOG: log }, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      const loaded = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+      const packages = new Set(loaded.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f.slice(f.indexOf('node_modules')))?.[1]));
+      const own = loaded.filter((f) => f.includes(`/${manifest.name}/dist/`)).map((f) => f.slice(f.indexOf('/dist/') + 1));
+      expect({ option, packages: [...packages].filter((p) => p !== manifest.name).sort(), own: [...new Set(own)].sort() }).toEqual({ option, packages: ['commander'], own: ['dist/cli.js', 'dist/util/values.js'] });
+    }
   });
 
   it('builds a project of its own', () => {
