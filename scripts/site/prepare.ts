@@ -1,0 +1,119 @@
+/**
+ * Wiring for the site stage, shared by `build --site` and `fhir-stu3 site` so that both make the same
+ * bytes from the same package: the context (resolver over the package then its dependencies, the
+ * build's value set expander, the XML writer), the changes (previous version's diff, changes file) and
+ * the QA report file the build writes beside the package.
+ *
+ * This and the two commands are the only places that read files or import the XML writer for the site.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { jsonToXml } from '../emit/xml/convert.js';
+import type { ProjectConfig } from '../load/config.js';
+import { loadPackageVersion } from '../load/package-version.js';
+import type { LoadedPackages } from '../load/packages/index.js';
+import type { Resource } from '../model/fhir.js';
+import { parseChangesFile } from '../release/changes-file.js';
+import { diffPackages } from '../release/diff.js';
+import { ElementModel } from '../resolve/element-model.js';
+import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
+import { ExpansionDisplays } from '../terminology/expansion-rows.js';
+import { ValueSetExpander } from '../terminology/value-set-expansion.js';
+import { expansionsFrom } from '../validate/semantic-context.js';
+import type { QaReport, SiteChanges, SiteContext, SitePackage } from './input.js';
+
+/** The QA report the build writes beside the package (`generated/qa.json`). */
+export const QA_FILE = 'qa.json';
+/** The changes file beside the project config. */
+export const CHANGES_FILE = 'changes.json';
+
+export function siteContext(pkg: SitePackage, packages: LoadedPackages, diagnostics: Diagnostics): SiteContext {
+  const resolver = new LayeredResolver([new ResourceIndex(pkg.resources), packages], pkg.manifest.canonical ?? '');
+  const published = expansionsFrom(packages);
+  const displays = new ExpansionDisplays(new ValueSetExpander(resolver, published), resolver, published);
+  const model = ElementModel.fromSource(packages);
+  return {
+    resolver,
+    diagnostics,
+    expand: (url) => displays.rows(url),
+    toXml: (r: Resource) => {
+      const scratch = new Diagnostics();
+      const xml = jsonToXml(r, model, scratch, `${r.resourceType}/${r.id ?? ''}`);
+      const problem = scratch.sorted().find((d) => d.severity === 'error' || d.severity === 'fatal');
+      if (xml === undefined || problem) {
+        diagnostics.warning('site.xml-unavailable', `${r.resourceType}/${r.id ?? ''} is shown without its XML form: ${problem?.message ?? 'it cannot be written as XML'}`, { path: problem?.path ?? r.resourceType });
+        return undefined;
+      }
+      return xml;
+    },
+  };
+}
+
+/** The QA report as the build writes it: every diagnostic, in the stable order. */
+export function qaReport(diagnostics: Diagnostics): QaReport {
+  return { diagnostics: diagnostics.sorted() };
+}
+
+export function qaReportBuffer(report: QaReport): Buffer {
+  return Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8');
+}
+
+/** Reads a QA report file; undefined (with an error) when it is not one. */
+export function readQaReport(file: string, diagnostics: Diagnostics): QaReport | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as { diagnostics?: unknown; suppressed?: unknown };
+    if (Array.isArray(value.diagnostics) && value.diagnostics.every(isDiagnostic) && (value.suppressed === undefined || (Array.isArray(value.suppressed) && value.suppressed.every(isDiagnostic)))) {
+      return value as QaReport;
+    }
+    diagnostics.error('site.qa-invalid', 'not a QA report (a diagnostics list with severity, code and message)', { file });
+  } catch (e) {
+    diagnostics.error('site.qa-invalid', `cannot read the QA report: ${(e as Error).message}`, { file });
+  }
+  return undefined;
+}
+
+function isDiagnostic(x: unknown): x is Diagnostic {
+  const d = x as Record<string, unknown>;
+  return !!d && typeof d === 'object' && typeof d.severity === 'string' && typeof d.code === 'string' && typeof d.message === 'string';
+}
+
+export interface ChangesOptions {
+  /** The previous release (tarball, folder or name@version); undefined: no comparison. */
+  previous?: string;
+  /** Where a relative `previous` is resolved. */
+  cwd: string;
+  /** The changes file; undefined: `changes.json` beside the config when there is one. */
+  changesFile?: string;
+  offline?: boolean;
+}
+
+/** The diff against the previous release and the changes file; undefined parts when not configured or not readable (reported). */
+export async function siteChanges(pkg: SitePackage, config: ProjectConfig, options: ChangesOptions, diagnostics: Diagnostics): Promise<SiteChanges> {
+  const changes: SiteChanges = {};
+  const file = options.changesFile ?? join(config.projectRoot, CHANGES_FILE);
+  if (options.changesFile !== undefined || existsSync(file)) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      diagnostics.error('site.changes-unreadable', `cannot read the changes file: ${(e as Error).message}`, { file });
+    }
+    const notes = text === undefined ? undefined : parseChangesFile(text, file, diagnostics);
+    if (notes) changes.notes = notes;
+  }
+  if (options.previous) {
+    const previous = await loadPackageVersion(options.previous, {
+      diagnostics,
+      cwd: options.cwd,
+      dependencySources: config.dependencySources,
+      projectRoot: config.projectRoot,
+      offline: options.offline,
+    });
+    if (previous) {
+      const current = { label: `${pkg.manifest.name}#${pkg.manifest.version}`, name: pkg.manifest.name, version: pkg.manifest.version, kind: 'package-folder' as const, resources: pkg.resources.filter((r) => typeof r.url === 'string') };
+      changes.diff = diffPackages(previous, current);
+    }
+  }
+  return changes;
+}
