@@ -48,11 +48,29 @@ export function treeRows(elements: readonly ElementDefinition[]): TreeRow[] {
     rows.push(row);
     byId.set(id, row);
   });
+  return treeOrder(rows, byId);
+}
+
+/**
+ * The rows in tree order (each row directly followed by its descendants, siblings in document order),
+ * which the table and its collapse script rely on, even for a differential listed out of order.
+ */
+function treeOrder(rows: TreeRow[], byId: Map<string, TreeRow>): TreeRow[] {
+  const children = new Map<string | undefined, TreeRow[]>();
   for (const row of rows) {
     const parent = row.parent === undefined ? undefined : byId.get(row.parent);
     if (parent) parent.hasChildren = true;
+    const siblings = children.get(row.parent);
+    if (siblings) siblings.push(row);
+    else children.set(row.parent, [row]);
   }
-  return rows;
+  const out: TreeRow[] = [];
+  const visit = (row: TreeRow) => {
+    out.push(row);
+    for (const child of children.get(row.id) ?? []) visit(child);
+  };
+  for (const root of children.get(undefined) ?? []) visit(root);
+  return out;
 }
 
 /** The must-support view: rows whose element is must-support, their ancestors, and the root. */

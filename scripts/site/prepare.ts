@@ -9,7 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
+import type { OutputFile } from '../emit/output.js';
 import { jsonToXml } from '../emit/xml/convert.js';
+import { builtPackageFromFiles } from '../load/built-package.js';
 import type { ProjectConfig } from '../load/config.js';
 import { loadPackageVersion } from '../load/package-version.js';
 import type { LoadedPackages } from '../load/packages/index.js';
@@ -17,22 +19,30 @@ import type { Resource } from '../model/fhir.js';
 import { parseChangesFile } from '../release/changes-file.js';
 import { diffPackages } from '../release/diff.js';
 import { ElementModel } from '../resolve/element-model.js';
-import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
+import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
 import { ExpansionDisplays } from '../terminology/expansion-rows.js';
-import { ValueSetExpander } from '../terminology/value-set-expansion.js';
+import { ValueSetExpander, type ExpansionLookup } from '../terminology/value-set-expansion.js';
 import { expansionsFrom } from '../validate/semantic-context.js';
 import type { QaReport, SiteChanges, SiteContext, SitePackage } from './input.js';
+import { generateSite } from './site.js';
 
 /** The QA report the build writes beside the package (`generated/qa.json`). */
 export const QA_FILE = 'qa.json';
+/** The site's folder in the build output (`generated/site`). */
+export const SITE_FOLDER = 'site';
 /** The changes file beside the project config. */
 export const CHANGES_FILE = 'changes.json';
 
+/** The context over loaded dependency packages (their published expansions included). */
 export function siteContext(pkg: SitePackage, packages: LoadedPackages, diagnostics: Diagnostics): SiteContext {
-  const resolver = new LayeredResolver([new ResourceIndex(pkg.resources), packages], pkg.manifest.canonical ?? '');
-  const published = expansionsFrom(packages);
+  return siteContextOver(pkg, packages, expansionsFrom(packages), diagnostics);
+}
+
+/** The context over any definition source: the package's resources are looked up first, then `dependencies`. */
+export function siteContextOver(pkg: SitePackage, dependencies: DefinitionSource, published: ExpansionLookup, diagnostics: Diagnostics): SiteContext {
+  const resolver = new LayeredResolver([new ResourceIndex(pkg.resources), dependencies], pkg.manifest.canonical ?? '');
   const displays = new ExpansionDisplays(new ValueSetExpander(resolver, published), resolver, published);
-  const model = ElementModel.fromSource(packages);
+  const model = ElementModel.fromSource(dependencies);
   return {
     resolver,
     diagnostics,
@@ -50,9 +60,12 @@ export function siteContext(pkg: SitePackage, packages: LoadedPackages, diagnost
   };
 }
 
-/** The QA report as the build writes it: every diagnostic, in the stable order. */
+/**
+ * The QA report as the build writes it: every warning and error, in the stable order. Information
+ * messages are left out: they say where packages were loaded from (machine paths), not what is wrong.
+ */
 export function qaReport(diagnostics: Diagnostics): QaReport {
-  return { diagnostics: diagnostics.sorted() };
+  return { diagnostics: diagnostics.sorted().filter((d) => d.severity !== 'information') };
 }
 
 export function qaReportBuffer(report: QaReport): Buffer {
@@ -116,4 +129,24 @@ export async function siteChanges(pkg: SitePackage, config: ProjectConfig, optio
     }
   }
   return changes;
+}
+
+export interface BuildSiteInput {
+  /** The package files the build emits (`package/...`). */
+  files: ReadonlyArray<{ path: string; content: Buffer }>;
+  config: ProjectConfig;
+  packages: LoadedPackages;
+  qa: QaReport;
+  /** The build's `--previous`, else the config's `previousPackage`. */
+  previous?: string;
+  offline?: boolean;
+}
+
+/** The site as `build --site` writes it (paths under `site/`), from the very package files it emits. */
+export async function buildSiteFiles(input: BuildSiteInput, diagnostics: Diagnostics): Promise<OutputFile[]> {
+  const pkg = builtPackageFromFiles(input.files, diagnostics);
+  if (!pkg) return [];
+  const previous = input.previous ?? input.config.previousPackage;
+  const changes = await siteChanges(pkg, input.config, { previous, cwd: input.previous ? process.cwd() : input.config.projectRoot, offline: input.offline }, diagnostics);
+  return generateSite({ package: pkg, qa: input.qa, changes }, siteContext(pkg, input.packages, diagnostics)).map((f) => ({ path: `${SITE_FOLDER}/${f.path}`, content: f.content }));
 }
