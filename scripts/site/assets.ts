@@ -34,6 +34,9 @@ table.grid thead th { background: var(--soft); }
 dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; }
 dl.summary dt { font-weight: 600; }
 dl.summary dd { margin: 0; overflow-wrap: anywhere; }
+dl.summary dd > p:first-child { margin-top: 0; }
+dl.summary dd > p:last-child { margin-bottom: 0; }
+code { font-size: .95em; }
 nav.toc ul { display: flex; flex-wrap: wrap; gap: .4em 1.2em; padding: 0; list-style: none; }
 .tree-wrap { overflow-x: auto; }
 table.tree { width: 100%; font-size: .92em; margin: .4em 0 1em; }

@@ -45,7 +45,7 @@ function artefact(key: string, found: ResourceDiff | undefined, site: SitePages)
   const slash = key.indexOf('/');
   const local = site.links.localById(key.slice(0, slash), key.slice(slash + 1));
   const name = local ? link(resourcePage(local), labelOf(local)) : html`${key}`;
-  return found ? html`${name} (${found.level})` : name;
+  return html`${name} (${key.slice(0, slash)}${found ? `, ${found.level}` : ''})`;
 }
 
 function diffSection(diff: PackageDiff, site: SitePages): Html {

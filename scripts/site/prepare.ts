@@ -61,11 +61,13 @@ export function siteContextOver(pkg: SitePackage, dependencies: DefinitionSource
 }
 
 /**
- * The QA report as the build writes it: every warning and error, in the stable order. Information
- * messages are left out: they say where packages were loaded from (machine paths), not what is wrong.
+ * The QA report as the build writes it, in the stable order: every warning and error, and the
+ * information messages about the project's files. Information without a file is about the environment
+ * (where a dependency was loaded from, with machine paths) and would make the report, and the site,
+ * differ between machines.
  */
 export function qaReport(diagnostics: Diagnostics): QaReport {
-  return { diagnostics: diagnostics.sorted().filter((d) => d.severity !== 'information') };
+  return { diagnostics: diagnostics.sorted().filter((d) => d.severity !== 'information' || d.file !== undefined) };
 }
 
 export function qaReportBuffer(report: QaReport): Buffer {

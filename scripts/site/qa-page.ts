@@ -12,8 +12,11 @@ import { renderPage } from './layout.js';
 import { QA_PAGE } from './links.js';
 import { contents, type SitePages } from './sections.js';
 
+const SEVERITY_ORDER = ['fatal', 'error', 'warning', 'information'];
+
 export function qaPage(qa: QaReport | undefined, siteFindings: readonly Diagnostic[], unresolved: readonly string[], site: SitePages): OutputFile {
-  const diagnostics = qa?.diagnostics ?? [];
+  // Errors first, then warnings, then information; the report's own order within each.
+  const diagnostics = [...(qa?.diagnostics ?? [])].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
   const suppressed = qa?.suppressed ?? [];
   const count = (s: string) => diagnostics.filter((d) => d.severity === s).length;
   const body = html`<h1>Quality report</h1>
