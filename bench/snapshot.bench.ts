@@ -1,6 +1,6 @@
 /**
  * 4. Snapshot generation over the NHS corpus StructureDefinitions (../shared/corpus/nhs-stu3-assets/
- *    StructureDefinitions), as `snapshot --compare` does it (scripts/snapshot/command.ts snapshotFiles):
+ *    StructureDefinitions), as `snapshot --compare` does it (scripts/commands/snapshot.ts snapshotFiles):
  *    the files are read and their snapshots stripped first; only SnapshotGenerator.generate is timed, with
  *    a fresh generator per pass. Then the agreement with the published (Forge) snapshots.
  */
@@ -12,7 +12,7 @@ import { findSourceFiles, readSourceFiles } from '../scripts/load/sources.js';
 import { isStructureDefinition, type StructureDefinition } from '../scripts/model/fhir.js';
 import type { ElementModel } from '../scripts/resolve/element-model.js';
 import { LayeredResolver, ResourceIndex } from '../scripts/resolve/resolver.js';
-import { agreement } from '../scripts/snapshot/command.js';
+import { agreement } from '../scripts/commands/snapshot.js';
 import { compareSnapshots } from '../scripts/snapshot/compare.js';
 import { SnapshotGenerator } from '../scripts/snapshot/generate.js';
 import { corpusProfilesDir, median, projectRoot, say, timeSync, type Row } from './common.js';

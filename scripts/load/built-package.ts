@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
 import type { Resource } from '../model/fhir.js';
+import { errorMessage, isObject } from '../util/values.js';
 
 export interface BuiltManifest {
   name: string;
@@ -92,10 +93,10 @@ function parse(read: PackageFileReader, path: string, label: string, diagnostics
   }
   try {
     const value: unknown = JSON.parse(text);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (isObject(value)) return value;
     diagnostics.error('site.package-invalid', 'not a JSON object', { file });
   } catch (e) {
-    diagnostics.error('site.package-invalid', `invalid JSON: ${(e as Error).message}`, { file });
+    diagnostics.error('site.package-invalid', `invalid JSON: ${errorMessage(e)}`, { file });
   }
   return undefined;
 }

@@ -17,7 +17,7 @@ import {
   parseXmlDocument,
   tagOf,
   type XmlNode,
-} from '../load/xml/xml-tree.js';
+} from '../format/xml/xml-tree.js';
 import { NARRATIVE_ELEMENTS } from '../validate/xml-narrative.js';
 import { escapeHtml, html, Html, isSafeHref } from './html.js';
 

@@ -10,10 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
 import type { OutputFile } from '../emit/output.js';
-import { jsonToXml } from '../emit/xml/convert.js';
+import { jsonToXml } from '../format/convert.js';
 import { builtPackageFromFiles } from '../load/built-package.js';
 import type { ProjectConfig } from '../load/config.js';
-import { loadPackageVersion } from '../load/package-version.js';
+import { loadPackageVersion } from '../definitions/package-version.js';
 import type { LoadedPackages } from '../load/packages/index.js';
 import type { Resource } from '../model/fhir.js';
 import { parseChangesFile } from '../release/changes-file.js';
@@ -23,6 +23,7 @@ import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolv
 import { ExpansionDisplays } from '../terminology/expansion-rows.js';
 import { ValueSetExpander, type ExpansionLookup } from '../terminology/value-set-expansion.js';
 import { expansionsFrom } from '../validate/semantic-context.js';
+import { errorMessage, isObject } from '../util/values.js';
 import type { QaReport, SiteChanges, SiteContext, SitePackage } from './input.js';
 import { generateSite } from './site.js';
 
@@ -83,14 +84,13 @@ export function readQaReport(file: string, diagnostics: Diagnostics): QaReport |
     }
     diagnostics.error('site.qa-invalid', 'not a QA report (a diagnostics list with severity, code and message)', { file });
   } catch (e) {
-    diagnostics.error('site.qa-invalid', `cannot read the QA report: ${(e as Error).message}`, { file });
+    diagnostics.error('site.qa-invalid', `cannot read the QA report: ${errorMessage(e)}`, { file });
   }
   return undefined;
 }
 
-function isDiagnostic(x: unknown): x is Diagnostic {
-  const d = x as Record<string, unknown>;
-  return !!d && typeof d === 'object' && typeof d.severity === 'string' && typeof d.code === 'string' && typeof d.message === 'string';
+function isDiagnostic(d: unknown): d is Diagnostic {
+  return isObject(d) && typeof d.severity === 'string' && typeof d.code === 'string' && typeof d.message === 'string';
 }
 
 export interface ChangesOptions {
@@ -112,7 +112,7 @@ export async function siteChanges(pkg: SitePackage, config: ProjectConfig, optio
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      diagnostics.error('site.changes-unreadable', `cannot read the changes file: ${(e as Error).message}`, { file });
+      diagnostics.error('site.changes-unreadable', `cannot read the changes file: ${errorMessage(e)}`, { file });
     }
     const notes = text === undefined ? undefined : parseChangesFile(text, file, diagnostics);
     if (notes) changes.notes = notes;

@@ -8,6 +8,7 @@
 import { sortOutputFiles, type OutputFile } from '../emit/output.js';
 import { isCodeSystem, isStructureDefinition, isValueSet, type JsonValue, type Resource } from '../model/fhir.js';
 import { stripVersion } from '../resolve/resolver.js';
+import { isObject } from '../util/values.js';
 import { SITE_CSS, SITE_JS } from './assets.js';
 import { changesPage } from './changes-page.js';
 import { homePage } from './home-page.js';
@@ -81,12 +82,12 @@ function collectUrls(value: JsonValue, urls: Set<string>): void {
     for (const v of value) collectUrls(v, urls);
     return;
   }
-  if (value === null || typeof value !== 'object') return;
+  if (!isObject(value)) return;
   for (const [key, v] of Object.entries(value)) {
     if ((key === 'extension' || key === 'modifierExtension') && Array.isArray(v)) {
-      for (const ext of v) if (ext && typeof ext === 'object' && !Array.isArray(ext) && typeof ext.url === 'string') urls.add(stripVersion(ext.url));
+      for (const ext of v) if (isObject(ext) && typeof ext.url === 'string') urls.add(stripVersion(ext.url));
     }
-    if (key === 'meta' && v && typeof v === 'object' && !Array.isArray(v) && Array.isArray(v.profile)) {
+    if (key === 'meta' && isObject(v) && Array.isArray(v.profile)) {
       for (const p of v.profile) if (typeof p === 'string') urls.add(stripVersion(p));
     }
     collectUrls(v, urls);

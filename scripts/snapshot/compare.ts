@@ -4,6 +4,7 @@
  * pattern values, slicing and mustSupport. Used by `snapshot --compare` and the oracle test.
  */
 import type { ElementDefinition } from '../model/fhir.js';
+import { canonicalJson } from '../util/values.js';
 
 export interface ElementDifference {
   id: string;
@@ -19,19 +20,7 @@ export interface SnapshotComparison {
   differences: ElementDifference[];
 }
 
-const canonical = (v: unknown): string => JSON.stringify(sortKeys(v));
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
-    );
-  }
-  return v;
-}
+const canonical = canonicalJson;
 
 /** The aspects compared, each as a function giving a comparable string. */
 const aspects: Record<string, (e: ElementDefinition) => string> = {

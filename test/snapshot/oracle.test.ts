@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
-import { agreement, snapshotFiles } from '../../scripts/snapshot/command.js';
+import { agreement, snapshotFiles } from '../../scripts/commands/snapshot.js';
 import { nhsAssetsDir, projectRoot } from '../helpers/shared.js';
 
 const unresolvedCareConnectSctDescId =

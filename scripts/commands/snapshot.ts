@@ -15,8 +15,8 @@ import { findSourceFiles, readSourceFiles } from '../load/sources.js';
 import { isStructureDefinition, type StructureDefinition } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
 import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
-import { compareSnapshots, normaliseId, type SnapshotComparison } from './compare.js';
-import { SnapshotGenerator } from './generate.js';
+import { compareSnapshots, normaliseId, type SnapshotComparison } from '../snapshot/compare.js';
+import { SnapshotGenerator } from '../snapshot/generate.js';
 
 export interface SnapshotCommandOptions {
   configFile: string;
