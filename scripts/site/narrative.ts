@@ -2,7 +2,8 @@
  * A resource's narrative (`text.div`) shown on its page, sanitised rather than trusted: the div is parsed
  * with the project's secure XML parser and written back with only the formatting elements FHIR allows
  * in a narrative (validate/xml-narrative.ts) and a few harmless attributes. Scripts, event handlers,
- * styles, ids and classes are dropped; links keep an http(s), mailto or same-page target only; images
+ * styles, ids and classes are dropped; links keep an http(s) or mailto target only (a same-page target
+ * would point at an id that is gone, or at the page's own); images
  * become their alt text, since a page must fetch nothing when viewed. A div that does not parse is
  * shown as escaped text.
  */
@@ -63,7 +64,7 @@ function attributes(node: XmlNode, element: string): string {
     const value = attrs[attr] as string;
     const lower = attr.toLowerCase();
     if (KEPT_ATTRIBUTES.has(lower)) out += ` ${lower}="${escapeHtml(value)}"`;
-    else if (element === 'a' && lower === 'href' && isSafeHref(value) && (value.startsWith('#') || /^(https?|mailto):/i.test(value.trim()))) out += ` href="${escapeHtml(value.trim())}" rel="noopener noreferrer"`;
+    else if (element === 'a' && lower === 'href' && isSafeHref(value) && /^(https?|mailto):/i.test(value.trim())) out += ` href="${escapeHtml(value.trim())}" rel="noopener noreferrer"`;
   }
   return out;
 }

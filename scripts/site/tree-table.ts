@@ -104,6 +104,6 @@ function binding(b: ElementDefinitionBinding, links: SiteLinks): Html {
 }
 
 /** A fixed or pattern value in short form: a primitive as itself, anything else as compact JSON. */
-export function valueText(value: unknown): string {
+function valueText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -44,7 +44,7 @@ beforeAll(async () => {
   gp = await buildGpConnectSite();
   demo = await buildFixtureSite();
   browser = await launchBrowser();
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
