@@ -83,7 +83,8 @@ export async function benchSite(rows: Row[], model: ElementModel, packages: Load
   }
   const corpus: SitePackage = {
     manifest: { name: 'nhs.corpus.stu3', version: '0.0.0', title: 'NHS STU3 corpus StructureDefinitions', canonical: 'https://fhir.nhs.uk/STU3', fhirVersions: ['3.0.2'], dependencies: { 'hl7.fhir.r3.core': '3.0.2' } },
-    resources: resources.filter((r) => typeof r.id === 'string'),
+    // Most corpus files carry no id (a package needs one per resource, for its file name): the URL's last segment stands in.
+    resources: resources.map((r) => ({ ...r, id: String(r.url).slice(String(r.url).lastIndexOf('/') + 1) })),
     examples: [],
   };
   say('site: corpus site');

@@ -29,6 +29,11 @@ export function resourcePage(r: Resource): string {
   return `${r.resourceType}-${r.id ?? 'unknown'}.html`;
 }
 
+/** The pages of a conformance resource's definition as JSON and as XML (`StructureDefinition-X.json.html`). */
+export function sourcePage(r: Resource, format: 'json' | 'xml'): string {
+  return resourcePage(r).replace(/\.html$/, `.${format}.html`);
+}
+
 /** `example-Patient-x.html`: an example's page (examples may share ids with conformance resources). */
 export function examplePage(r: Resource): string {
   return `example-${r.resourceType}-${r.id ?? 'unknown'}.html`;

@@ -10,7 +10,7 @@ import { html, join, link, type Html, type HtmlValue } from './html.js';
 import type { OutputFile } from '../emit/output.js';
 import { renderPage } from './layout.js';
 import { labelOf, resourcePage } from './links.js';
-import { canonicalSummary, contents, exampleList, heading, narrativeSection, sourceSections, type SitePages } from './sections.js';
+import { canonicalSummary, contents, exampleList, heading, narrativeSection, sourceLinks, sourcePages, type SitePages } from './sections.js';
 import { treeTable } from './tree-table.js';
 
 /** `Extension`, `Profile`, `Logical model`, ... */
@@ -21,7 +21,7 @@ export function structureKind(sd: StructureDefinition): string {
   return sd.kind === 'resource' ? 'Profile' : 'Data type profile';
 }
 
-export function profilePage(sd: StructureDefinition, site: SitePages): OutputFile {
+export function profilePage(sd: StructureDefinition, site: SitePages): OutputFile[] {
   const isExtension = sd.type === 'Extension' && sd.derivation === 'constraint';
   const diff = sd.differential?.element ?? [];
   const snap = sd.snapshot?.element ?? [];
@@ -30,7 +30,7 @@ export function profilePage(sd: StructureDefinition, site: SitePages): OutputFil
   const ms = mustSupportRows(snapshotRows);
   const examples = site.examplesFor(sd.url);
   const body = html`${heading(structureKind(sd), labelOf(sd))}
-${contents([['summary', 'Summary'], ['differential', 'Differential'], ['snapshot', 'Snapshot'], ['must-support', 'Must support'], ['constraints', 'Constraints'], ['examples', 'Examples'], ['json', 'JSON'], ['xml', 'XML']])}
+${contents([['summary', 'Summary'], ['differential', 'Differential'], ['snapshot', 'Snapshot'], ['must-support', 'Must support'], ['constraints', 'Constraints'], ['examples', 'Examples'], ['source', 'JSON and XML']])}
 <section aria-labelledby="summary"><h2 id="summary">Summary</h2>
 ${canonicalSummary(sd, [...structureFields(sd, site), ...(isExtension ? extensionFields(sd, site) : [])], site)}
 </section>
@@ -46,8 +46,8 @@ ${ms.length ? treeTable(ms, site.links, { prefix: 'ms', caption: 'The must-suppo
 <section aria-labelledby="constraints"><h2 id="constraints">Constraints</h2>${constraintTable(snap.length ? snap : diff)}</section>
 <section aria-labelledby="examples"><h2 id="examples">Examples</h2>${exampleList(examples, site)}</section>
 ${narrativeSection(sd)}
-${sourceSections(sd, site)}`;
-  return renderPage({ file: resourcePage(sd), title: labelOf(sd), body }, site.manifest);
+${sourceLinks(sd)}`;
+  return [renderPage({ file: resourcePage(sd), title: labelOf(sd), body }, site.manifest), ...sourcePages(sd, site)];
 }
 
 function canonicalLink(url: string | undefined, site: SitePages): HtmlValue {

@@ -8,7 +8,7 @@ import type { CanonicalResource, Resource } from '../model/fhir.js';
 import { html, join, link } from './html.js';
 import { renderPage } from './layout.js';
 import { labelOf, resourcePage } from './links.js';
-import { canonicalSummary, contents, heading, narrativeSection, sourceSections, summaryList, type SitePages } from './sections.js';
+import { canonicalSummary, contents, heading, narrativeSection, sourceLinks, sourcePages, sourceSections, summaryList, type SitePages } from './sections.js';
 
 export function examplePage(example: Resource, site: SitePages): OutputFile {
   const claimed = (example.meta?.profile ?? []).filter((p): p is string => typeof p === 'string');
@@ -31,11 +31,11 @@ ${sourceSections(example, site, 'Example')}`;
 }
 
 /** A conformance resource of a type without a page of its own kind. */
-export function resourcePageOf(r: Resource, site: SitePages): OutputFile {
+export function resourcePageOf(r: Resource, site: SitePages): OutputFile[] {
   const body = html`${heading(r.resourceType, labelOf(r))}
-${contents([['summary', 'Summary'], ['json', 'JSON'], ['xml', 'XML']])}
+${contents([['summary', 'Summary'], ['source', 'JSON and XML']])}
 <section aria-labelledby="summary"><h2 id="summary">Summary</h2>${canonicalSummary(r as CanonicalResource, [['Id', r.id]], site)}</section>
 ${narrativeSection(r)}
-${sourceSections(r, site)}`;
-  return renderPage({ file: resourcePage(r), title: labelOf(r), body }, site.manifest);
+${sourceLinks(r)}`;
+  return [renderPage({ file: resourcePage(r), title: labelOf(r), body }, site.manifest), ...sourcePages(r, site)];
 }

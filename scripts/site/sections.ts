@@ -5,7 +5,9 @@
 import type { CanonicalResource, DomainResource, Resource } from '../model/fhir.js';
 import { codeBlock, html, link, type Html, type HtmlValue } from './html.js';
 import type { SiteContext, SiteManifest } from './input.js';
-import type { SiteLinks } from './links.js';
+import type { OutputFile } from '../emit/output.js';
+import { renderPage } from './layout.js';
+import { labelOf, resourcePage, sourcePage, type SiteLinks } from './links.js';
 import { markdown } from './markdown.js';
 import { narrativeHtml } from './narrative.js';
 
@@ -56,6 +58,30 @@ export function sourceSections(r: Resource, site: SitePages, what = 'Definition'
   const xml = site.ctx.toXml(r);
   return html`<section aria-labelledby="json"><h2 id="json">${what} as JSON</h2>${codeBlock(`${JSON.stringify(r, null, 2)}\n`, 'json', `${what} as JSON`)}</section>
 <section aria-labelledby="xml"><h2 id="xml">${what} as XML</h2>${xml === undefined ? html`<p class="note">This resource cannot be written as XML; see the QA page.</p>` : codeBlock(xml, 'xml', `${what} as XML`)}</section>`;
+}
+
+/**
+ * A conformance resource's definition as JSON and as XML, each on a page of its own (a snapshot's JSON
+ * and XML can run to megabytes), and the section of its page that links to them.
+ */
+export function sourcePages(r: Resource, site: SitePages): OutputFile[] {
+  const xml = site.ctx.toXml(r);
+  const page = (format: 'json' | 'xml', text: string | undefined) =>
+    renderPage(
+      {
+        file: sourcePage(r, format),
+        title: `${labelOf(r)} as ${format.toUpperCase()}`,
+        body: html`${heading(`${r.resourceType} as ${format.toUpperCase()}`, labelOf(r))}<p>${link(resourcePage(r), `Back to ${labelOf(r)}`)}</p>${
+          text === undefined ? html`<p class="note">This resource cannot be written as XML; see the QA page.</p>` : codeBlock(text, format, `${labelOf(r)} as ${format.toUpperCase()}`)
+        }`,
+      },
+      site.manifest,
+    );
+  return [page('json', `${JSON.stringify(r, null, 2)}\n`), page('xml', xml)];
+}
+
+export function sourceLinks(r: Resource): Html {
+  return html`<section aria-labelledby="source"><h2 id="source">Definition as JSON and XML</h2><ul><li>${link(sourcePage(r, 'json'), 'JSON')}</li><li>${link(sourcePage(r, 'xml'), 'XML')}</li></ul></section>`;
 }
 
 /** A page's heading: the resource's label with its kind above it. */

@@ -13,7 +13,7 @@ import { SITE_CSS, SITE_JS } from './assets.js';
 import { changesPage } from './changes-page.js';
 import { homePage } from './home-page.js';
 import type { ExpansionRows, SiteContext, SiteInput } from './input.js';
-import { CHANGES_PAGE, HOME_PAGE, QA_PAGE, SEARCH_PAGE, SiteLinks, examplePage as examplePageName, resourcePage } from './links.js';
+import { CHANGES_PAGE, HOME_PAGE, QA_PAGE, SEARCH_PAGE, SiteLinks, examplePage as examplePageName, resourcePage, sourcePage } from './links.js';
 import { profilePage, structureKind } from './profile-page.js';
 import { qaPage } from './qa-page.js';
 import { examplePage, resourcePageOf } from './resource-pages.js';
@@ -26,7 +26,7 @@ export function generateSite(input: SiteInput, ctx: SiteContext): OutputFile[] {
   const pkg = input.package;
   const reportedBefore = ctx.diagnostics.all.length;
   const links = new SiteLinks(pkg, ctx.resolver);
-  const pages = new Set<string>([HOME_PAGE, QA_PAGE, CHANGES_PAGE, SEARCH_PAGE, ...pkg.resources.map(resourcePage), ...pkg.examples.map(examplePageName)]);
+  const pages = new Set<string>([HOME_PAGE, QA_PAGE, CHANGES_PAGE, SEARCH_PAGE, ...pkg.resources.flatMap((r) => [resourcePage(r), sourcePage(r, 'json'), sourcePage(r, 'xml')]), ...pkg.examples.map(examplePageName)]);
   const examples = examplesByDefinition(pkg.examples);
   const site: SitePages = { manifest: pkg.manifest, links, ctx, pages, examplesFor: (url) => examples.get(stripVersion(url)) ?? [], examplePage: examplePageName };
   const usage = new BindingUsage(pkg.resources);
@@ -37,13 +37,26 @@ export function generateSite(input: SiteInput, ctx: SiteContext): OutputFile[] {
   };
 
   const files: OutputFile[] = [];
+  // One page per name: a package read from elsewhere could hold two resources with one type and id.
+  const pageNames = new Set<string>();
+  const claim = (name: string) => !pageNames.has(name) && pageNames.add(name) !== undefined;
   for (const r of pkg.resources) {
-    if (isStructureDefinition(r)) files.push(profilePage(r, site));
-    else if (isValueSet(r)) files.push(valueSetPage(r, expansionOf(r) ?? { unavailable: 'the value set has no canonical URL' }, usage, site));
-    else if (isCodeSystem(r)) files.push(codeSystemPage(r, site));
-    else files.push(resourcePageOf(r, site));
+    if (!claim(resourcePage(r))) {
+      ctx.diagnostics.warning('site.duplicate-page', `${r.resourceType}/${r.id ?? ''} shares its page with an earlier resource of the package; only the first is shown`, { path: `${r.resourceType}/${r.id ?? ''}` });
+      continue;
+    }
+    if (isStructureDefinition(r)) files.push(...profilePage(r, site));
+    else if (isValueSet(r)) files.push(...valueSetPage(r, expansionOf(r) ?? { unavailable: 'the value set has no canonical URL' }, usage, site));
+    else if (isCodeSystem(r)) files.push(...codeSystemPage(r, site));
+    else files.push(...resourcePageOf(r, site));
   }
-  for (const e of pkg.examples) files.push(examplePage(e, site));
+  for (const e of pkg.examples) {
+    if (!claim(examplePageName(e))) {
+      ctx.diagnostics.warning('site.duplicate-page', `example ${e.resourceType}/${e.id ?? ''} shares its page with an earlier example; only the first is shown`, { path: `${e.resourceType}/${e.id ?? ''}` });
+      continue;
+    }
+    files.push(examplePage(e, site));
+  }
   files.push(homePage(pkg, site), changesPage(input.changes, site), searchPage(site));
   files.push(searchIndex({ resources: pkg.resources, examples: pkg.examples, kindOf, expansions: expansionOf, usage }, site));
   files.push({ path: 'site.css', content: Buffer.from(SITE_CSS, 'utf8') }, { path: 'site.js', content: Buffer.from(SITE_JS, 'utf8') });

@@ -10,7 +10,7 @@ import { html, join, link, type Html, type HtmlValue } from './html.js';
 import type { ExpansionRows } from './input.js';
 import { renderPage } from './layout.js';
 import { labelOf, resourcePage } from './links.js';
-import { canonicalSummary, contents, heading, narrativeSection, sourceSections, type SitePages } from './sections.js';
+import { canonicalSummary, contents, heading, narrativeSection, sourceLinks, sourcePages, type SitePages } from './sections.js';
 import type { BindingUsage } from './usage.js';
 
 /** Expansions longer than this show their first rows only (the JSON keeps the definition whole). */
@@ -24,10 +24,10 @@ export function conceptAnchor(n: number): string {
   return `c-${n}`;
 }
 
-export function valueSetPage(vs: ValueSet, expansion: ExpansionRows, usage: BindingUsage, site: SitePages): OutputFile {
+export function valueSetPage(vs: ValueSet, expansion: ExpansionRows, usage: BindingUsage, site: SitePages): OutputFile[] {
   const users = vs.url ? usage.usersOf(vs.url) : [];
   const body = html`${heading('Value set', labelOf(vs))}
-${contents([['summary', 'Summary'], ['definition', 'Definition'], ['expansion', 'Expansion'], ['used-by', 'Used by'], ['json', 'JSON'], ['xml', 'XML']])}
+${contents([['summary', 'Summary'], ['definition', 'Definition'], ['expansion', 'Expansion'], ['used-by', 'Used by'], ['source', 'JSON and XML']])}
 <section aria-labelledby="summary"><h2 id="summary">Summary</h2>${canonicalSummary(vs, [['Immutable', vs.immutable === undefined ? undefined : String(vs.immutable)]], site)}</section>
 <section aria-labelledby="definition"><h2 id="definition">Definition</h2>${composeSection(vs, site)}</section>
 <section aria-labelledby="expansion"><h2 id="expansion">Expansion</h2>${expansionTable(expansion, site)}</section>
@@ -37,8 +37,8 @@ ${contents([['summary', 'Summary'], ['definition', 'Definition'], ['expansion', 
       : html`<p class="note">No definition of the package binds it.</p>`
   }</section>
 ${narrativeSection(vs)}
-${sourceSections(vs, site)}`;
-  return renderPage({ file: resourcePage(vs), title: labelOf(vs), body }, site.manifest);
+${sourceLinks(vs)}`;
+  return [renderPage({ file: resourcePage(vs), title: labelOf(vs), body }, site.manifest), ...sourcePages(vs, site)];
 }
 
 function composeSection(vs: ValueSet, site: SitePages): Html {
@@ -96,7 +96,7 @@ export function flattenConcepts(concepts: readonly CodeSystemConcept[] | undefin
   return out;
 }
 
-export function codeSystemPage(cs: CodeSystem, site: SitePages): OutputFile {
+export function codeSystemPage(cs: CodeSystem, site: SitePages): OutputFile[] {
   const concepts = flattenConcepts(cs.concept);
   const valueSet = typeof cs.valueSet === 'string' ? site.links.canonical(cs.valueSet) : undefined;
   const extra: Array<readonly [string, HtmlValue]> = [
@@ -111,10 +111,10 @@ export function codeSystemPage(cs: CodeSystem, site: SitePages): OutputFile {
     ? html`<table class="grid concepts"><thead><tr><th scope="col">Code</th><th scope="col">Display</th><th scope="col">Definition</th></tr></thead><tbody>${rows}</tbody></table>`
     : html`<p class="note">No concepts listed (content: ${cs.content}).</p>`;
   const body = html`${heading('Code system', labelOf(cs))}
-${contents([['summary', 'Summary'], ['concepts', 'Concepts'], ['json', 'JSON'], ['xml', 'XML']])}
+${contents([['summary', 'Summary'], ['concepts', 'Concepts'], ['source', 'JSON and XML']])}
 <section aria-labelledby="summary"><h2 id="summary">Summary</h2>${canonicalSummary(cs, extra, site)}</section>
 <section aria-labelledby="concepts"><h2 id="concepts">Concepts</h2>${table}</section>
 ${narrativeSection(cs)}
-${sourceSections(cs, site)}`;
-  return renderPage({ file: resourcePage(cs), title: labelOf(cs), body }, site.manifest);
+${sourceLinks(cs)}`;
+  return [renderPage({ file: resourcePage(cs), title: labelOf(cs), body }, site.manifest), ...sourcePages(cs, site)];
 }

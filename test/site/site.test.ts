@@ -31,9 +31,17 @@ describe('the demo guide site (build --site)', () => {
   test('a page per artefact and example, plus home, QA, changes, search and assets', () => {
     expect(filesOf(demo.site)).toEqual([
       'CodeSystem-Demo-Colours-1.html',
+      'CodeSystem-Demo-Colours-1.json.html',
+      'CodeSystem-Demo-Colours-1.xml.html',
       'StructureDefinition-Demo-Patient-1.html',
+      'StructureDefinition-Demo-Patient-1.json.html',
+      'StructureDefinition-Demo-Patient-1.xml.html',
       'StructureDefinition-Extension-Demo-FavouriteColour-1.html',
+      'StructureDefinition-Extension-Demo-FavouriteColour-1.json.html',
+      'StructureDefinition-Extension-Demo-FavouriteColour-1.xml.html',
       'ValueSet-Demo-Colours-1.html',
+      'ValueSet-Demo-Colours-1.json.html',
+      'ValueSet-Demo-Colours-1.xml.html',
       'changes.html',
       'example-Patient-demo-patient-example.html',
       'index.html',
@@ -56,7 +64,7 @@ describe('the demo guide site (build --site)', () => {
     for (const heading of ['Profiles (1)', 'Extensions (1)', 'Value sets (1)', 'Code systems (1)', 'Examples (1)']) expect(home).toContain(heading);
   });
 
-  test('profile: the three trees, flags, cardinalities, types linked, fixed values, constraints, examples', () => {
+  test('profile: the three trees, flags, cardinalities, types linked, fixed values, constraints, examples, JSON and XML pages', () => {
     const page = read(demo.site, 'StructureDefinition-Demo-Patient-1.html');
     for (const tree of ['diff', 'snap', 'ms']) expect(page).toContain(`data-tree="${tree}"`);
     // the mrn slice, must support, 1..1, under identifier (depth 2), in every view
@@ -69,8 +77,9 @@ describe('the demo guide site (build --site)', () => {
     expect(page).toContain('<a href="http://hl7.org/fhir/STU3/practitioner.html"');
     expect(page).toMatch(/<th scope="row"><code>demo-1<\/code><\/th><td class="sev-error">error<\/td><td>Patient<\/td><td>A patient has a name or an identifier<\/td><td><code>name.exists\(\) or identifier.exists\(\)<\/code><\/td>/);
     expect(page).toContain('<a href="example-Patient-demo-patient-example.html">Patient/demo-patient-example</a>');
-    expect(page).toContain('<h2 id="xml">Definition as XML</h2>');
-    expect(page).toContain('&lt;StructureDefinition xmlns=&quot;http://hl7.org/fhir&quot;&gt;');
+    expect(page).toContain('<li><a href="StructureDefinition-Demo-Patient-1.json.html">JSON</a></li><li><a href="StructureDefinition-Demo-Patient-1.xml.html">XML</a></li>');
+    expect(read(demo.site, 'StructureDefinition-Demo-Patient-1.xml.html')).toContain('&lt;StructureDefinition xmlns=&quot;http://hl7.org/fhir&quot;&gt;');
+    expect(read(demo.site, 'StructureDefinition-Demo-Patient-1.json.html')).toContain('&quot;resourceType&quot;: &quot;StructureDefinition&quot;');
   });
 
   test('extension: context, value type and binding, and the examples that use it', () => {
@@ -151,13 +160,15 @@ describe('hostile content cannot inject markup or script', () => {
   test('every tag on every page is the site own markup: no inline script, no event handler, no script URL', () => {
     const files = hostileSite();
     const pages = files.filter((f) => f.path.endsWith('.html'));
-    expect(pages.length).toBe(8);
+    expect(pages.length).toBe(14);
     for (const page of pages) {
       const text = page.content.toString('utf8');
       for (const [tag, name, attributes] of text.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>/g)) {
         const where = `${page.path}: ${tag}`;
-        expect([where, /\son[a-z]+\s*=/i.test(attributes ?? '')]).toEqual([where, false]);
-        expect([where, /(href|src)\s*=\s*"\s*(javascript|data|vbscript):/i.test(attributes ?? '')]).toEqual([where, false]);
+        // Attribute values are always double-quoted and escaped, so names and values read off plainly.
+        const attrs = [...(attributes ?? '').matchAll(/\s([^\s="]+)(?:="([^"]*)")?/g)].map((m) => ({ name: m[1] ?? '', value: m[2] ?? '' }));
+        expect([where, attrs.filter((a) => /^on/i.test(a.name))]).toEqual([where, []]);
+        expect([where, attrs.filter((a) => /^(href|src)$/i.test(a.name) && /^\s*(javascript|data|vbscript):/i.test(a.value))]).toEqual([where, []]);
         if (name?.toLowerCase() === 'script') expect([where, /^ src="(site|search-index)\.js"$/.test(attributes ?? '')]).toEqual([where, true]);
         expect([where, ['img', 'iframe', 'object', 'embed', 'style', 'base', 'meta'].includes(name?.toLowerCase() ?? '') && !/^ (charset|name="viewport"|http-equiv="Content-Security-Policy")/.test(attributes ?? '')]).toEqual([where, false]);
       }
@@ -171,7 +182,7 @@ describe('the site command', () => {
   test('writes the same site as build --site', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'fhir-stu3-site-cli-')), 'site');
     const r = cli('site', '--config', demo.config, '--package', join(demo.out, 'package'), '--out', out, '--offline');
-    expect(r.stderr).toMatch(/wrote 12 files to .* open .*index\.html/);
+    expect(r.stderr).toMatch(/wrote 20 files to .* open .*index\.html/);
     expect(r.status).toBe(0);
     for (const file of filesOf(demo.site)) expect(read(out, file)).toBe(read(demo.site, file));
   });
