@@ -12,7 +12,7 @@ import { findSourceFiles, readSourceFiles } from '../scripts/load/sources.js';
 import { isStructureDefinition, type StructureDefinition } from '../scripts/model/fhir.js';
 import type { ElementModel } from '../scripts/resolve/element-model.js';
 import { LayeredResolver, ResourceIndex } from '../scripts/resolve/resolver.js';
-import { agreement } from '../scripts/snapshot/command.js';
+import { agreement, agreementTotals } from '../scripts/snapshot/agreement.js';
 import { compareSnapshots } from '../scripts/snapshot/compare.js';
 import { SnapshotGenerator } from '../scripts/snapshot/generate.js';
 import { corpusProfilesDir, median, projectRoot, say, timeSync, type Row } from './common.js';
@@ -110,11 +110,8 @@ export async function benchSnapshots(rows: Row[], model: ElementModel, packages:
   say('snapshot: agreement with the published snapshots');
   const results = withDiff.map((p, i) => ({ file: p.file, published: p.published, generated: last.generated[i] }));
   const agree = timeSync(() => agreement(results, last.generator));
-  const official: Agreement = {
-    identical: agree.value.reduce((n, r) => n + r.comparison.identical, 0),
-    total: agree.value.reduce((n, r) => n + r.comparison.total, 0),
-    files: agree.value.length,
-  };
+  const totals = agreementTotals(agree.value);
+  const official: Agreement = { ...totals.normalised, files: totals.files };
   const raw = rawAgreement(results);
 
   const perProfile = (ms: number) => `${(ms / withDiff.length).toFixed(2)} ms/profile`;

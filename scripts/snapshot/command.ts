@@ -15,7 +15,7 @@ import { findSourceFiles, readSourceFiles } from '../load/sources.js';
 import { isStructureDefinition, type StructureDefinition } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
 import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
-import { compareSnapshots, normaliseId, type SnapshotComparison } from './compare.js';
+import { agreement, printAgreement } from './agreement.js';
 import { SnapshotGenerator } from './generate.js';
 
 export interface SnapshotCommandOptions {
@@ -26,12 +26,6 @@ export interface SnapshotCommandOptions {
   quiet?: boolean;
   print: (line: string) => void;
   printDiagnostics: (diagnostics: Diagnostics, quiet: boolean) => void;
-}
-
-export interface FileAgreement {
-  file: string;
-  url: string;
-  comparison: SnapshotComparison;
 }
 
 /** Snapshots every given StructureDefinition that has a differential; returns the published/generated pairs. */
@@ -71,35 +65,4 @@ export async function runSnapshotCommand(paths: string[], opts: SnapshotCommandO
   await writeOutput(opts.out, outputs, { preserve: [] });
   if (!opts.quiet) opts.print(`wrote ${outputs.length} snapshot(s) to ${relative(process.cwd(), opts.out) || opts.out}`);
   return diagnostics.hasErrors() ? 1 : 0;
-}
-
-/**
- * Per file, the generated snapshot against the published one. Elements the published snapshot merely
- * unfolds (unconstrained children of complex types, as Forge shows them) are unfolded on our side too, by
- * the generator itself, so they are compared rather than counted missing.
- */
-export function agreement(results: Array<{ file: string; published: StructureDefinition; generated?: StructureDefinition }>, generator: SnapshotGenerator): FileAgreement[] {
-  return results
-    .filter((r) => r.published.snapshot?.element?.length)
-    .map((r) => {
-      const published = r.published.snapshot?.element ?? [];
-      const ours = r.generated ? generator.expand(r.generated, published.map((e) => normaliseId(e.id ?? e.path)), normaliseId) : [];
-      return { file: r.file, url: r.published.url, comparison: compareSnapshots(published, ours) };
-    });
-}
-
-export function printAgreement(rows: FileAgreement[], print: (line: string) => void): void {
-  let total = 0;
-  let identical = 0;
-  for (const { file, comparison } of rows) {
-    total += comparison.total;
-    identical += comparison.identical;
-    print(`${percent(comparison.identical, comparison.total).padStart(7)}  ${String(comparison.identical).padStart(4)}/${String(comparison.total).padEnd(4)}  ${file}`);
-    for (const d of comparison.differences) print(`           ${d.id}: ${d.aspect}${d.expected !== undefined ? ` published ${d.expected} generated ${d.actual}` : ''}`);
-  }
-  print(`overall: ${identical}/${total} elements identical (${percent(identical, total)}) over ${rows.length} file(s)`);
-}
-
-function percent(n: number, d: number): string {
-  return d === 0 ? '100.00%' : `${((100 * n) / d).toFixed(2)}%`;
 }

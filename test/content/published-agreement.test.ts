@@ -35,7 +35,7 @@ describe('GP Connect content agrees with the NHS-published profiles', () => {
       if (!reference?.snapshot || !r.generated) continue;
       compared++;
       const expanded = ours.generator.expand(r.generated, reference.snapshot.element.map((e) => normaliseId(e.id ?? e.path)), normaliseId);
-      for (const d of compareSnapshots(reference.snapshot.element, expanded).differences) found.push(`${r.file.split('/').pop()}|${d.id}|${d.aspect}`);
+      for (const d of compareSnapshots(reference.snapshot.element, expanded, { normaliseIds: true }).differences) found.push(`${r.file.split('/').pop()}|${d.id}|${d.aspect}`);
     }
   });
 
