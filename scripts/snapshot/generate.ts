@@ -9,6 +9,7 @@ import { assignDifferentialIds, joinId, parseId, type IdSegment } from './elemen
 import { mergeElement, mergeProfileRoot } from './merge-rules.js';
 import { applySlicingDefaults, fillBase } from './finish.js';
 import { WorkingSnapshot } from './working-snapshot.js';
+import { carryTypeConstraints } from './type-constraints.js';
 import { unfoldChildren } from './unfold.js';
 
 /** One differential element and what it was merged onto: the input of the profile checks. */
@@ -32,6 +33,9 @@ export class SnapshotGenerator {
   private readonly inProgress = new Set<string>();
 
   constructor(private readonly ctx: StageContext) {}
+
+  /** What every element placed from a definition gets: its type's invariants (type-constraints.ts). */
+  private readonly placeElement = (e: ElementDefinition): void => carryTypeConstraints(e, (ref) => this.resolve(ref));
 
   /** The StructureDefinition with this URL (or base type name), snapshotted if it was differential-only. */
   resolve(ref: string): StructureDefinition | undefined {
@@ -81,7 +85,7 @@ export class SnapshotGenerator {
    */
   expand(profile: StructureDefinition, wanted: string[], key: (id: string) => string = (id) => id): ElementDefinition[] {
     const base = this.resolve(profile.baseDefinition ?? '') ?? profile;
-    const work = new WorkingSnapshot(profile.snapshot?.element ?? []);
+    const work = new WorkingSnapshot(profile.snapshot?.element ?? [], this.placeElement);
     const index = () => new Map(work.elements.map((e) => [key(e.id as string), e]));
     let byKey = index();
     for (const target of wanted) {
@@ -99,7 +103,7 @@ export class SnapshotGenerator {
   }
 
   private build(sd: StructureDefinition, base: StructureDefinition): SnapshotResult {
-    const work = new WorkingSnapshot(base.snapshot?.element ?? []);
+    const work = new WorkingSnapshot(base.snapshot?.element ?? [], this.placeElement);
     const diffs = sd.differential?.element ?? [];
     const ids = assignDifferentialIds(diffs);
     const trace: MergeTrace[] = [];
