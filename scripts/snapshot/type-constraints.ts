@@ -18,7 +18,7 @@ export type TypeResolver = (ref: string) => StructureDefinition | undefined;
 /** Adds the constraints and conditions of the element's type root to the element (in place; idempotent). */
 export function carryTypeConstraints(el: ElementDefinition, resolve: TypeResolver): void {
   if (el.contentReference) return;
-  const refs = [...new Set(definedTypes(el, resolve).map((t) => t.profile ?? t.code).filter((r): r is string => !!r))];
+  const refs = [...new Set(definedTypes(el, resolve).map((t) => typeRef(t, resolve)).filter((r): r is string => !!r))];
   if (refs.length === 0) return;
   const rules = refs.map((r) => typeRules(r, resolve)).reduce(common);
   if (rules.constraint.length) {
@@ -54,6 +54,11 @@ function elementsByPath(sd: StructureDefinition): Map<string, ElementDefinition>
     byPath.set(sd, map);
   }
   return map;
+}
+
+/** The type profile when it is one of the type (not a target's profile misplaced in `profile`), else the type. */
+function typeRef(t: ElementDefinitionType, resolve: TypeResolver): string | undefined {
+  return t.profile && resolve(t.profile)?.type === t.code ? t.profile : t.code;
 }
 
 /** The rules two types share (a choice carries only what holds whichever type its value has). */

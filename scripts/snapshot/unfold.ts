@@ -43,8 +43,10 @@ function childSource(work: WorkingSnapshot, el: ElementDefinition, profiles: Pro
   const codes = [...new Set(types.map((t) => t.code))];
   const typeProfiles = [...new Set(types.map((t) => t.profile).filter((p): p is string => !!p))];
   if (codes.length === 1 && typeProfiles.length === 1) {
+    // A profile of another type (a Reference's `profile` naming a Patient profile, where STU3 wants
+    // `targetProfile`) says nothing about the element's children: they come from the type.
     const profile = profiles.resolve(typeProfiles[0]);
-    const fromProfile = profile && snapshotSource(profile);
+    const fromProfile = profile?.type === codes[0] ? snapshotSource(profile) : undefined;
     if (fromProfile) return fromProfile;
   }
   if (el.contentReference?.startsWith('#')) {

@@ -39,6 +39,11 @@ export class WorkingSnapshot {
     return this.pristine.get(id);
   }
 
+  /** The direct children of the element `id` (its slices and their children excluded). */
+  children(id: string): ElementDefinition[] {
+    return this.elements.filter((e) => e.id !== undefined && isDescendant(e.id, id) && !e.id.slice(id.length + 1).includes('.'));
+  }
+
   hasChildren(id: string): boolean {
     return this.elements.some((e) => e.id !== undefined && isDescendant(e.id, id));
   }
