@@ -14,7 +14,8 @@ import type { SnapshotGenerator } from './generate.js';
 export const NORMALISATIONS = {
   'choice-id':
     'a type-restricted choice has two STU3 id spellings (`value[x]:valueCode` and `valueCode:valueCode`); Forge copies whichever the differential used, ' +
-    'sometimes both within one snapshot (a child under the other spelling than its parent), so elements are matched on one spelling (`valueCode`)',
+    'sometimes both within one snapshot (a child under the other spelling than its parent), so elements are matched on one spelling (`valueCode`), ' +
+    'and a sliceName that only repeats the renamed name (`valueCode`) counts as none',
   unfolded:
     'Forge shows the children of complex elements that its user opened in the editor, although nothing constrains them (editor state, not in the differential); ' +
     'those elements are unfolded from their base definitions on our side too (nothing constrained, sliced or renamed) so they are compared rather than counted missing',

@@ -37,10 +37,11 @@ function sortKeys(v: unknown): unknown {
 
 const sortedUnique = (values: string[] | undefined): string[] => [...new Set(values ?? [])].sort();
 
-/** The aspects compared, each as a function giving a comparable string. */
-export const comparedAspects: Readonly<Record<string, (e: ElementDefinition) => string>> = {
+/** The aspects compared, each as a function giving a comparable string (`normalised`: choice spellings as one). */
+export const comparedAspects: Readonly<Record<string, (e: ElementDefinition, normalised: boolean) => string>> = {
   path: (e) => e.path,
-  sliceName: (e) => e.sliceName ?? '',
+  // Forge's `value[x]:valueCode` names a renamed choice with a sliceName repeating its name: the same element as `valueCode`.
+  sliceName: (e, normalised) => (normalised && e.sliceName === e.path.slice(e.path.lastIndexOf('.') + 1) ? '' : (e.sliceName ?? '')),
   min: (e) => String(e.min ?? ''),
   max: (e) => e.max ?? '',
   type: (e) => canonical((e.type ?? []).map((t) => ({ code: t.code, profile: t.profile, targetProfile: t.targetProfile }))),
@@ -117,8 +118,8 @@ export function compareSnapshots(expected: ElementDefinition[], actual: ElementD
     }
     let same = true;
     for (const [aspect, get] of Object.entries(comparedAspects)) {
-      const e = get(exp);
-      const a = get(act);
+      const e = get(exp, !!opts.normaliseIds);
+      const a = get(act, !!opts.normaliseIds);
       if (e !== a) {
         same = false;
         differences.push({ id, aspect, expected: e, actual: a });
