@@ -1,6 +1,6 @@
 /**
  * 4. Snapshot generation over the NHS corpus StructureDefinitions (../shared/corpus/nhs-stu3-assets/
- *    StructureDefinitions), as `snapshot --compare` does it (scripts/snapshot/command.ts snapshotFiles):
+ *    StructureDefinitions), as `snapshot --compare` does it (scripts/commands/snapshot.ts snapshotFiles):
  *    the files are read and their snapshots stripped first; only SnapshotGenerator.generate is timed, with
  *    a fresh generator per pass. Then the agreement with the published (Forge) snapshots.
  */

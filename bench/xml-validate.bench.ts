@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { SaxesParser } from 'saxes';
 import { Diagnostics } from '../scripts/diagnostics/diagnostics.js';
-import { jsonToXml } from '../scripts/emit/xml/convert.js';
+import { jsonToXml } from '../scripts/format/convert.js';
 import type { LoadedPackages } from '../scripts/load/packages/index.js';
 
 import type { ElementModel } from '../scripts/resolve/element-model.js';

@@ -10,7 +10,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SaxesParser } from 'saxes';
 import { Diagnostics, formatDiagnostic } from '../scripts/diagnostics/diagnostics.js';
 import { SourceMap } from '../scripts/diagnostics/source-map.js';
-import { readXmlResource } from '../scripts/load/xml/read-xml.js';
+import { readXmlResource } from '../scripts/format/xml/read-xml.js';
 import type { ElementModel } from '../scripts/resolve/element-model.js';
 import { definitionsXmlDir, fastXmlParserOptions, ratio, say, timeSync, type Row } from './common.js';
 

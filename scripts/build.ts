@@ -12,7 +12,8 @@ import { Diagnostics } from './diagnostics/diagnostics.js';
 import { SourceMap } from './diagnostics/source-map.js';
 import { emitFhirPackage, packageTarball } from './emit/package/index.js';
 import { emitTypes } from './emit/types/emit-types.js';
-import { emitValidators } from './emit/validators/compile.js';
+import { structureFromSource } from './compile/compile.js';
+import { emitValidators } from './emit/validators.js';
 import { writeOutput } from './emit/writer.js';
 import { loadConfig, packagesToLoad, type ProjectConfig } from './load/config.js';
 import { loadDependencies } from './load/packages/index.js';
@@ -25,7 +26,6 @@ import { languageNames, type LanguageNames } from './terminology/language-names.
 import { checkTerminology } from './terminology/terminology-rules.js';
 import { validateExamples } from './validate/examples.js';
 import { createSemanticContext, expansionsFrom } from './validate/semantic-context.js';
-import { structureFromSource } from './validate/structure.js';
 import { Validator } from './validate/validator.js';
 
 export interface BuildOptions {

@@ -7,7 +7,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
-import { convertPayload, formatOfFile, type PayloadFormat } from '../emit/xml/convert.js';
+import { convertPayload, formatOfFile, type PayloadFormat } from '../format/convert.js';
 import { CONFIG_FILE_NAME, loadConfig } from '../load/config.js';
 import { loadDependencies } from '../load/packages/index.js';
 import { ElementModel } from '../resolve/element-model.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Option } from 'commander';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { CONFIG_FILE_NAME, loadConfig, type DependencySource } from '../load/config.js';
-import { loadPackageVersion, type PackageVersion, type PackageVersionOptions } from '../load/package-version.js';
+import { loadPackageVersion, type PackageVersion, type PackageVersionOptions } from '../definitions/package-version.js';
 import type { PackageDiff } from '../release/changes.js';
 import { diffPackages } from '../release/diff.js';
 import { formatDiffJson, formatDiffText } from '../release/format-diff.js';

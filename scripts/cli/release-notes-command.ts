@@ -12,6 +12,7 @@ import { diffPackages } from '../release/diff.js';
 import { releaseNotes } from '../release/release-notes.js';
 import { findConfig, printDiagnostics, type CommandRegistration } from './common.js';
 import { loadBothVersions, type VersionInputOptions } from './diff-command.js';
+import { errorMessage } from '../util/values.js';
 
 export const CHANGES_FILE_NAME = 'changes.json';
 
@@ -43,7 +44,7 @@ export const releaseNotesCommand: CommandRegistration = (program) => {
         try {
           text = readFileSync(file, 'utf8');
         } catch (e) {
-          diagnostics.error('release.changes-unreadable', `cannot read the changes file: ${e instanceof Error ? e.message : String(e)}`, { file });
+          diagnostics.error('release.changes-unreadable', `cannot read the changes file: ${errorMessage(e)}`, { file });
         }
         changes = text === undefined ? undefined : parseChangesFile(text, relative(process.cwd(), file) || file, diagnostics);
         if (diagnostics.hasErrors()) {

@@ -1,7 +1,7 @@
 /** `snapshot`: snapshots of StructureDefinition files, optionally compared with the snapshots they carry. */
 import { Option } from 'commander';
 import { CONFIG_FILE_NAME } from '../load/config.js';
-import { runSnapshotCommand } from '../snapshot/command.js';
+import { runSnapshotCommand } from '../commands/snapshot.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
 
 export const snapshotCommand: CommandRegistration = (program) => {

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { globby } from 'globby';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
-import { loadValidator } from '../load/validator.js';
+import { loadValidator } from '../commands/load-validator.js';
 import type { OperationOutcome } from '../model/fhir.js';
 import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
 import { sizeIssue } from '../validate/json-payload.js';

@@ -9,6 +9,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import semver from 'semver';
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { isObject, errorMessage } from '../util/values.js';
 
 export const CONFIG_FILE_NAME = 'fhir.config.json';
 export const SUPPORTED_FHIR_VERSION = '3.0.2';
@@ -90,7 +91,7 @@ export function loadConfig(file: string, diagnostics: Diagnostics, options: Conf
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = errorMessage(e);
     diagnostics.error('config.unreadable', `cannot read the project config ${absolute}: ${reason}`, { file: basename(absolute) });
     return undefined;
   }
@@ -312,9 +313,6 @@ function isHttpUrl(s: string): boolean {
   }
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /** `dependencies['hl7.fhir.r3.core']`, `dependencySources[1].path`. */
 export function formatJsonPath(path: JsonPath): string {
@@ -353,7 +351,7 @@ class Validator {
     try {
       value = JSON.parse(this.text);
     } catch (e) {
-      this.diagnostics.error('config.syntax', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, { file: this.fileLabel });
+      this.diagnostics.error('config.syntax', `invalid JSON: ${errorMessage(e)}`, { file: this.fileLabel });
       return undefined;
     }
     if (!isObject(value)) {

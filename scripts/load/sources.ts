@@ -10,8 +10,8 @@ import type { Diagnostics } from '../diagnostics/diagnostics.js';
 import type { SourceMap } from '../diagnostics/source-map.js';
 import type { Resource } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
-import { readJsonResource } from './json/read-json.js';
-import { readXmlResource } from './xml/read-xml.js';
+import { readJsonResource } from '../format/json/read-json.js';
+import { readXmlResource } from '../format/xml/read-xml.js';
 
 export interface ReadSourcesContext {
   model: ElementModel;

@@ -10,6 +10,11 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
+/** An object of parsed JSON (whose values are JSON values by construction). */
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 export interface Element {
   id?: string;
   extension?: Extension[];

@@ -13,6 +13,7 @@
  * ```
  */
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { isObject, errorMessage } from '../util/values.js';
 
 export interface ChangeEntry {
   title: string;
@@ -39,7 +40,6 @@ export interface ChangesFile {
   changes: ChangeEntry[];
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Parses the text of a changes file; undefined when it is not usable at all. */
 export function parseChangesFile(text: string, file: string, diagnostics: Diagnostics): ChangesFile | undefined {
@@ -47,7 +47,7 @@ export function parseChangesFile(text: string, file: string, diagnostics: Diagno
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    diagnostics.error('release.changes-syntax', `invalid JSON: ${e instanceof Error ? e.message : String(e)}`, { file });
+    diagnostics.error('release.changes-syntax', `invalid JSON: ${errorMessage(e)}`, { file });
     return undefined;
   }
   if (!isObject(raw)) {

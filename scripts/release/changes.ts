@@ -4,6 +4,7 @@
  * name, `-1` -> `-2`); `minor` adds in a backwards-compatible way (optional element, code added);
  * `patch` changes text and metadata only.
  */
+import { canonicalJson } from '../util/values.js';
 
 export type ChangeLevel = 'breaking' | 'minor' | 'patch';
 
@@ -58,20 +59,6 @@ export function maxLevel(levels: Iterable<ChangeLevel>): ChangeLevel | undefined
   let best: ChangeLevel | undefined;
   for (const l of levels) if (!best || levelRank[l] > levelRank[best]) best = l;
   return best;
-}
-
-/** JSON text with object keys sorted, for comparing values whose key order is free. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
-}
-
-export function sameJson(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
 }
 
 /** A short printable form of a value for change messages. */

@@ -5,7 +5,7 @@
  */
 import type { StageContext } from '../context.js';
 import type { ProjectConfig } from '../load/config.js';
-import { loadPackageVersion, type PackageVersion } from '../load/package-version.js';
+import { loadPackageVersion, type PackageVersion } from '../definitions/package-version.js';
 import type { Resource } from '../model/fhir.js';
 import { diffPackages } from './diff.js';
 import { checkVersions } from './version-rules.js';

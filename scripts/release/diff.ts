@@ -4,7 +4,7 @@
  * previous major (`-1`) and compared with it, so its breaking changes are shown and allowed.
  */
 import semver from 'semver';
-import type { PackageVersion } from '../load/package-version.js';
+import type { PackageVersion } from '../definitions/package-version.js';
 import { isCodeSystem, isStructureDefinition, isValueSet, type CodeSystem, type Resource } from '../model/fhir.js';
 import { stripVersion } from '../resolve/resolver.js';
 import { levelRank, maxLevel, type Change, type ChangeLevel, type PackageDiff, type ResourceDiff, type SuggestedBump } from './changes.js';

@@ -6,7 +6,8 @@
  */
 import { fieldsOf, type ElementDefinition, type ElementDefinitionConstraint, type ElementDefinitionType } from '../model/fhir.js';
 import { maxToNumber } from '../snapshot/merge-rules.js';
-import { sameJson, show, type Change, type ChangeLevel } from './changes.js';
+import { show, type Change, type ChangeLevel } from './changes.js';
+import { sameJson } from '../util/values.js';
 
 export interface ElementChangeInput {
   old: ElementDefinition;

@@ -11,8 +11,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
-import { readTarballManifest } from '../load/package-version.js';
+import { readTarballManifest } from '../definitions/package-version.js';
 import { failureOf, npmMessage, NpmClient, type NpmResult } from './npm-client.js';
+import { errorMessage } from '../util/values.js';
 
 export interface PublishTarget {
   what: 'FHIR package' | 'types package';
@@ -123,7 +124,7 @@ async function findTargets(options: PublishOptions, notes: string[]): Promise<{ 
   try {
     manifest = await readTarballManifest(tarball);
   } catch (e) {
-    return { error: `${tarball} is not a readable package tarball: ${e instanceof Error ? e.message : String(e)}` };
+    return { error: `${tarball} is not a readable package tarball: ${errorMessage(e)}` };
   }
   if (manifest.name !== options.packageId || manifest.version !== options.version)
     return { error: `${tarball} holds ${String(manifest.name)}@${String(manifest.version)}, not ${options.packageId}@${options.version}: rebuild` };
@@ -139,7 +140,7 @@ async function findTargets(options: PublishOptions, notes: string[]): Promise<{ 
   try {
     types = JSON.parse(readFileSync(typesManifest, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    return { error: `${typesManifest} is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { error: `${typesManifest} is not valid JSON: ${errorMessage(e)}` };
   }
   if (types.private === true) return { error: `${typesManifest} is marked private: npm will not publish it` };
   if (typeof types.name !== 'string' || types.version !== options.version)

@@ -16,7 +16,8 @@ import {
   type ValueSetInclude,
 } from '../model/fhir.js';
 import { normaliseId } from '../snapshot/compare.js';
-import { sameJson, show, type Change, type ChangeLevel } from './changes.js';
+import { show, type Change, type ChangeLevel } from './changes.js';
+import { sameJson } from '../util/values.js';
 import { elementChanges } from './element-changes.js';
 
 /** What the rules may look up in either version: code systems by URL, and how value sets are bound. */

@@ -6,6 +6,7 @@
  * Used by `snapshot --compare`, the oracle test and the benchmark (see agreement.ts for the two figures).
  */
 import type { ElementDefinition } from '../model/fhir.js';
+import { canonicalJson } from '../util/values.js';
 
 export interface ElementDifference {
   id: string;
@@ -21,19 +22,7 @@ export interface SnapshotComparison {
   differences: ElementDifference[];
 }
 
-const canonical = (v: unknown): string => JSON.stringify(sortKeys(v));
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v)
-        .sort()
-        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
-    );
-  }
-  return v;
-}
+const canonical = canonicalJson;
 
 const sortedUnique = (values: string[] | undefined): string[] => [...new Set(values ?? [])].sort();
 

@@ -11,6 +11,7 @@
  */
 import type { Coding, ElementDefinitionBinding } from '../model/fhir.js';
 import type { Expansion, ValueSetExpander } from './value-set-expansion.js';
+import { isObject } from '../util/values.js';
 
 /** How a bound element carries its codes. */
 export type BoundKind = 'code' | 'Coding' | 'CodeableConcept';
@@ -68,6 +69,3 @@ export function compiledBinding(binding: ElementDefinitionBinding | undefined, t
   return 'expansion' in result ? { url, kind, expansion: result.expansion } : undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -3,18 +3,18 @@
  * snapshots, value sets, code systems), the dependency definitions beneath them, published expansions,
  * and either the emitted structure validators or the same standalone module generated here and imported
  * from memory (one compiled form of the validators everywhere). No disk, no network: the loaders
- * (scripts/load/validator.ts for a built project, a consumer's own package loading) hand in what they read.
+ * (scripts/commands/load-validator.ts for a built project, a consumer's own package loading) hand in what they read.
  */
 import type { StageContext } from '../context.js';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
-import { buildValidatorSchemas, standaloneModule, type ValidatorSchemas } from '../emit/validators/compile.js';
+import { buildValidatorSchemas, standaloneModule, structureFromSource, type ValidatorSchemas } from '../compile/compile.js';
 import { isStructureDefinition, type Resource } from '../model/fhir.js';
 import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
 import { SnapshotGenerator } from '../snapshot/generate.js';
 import type { PayloadLimits } from './json-payload.js';
 import { createSemanticContext } from './semantic-context.js';
-import { structureFromSource, type ValidatorTable } from './structure.js';
+import type { ValidatorTable } from './structure.js';
 import type { ExpansionLookup } from '../terminology/value-set-expansion.js';
 import { Validator } from './validator.js';
 

@@ -7,6 +7,7 @@ import fhirpath from 'fhirpath';
 import stu3Model from 'fhirpath/fhir-context/stu3';
 import type { ElementDefinitionConstraint } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
+import { isObject } from '../util/values.js';
 
 /** STU3's ref-1 calls trace(); its output is not a finding, so it goes nowhere. */
 const silentTrace = (): void => undefined;
@@ -55,9 +56,6 @@ export const NATIVE_EVALUATORS: Readonly<Record<string, { published: string; hol
   },
 };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Functions fhirpath.js lacks or evaluates only against a terminology or resolution service. */
 const UNSUPPORTED_FUNCTIONS = /\b(htmlChecks|htmlchecks|conformsTo|memberOf|resolve)\s*\(/;

@@ -8,6 +8,7 @@
  */
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { ValidationIssue } from './issues.js';
+import { errorMessage } from '../util/values.js';
 
 export interface PayloadLimits {
   /** Largest payload accepted, in bytes (default 32 MiB; a 10,000-entry searchset Bundle is about 10 MiB). */
@@ -133,7 +134,7 @@ function parseError(text: string, e: unknown): ValidationIssue {
   const errors: ParseError[] = [];
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
-  if (!first) return fatal('invalid', `payload is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  if (!first) return fatal('invalid', `payload is not valid JSON: ${errorMessage(e)}`);
   const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
   const column = first.offset - before.lastIndexOf('\n');

@@ -13,15 +13,11 @@ import type { ValidationIssue } from './issues.js';
 import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
 import { bundleScope, checkReference, containedScope, type ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
-import { SliceNavigator } from './slice-navigation.js';
+import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
 import { assignSlices } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
+import { isObject } from '../util/values.js';
 
-/** The resource a node belongs to (`%resource`) and where its references can point. */
-export interface WalkScope {
-  readonly root: Resource;
-  readonly refs: ReferenceScope;
-}
 
 /** Validates a resource against a profile (with snapshot). `location` prefixes every issue (default: the resource type). */
 export function validateSemantics(resource: Resource, profile: StructureDefinition, ctx: SemanticContext, location: string = resource.resourceType): ValidationIssue[] {
@@ -37,7 +33,7 @@ export function validateClaimed(resource: Resource, ctx: SemanticContext, locati
   return walker.issues;
 }
 
-export class SemanticWalker {
+export class SemanticWalker implements SliceWalker {
   readonly issues: ValidationIssue[] = [];
   private readonly navigator: SliceNavigator;
 
@@ -46,6 +42,11 @@ export class SemanticWalker {
   }
 
   /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
+  /** A fresh walker over the same definitions, to try a value against a slice without reporting. */
+  trial(): TrialWalker {
+    return new SemanticWalker(this.ctx);
+  }
+
   resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void {
     const bundle = resource.resourceType === 'Bundle' ? bundleScope(resource, location) : outerBundle;
     const scope: WalkScope = { root: resource, refs: { bundle, contained: containedScope(resource, location) } };
@@ -229,6 +230,3 @@ export class SemanticWalker {
   }
 }
 
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -4,12 +4,37 @@
  * unfold) and in the instance (the values at that path, with their types), plus the value/pattern/profile
  * agreement the discriminators test.
  */
-import type { Resource } from '../model/fhir.js';
+import type { Resource, StructureDefinition } from '../model/fhir.js';
+import { isObject } from '../util/values.js';
 import { checkBinding } from './bindings.js';
+import type { ValidationIssue } from './issues.js';
 import { childFor, profileTree, type ProfileNode } from './profile-tree.js';
+import type { ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
-import { SemanticWalker, isObject, type WalkScope } from './semantic.js';
 import { deepEqual, matchesPattern, type PathValue, type SliceOracle } from './slicing.js';
+
+/** The resource a node belongs to (`%resource`) and where its references can point. */
+export interface WalkScope {
+  readonly root: Resource;
+  readonly refs: ReferenceScope;
+}
+
+/**
+ * What slice matching needs of the semantic walk (semantic.ts): where a node's children are defined, and
+ * fresh walkers to try a value against a slice. An interface, so the walk and the navigator do not import
+ * each other.
+ */
+export interface SliceWalker {
+  childSource(node: ProfileNode, type: string | undefined): ProfileNode | undefined;
+  trial(): TrialWalker;
+}
+
+export interface TrialWalker {
+  readonly issues: readonly ValidationIssue[];
+  resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void;
+  profilesFor(resource: Resource, location: string): StructureDefinition[];
+  node(node: ProfileNode, value: unknown, ctxKey: string, type: string | undefined, location: string, scope: WalkScope): void;
+}
 
 const EXTENSION_CALL = /^extension\(\s*'([^']+)'\s*\)$/;
 
@@ -52,7 +77,7 @@ export class SliceNavigator {
 
   constructor(
     private readonly ctx: SemanticContext,
-    private readonly walker: SemanticWalker,
+    private readonly walker: SliceWalker,
   ) {
     let nodes = nodeCache.get(ctx.profiles);
     if (!nodes) nodeCache.set(ctx.profiles, (nodes = new WeakMap()));
@@ -174,7 +199,7 @@ export class SliceNavigator {
 
   /** Undefined when the value conforms to the node (no errors when walked against it), else the first error. */
   private conformance(value: PathValue, node: ProfileNode, scope: WalkScope, url?: string): string | undefined {
-    const sandbox = new SemanticWalker(this.ctx);
+    const sandbox = this.walker.trial();
     const type = value.type ?? node.def.type?.[0]?.code ?? node.profile.type;
     if (isObject(value.value) && typeof value.value.resourceType === 'string')
       sandbox.resource(value.value as unknown as Resource, url ? [node.profile] : sandbox.profilesFor(value.value as unknown as Resource, ''), '', scope.refs.bundle);

@@ -6,24 +6,14 @@
  * item) are the schema's search, not problems, and are dropped; the `contains` failure itself is kept.
  */
 import type { ErrorObject } from 'ajv';
-import type { CompiledValidator, ValidatorTable } from '../emit/validators/compile.js';
-import { ANY_RESOURCE } from '../emit/validators/schema-types.js';
+import type { CompiledValidator, ValidatorTable } from '../compile/compile.js';
+import { ANY_RESOURCE } from '../compile/schema-types.js';
 import { codingsOf, notInValueSet, type BoundKind } from '../terminology/binding-rules.js';
 import type { IssueCode, ValidationIssue } from './issues.js';
+import { isObject } from '../util/values.js';
 
 export { ANY_RESOURCE };
 export type { CompiledValidator, ValidatorTable };
-
-/**
- * The validators of a standalone module given as source (what the build just emitted), imported from
- * memory: the build validates its examples with exactly the code it writes.
- */
-export async function structureFromSource(source: string, exports: ReadonlyMap<string, string>): Promise<ValidatorTable> {
-  const mod = (await import(`data:text/javascript;base64,${Buffer.from(source, 'utf8').toString('base64')}`)) as Record<string, CompiledValidator>;
-  const table: Record<string, CompiledValidator> = {};
-  for (const [key, name] of exports) table[key] = mod[name];
-  return table;
-}
 
 /** Runs one validator and maps its errors; `root` prefixes every expression (the resource type). */
 export function structureIssues(resource: unknown, validator: CompiledValidator, root: string): ValidationIssue[] {
@@ -176,6 +166,3 @@ function show(v: unknown): string {
   return text.length > 80 ? text.slice(0, 77) + '...' : text;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -12,8 +12,8 @@
  * `checkNarrativeDiv` does the same for the string a JSON payload carries.
  */
 import { Diagnostics } from '../diagnostics/diagnostics.js';
-import type { LineIndex } from '../load/line-index.js';
-import { XHTML_NS } from '../load/xml/xhtml.js';
+import type { LineIndex } from '../format/line-index.js';
+import { XHTML_NS } from '../format/xml/xhtml.js';
 import {
   CDATA_KEY,
   EMPTY_SCOPE,
@@ -29,7 +29,7 @@ import {
   tagOf,
   type NamespaceScope,
   type XmlNode,
-} from '../load/xml/xml-tree.js';
+} from '../format/xml/xml-tree.js';
 import type { IssueCode, ValidationIssue } from './issues.js';
 
 /** The elements a FHIR narrative may hold (HTML 4.0 chapters 7-11 and 15 formatting, tables, lists, links, images). */

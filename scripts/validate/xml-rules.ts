@@ -1,6 +1,6 @@
 /**
  * The XML rules of FHIR on a payload, as ValidationIssues, and the type-aware JSON the JSON validator
- * then checks. The type-aware reader (load/xml/read-xml.ts) carries most rules while it converts; this
+ * then checks. The type-aware reader (format/xml/read-xml.ts) carries most rules while it converts; this
  * file adds the narrative rules (xml-narrative.ts), the byte-level rules (UTF-8), and maps each reader
  * finding to an IssueType by the table below. Every issue has a FHIRPath location and, where the parser
  * gives it, the source line:
@@ -15,9 +15,9 @@
  */
 import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
-import { convertXmlDocument } from '../load/xml/read-xml.js';
-import { lineOfPath } from '../load/xml/xml-locate.js';
-import { parseXmlDocument } from '../load/xml/xml-tree.js';
+import { convertXmlDocument } from '../format/xml/read-xml.js';
+import { lineOfPath } from '../format/xml/xml-locate.js';
+import { parseXmlDocument } from '../format/xml/xml-tree.js';
 import type { Resource } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
 import type { IssueCode, ValidationIssue } from './issues.js';

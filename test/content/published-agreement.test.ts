@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
-import { snapshotFiles } from '../../scripts/snapshot/command.js';
+import { snapshotFiles } from '../../scripts/commands/snapshot.js';
 import { compareSnapshots, normaliseId } from '../../scripts/snapshot/compare.js';
 import { nhsAssetsDir, projectRoot } from '../helpers/shared.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Diagnostics, formatDiagnostic } from '../../scripts/diagnostics/diagnostics.js';
 import { SourceMap } from '../../scripts/diagnostics/source-map.js';
-import { readXmlResource } from '../../scripts/load/xml/read-xml.js';
+import { readXmlResource } from '../../scripts/format/xml/read-xml.js';
 import type { Bundle, Resource, StructureDefinition } from '../../scripts/model/fhir.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
 import { coreIndex, definitionsXmlDir, packageResources } from '../helpers/shared.js';

@@ -1,7 +1,7 @@
 /** The FHIR JSON reader: strict JSON, refused keys, and source locations. */
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
 import { SourceMap } from '../../scripts/diagnostics/source-map.js';
-import { readJsonResource } from '../../scripts/load/json/read-json.js';
+import { readJsonResource } from '../../scripts/format/json/read-json.js';
 import type { StructureDefinition } from '../../scripts/model/fhir.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
 import { coreIndex } from '../helpers/shared.js';

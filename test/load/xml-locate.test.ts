@@ -1,7 +1,7 @@
 /** Lines of FHIRPath locations found in the parsed XML tree (what XML payload issues from the JSON layers carry). */
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
-import { lineOfPath } from '../../scripts/load/xml/xml-locate.js';
-import { parseXmlDocument, type XmlDocument } from '../../scripts/load/xml/xml-tree.js';
+import { lineOfPath } from '../../scripts/format/xml/xml-locate.js';
+import { parseXmlDocument, type XmlDocument } from '../../scripts/format/xml/xml-tree.js';
 
 const xml = [
   '<Bundle xmlns="http://hl7.org/fhir">', // 1

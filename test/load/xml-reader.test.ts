@@ -1,7 +1,7 @@
 /** The FHIR XML reader: security gate, well-formedness, namespaces, and type-aware conversion. */
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
 import { SourceMap } from '../../scripts/diagnostics/source-map.js';
-import { readXmlResource } from '../../scripts/load/xml/read-xml.js';
+import { readXmlResource } from '../../scripts/format/xml/read-xml.js';
 import type { JsonObject, Resource } from '../../scripts/model/fhir.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
 import { coreIndex } from '../helpers/shared.js';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
-import { loadPackageVersion, type PackageVersion } from '../../scripts/load/package-version.js';
+import { loadPackageVersion, type PackageVersion } from '../../scripts/definitions/package-version.js';
 import type { ElementDefinition, Resource, StructureDefinition, ValueSet } from '../../scripts/model/fhir.js';
 import type { Change } from '../../scripts/release/changes.js';
 import { diffPackages } from '../../scripts/release/diff.js';

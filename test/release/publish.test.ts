@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../../scripts/build.js';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
-import { loadPackageVersion, type PackageVersion } from '../../scripts/load/package-version.js';
+import { loadPackageVersion, type PackageVersion } from '../../scripts/definitions/package-version.js';
 import { diffPackages } from '../../scripts/release/diff.js';
 import { publishPackages, type PublishOptions } from '../../scripts/release/publish.js';
 import { tempProject, type TempProject } from '../build/project.js';

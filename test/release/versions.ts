@@ -1,6 +1,6 @@
 /** Package versions for release tests: read from the NHS corpus, the project's sources, or built resources. */
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
-import { loadPackageVersion, type PackageVersion } from '../../scripts/load/package-version.js';
+import { loadPackageVersion, type PackageVersion } from '../../scripts/definitions/package-version.js';
 import type { Resource } from '../../scripts/model/fhir.js';
 import { fhirPackagesDir, projectRoot } from '../helpers/shared.js';
 

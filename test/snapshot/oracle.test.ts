@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
+import { snapshotFiles } from '../../scripts/commands/snapshot.js';
 import { agreement, agreementTotals } from '../../scripts/snapshot/agreement.js';
-import { snapshotFiles } from '../../scripts/snapshot/command.js';
 import { nhsAssetsDir, projectRoot } from '../helpers/shared.js';
 
 const unresolvedCareConnectSctDescId =

@@ -5,7 +5,7 @@
  * character the pattern accepts, then one it does not). A regex that backtracks exponentially does not
  * finish on these, so this test hangs instead of passing: the list of linear forms cannot miss one.
  */
-import { anchoredPattern, primitiveRule } from '../../scripts/emit/validators/primitive-schemas.js';
+import { anchoredPattern, primitiveRule } from '../../scripts/compile/primitive-schemas.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
 import { coreIndex, packageResources } from '../helpers/shared.js';
 

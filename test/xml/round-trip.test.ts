@@ -11,7 +11,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Diagnostics, formatDiagnostic } from '../../scripts/diagnostics/diagnostics.js';
-import { jsonToXml, xmlToJson } from '../../scripts/emit/xml/convert.js';
+import { jsonToXml, xmlToJson } from '../../scripts/format/convert.js';
 import type { JsonValue } from '../../scripts/model/fhir.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
 import { coreIndex, gpconnectExamplesDir, nhsAssetsDir } from '../helpers/shared.js';

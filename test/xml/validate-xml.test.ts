@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../../scripts/build.js';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
-import { jsonToXml } from '../../scripts/emit/xml/convert.js';
+import { jsonToXml } from '../../scripts/format/convert.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
 import type { ValidationIssue } from '../../scripts/validate/issues.js';
 import { tempProject, type TempProject } from '../build/project.js';

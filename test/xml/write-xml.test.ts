@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Diagnostics, formatDiagnostic } from '../../scripts/diagnostics/diagnostics.js';
-import { convertPayload, jsonToXml, xmlToJson } from '../../scripts/emit/xml/convert.js';
+import { convertPayload, jsonToXml, xmlToJson } from '../../scripts/format/convert.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
 import { coreIndex, sharedDir } from '../helpers/shared.js';
 

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
-import { jsonToXml, xmlToJson } from '../../scripts/emit/xml/convert.js';
+import { jsonToXml, xmlToJson } from '../../scripts/format/convert.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
 import { createValidator } from '../../scripts/validate/create.js';
 import type { ValidationIssue } from '../../scripts/validate/issues.js';

@@ -1,6 +1,6 @@
 /**
  * What the type guards check beyond the structure validator: the literal unions the types give to codes
- * with a required binding. The structure validator (scripts/emit/validators/) leaves bindings and slices to
+ * with a required binding. The structure validator (scripts/compile/) leaves bindings and slices to
  * the semantic layer, so without this a guard would narrow `{ status: 'bookedd' }` to a type whose `status`
  * cannot hold it. Rules are collected while the types are written (structure-types.ts), per declared type:
  * property -> rule; this module prunes them to what leads to a code and writes the runtime check.

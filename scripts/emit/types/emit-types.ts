@@ -20,7 +20,7 @@ import { ElementModel } from '../../resolve/element-model.js';
 import type { SnapshotResult } from '../../snapshot/generate.js';
 import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
 import { jsonBuffer, type OutputFile } from '../output.js';
-import { VALIDATORS_DIR } from '../validators/compile.js';
+import { VALIDATORS_DIR } from '../validators.js';
 import { CODE_CHECK_SOURCE, pruneCodeRules, type CodeRule } from './code-rules.js';
 import { compareStrings, jsDoc, NameRegistry } from './naming.js';
 import { StructureTypes } from './structure-types.js';

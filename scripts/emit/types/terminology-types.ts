@@ -14,6 +14,7 @@ import type { CodeSystem, CodeSystemConcept, ElementDefinitionBinding, ValueSet 
 import { stripVersion, type DefinitionResolver } from '../../resolve/resolver.js';
 import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
 import { compareStrings, jsDoc, NameRegistry, propertyKey, terminologyTypeName } from './naming.js';
+import { errorMessage } from '../../util/values.js';
 
 /** Larger expansions are typed `string`: a union that large helps no editor and slows the compiler. */
 export const MAX_UNION_CODES = 500;
@@ -126,7 +127,7 @@ export class TerminologyTypes {
       try {
         declaration = await compile(schema, e.name, { bannerComment: '', format: false, additionalProperties: false, strictIndexSignatures: true });
       } catch (err) {
-        diagnostics.warning('types.value-set', `json-schema-to-typescript failed on ${e.url} (${err instanceof Error ? err.message : String(err)}); its union is written directly`);
+        diagnostics.warning('types.value-set', `json-schema-to-typescript failed on ${e.url} (${errorMessage(err)}); its union is written directly`);
         declaration = [...jsDoc(schema.description.split('\n\n')), `export type ${e.name} = (${e.codes.map((c) => JSON.stringify(c)).join(' | ')})`, ''].join('\n');
       }
       out.push({ name: e.name, text: declaration.replace(/[ \t]+$/gm, '') });

@@ -14,6 +14,7 @@ import { ProjectPackageCache } from './package-cache.js';
 import { GuardedRegistry, isExactVersion, registryLabel, type NamedRegistry } from './registry.js';
 import { PackageStore, type LocalSource } from './store.js';
 import type { DependencyConfig, LoadDependenciesOptions, LoadedPackage, PackageLocation, PackageProgress, RegistrySource } from './types.js';
+import { isObject, errorMessage } from '../../util/values.js';
 
 interface Wanted {
   name: string;
@@ -38,7 +39,7 @@ export async function loadDependencies(config: DependencyConfig, options: LoadDe
     fpl = await import('fhir-package-loader');
     db = await fpl.createSQLJSPackageDB();
   } catch (e) {
-    diagnostics.fatal('load.package-loader', `cannot start fhir-package-loader: ${e instanceof Error ? e.message : String(e)}`);
+    diagnostics.fatal('load.package-loader', `cannot start fhir-package-loader: ${errorMessage(e)}`);
     return undefined;
   }
 
@@ -94,7 +95,7 @@ export async function loadDependencies(config: DependencyConfig, options: LoadDe
     try {
       location = await store.locate(w.name, version, (tarball, target) => emit(pkg, 'extract', `extracting ${pkg} from ${tarball} to ${target}`));
     } catch (e) {
-      const message = `cannot extract ${pkg}${because(w)}: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `cannot extract ${pkg}${because(w)}: ${errorMessage(e)}`;
       diagnostics.error('load.package-invalid', message, where(w));
       emit(pkg, 'failed', message);
       continue;
@@ -122,7 +123,7 @@ export async function loadDependencies(config: DependencyConfig, options: LoadDe
       status = await loader.loadPackage(w.name, version);
     } catch (e) {
       status = 'FAILED';
-      log.log('error', e instanceof Error ? e.message : String(e));
+      log.log('error', errorMessage(e));
     } finally {
       batch?.commit();
     }
@@ -170,9 +171,6 @@ async function concreteVersion(w: Wanted, store: PackageStore, registry: Guarded
   }
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /** The `dependencies` of a package.json, string versions only. */
 function dependenciesOf(manifest: unknown): Record<string, string> {

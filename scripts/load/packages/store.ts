@@ -7,11 +7,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Parser, type ReadEntry } from 'tar';
 import semver from 'semver';
 import type { PackageLocation } from './types.js';
+import { readTarball } from '../../util/tarball.js';
 
 export type LocalSource = { type: 'directory'; path: string } | { type: 'fhir-cache'; path: string };
 
@@ -182,51 +182,22 @@ async function nestUnderPackage(folder: string): Promise<void> {
 }
 
 /**
- * Unpacks a (gzipped) tarball into `folder`: plain files and folders only (no links or specials),
- * no path outside `folder`. tar's parser reads it in memory and the files are written in one go,
- * which is many times faster than tar's own extraction for a package of thousands of small files.
+ * Unpacks a (gzipped) tarball into `folder`: plain files only (no links or specials), no path outside
+ * `folder`. The archive is read whole in memory first (a damaged one writes nothing) and the files are
+ * written in one go, which is many times faster than tar's own extraction for thousands of small files.
  */
 async function unpack(tarball: Buffer, folder: string): Promise<void> {
-  const files: Array<{ path: string; body: Buffer }> = [];
-  const folders: string[] = [];
-  await new Promise<void>((resolvePromise, reject) => {
-    const parser = new Parser({
-      onReadEntry: (entry: ReadEntry) => {
-        const path = safePath(entry.path);
-        const kind = entry.type;
-        if (path && kind === 'Directory') folders.push(path);
-        if (!path || (kind !== 'File' && kind !== 'OldFile' && kind !== 'ContiguousFile')) {
-          entry.resume();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        entry.on('data', (c: Buffer) => chunks.push(c));
-        entry.on('end', () => files.push({ path, body: Buffer.concat(chunks) }));
-      },
-    });
-    parser.on('error', reject);
-    parser.on('end', () => resolvePromise());
-    parser.end(tarball);
-  });
+  const files = await readTarball(tarball);
   const made = new Set<string>();
-  const mkdirOnce = (dir: string) => {
-    if (made.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
-    made.add(dir);
-  };
-  for (const f of folders) mkdirOnce(join(folder, f));
-  for (const f of files) {
-    const target = join(folder, f.path);
-    mkdirOnce(dirname(target));
-    writeFileSync(target, f.body);
+  for (const [path, body] of files) {
+    const target = join(folder, path);
+    const dir = dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(target, body);
   }
-}
-
-/** A relative path inside the extraction folder, or undefined for `..`, absolute or empty paths. */
-function safePath(entryPath: string): string | undefined {
-  const normal = posix.normalize(entryPath.replace(/\\/g, '/')).replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  if (normal === '' || normal === '.' || normal.startsWith('/') || /^[A-Za-z]:/.test(normal)) return undefined;
-  return normal.split('/').includes('..') ? undefined : normal;
 }
 
 function readMarker(folder: string): Marker | undefined {

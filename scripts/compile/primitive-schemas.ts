@@ -7,8 +7,8 @@
  * checked for their JSON type only (plus the FHIR JSON rule that a string is never empty), nothing is
  * invented for them.
  */
-import { fieldsOf, type ElementDefinition } from '../../model/fhir.js';
-import type { ElementModel } from '../../resolve/element-model.js';
+import { fieldsOf, type ElementDefinition } from '../model/fhir.js';
+import type { ElementModel } from '../resolve/element-model.js';
 import type { JsonSchema } from './schema-types.js';
 
 const REGEX_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-regex';

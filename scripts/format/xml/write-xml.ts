@@ -15,11 +15,11 @@
  * Content that the model does not know is reported (with its FHIRPath) and left out; nothing throws.
  */
 import { Diagnostics } from '../../diagnostics/diagnostics.js';
-import { FHIR_NS } from '../../load/xml/read-xml.js';
-import { serializeXhtml } from '../../load/xml/xhtml.js';
-import { escapeAttribute } from '../../load/xml/xml-text.js';
-import { EMPTY_SCOPE, MAX_XML_DEPTH, parseXmlDocument } from '../../load/xml/xml-tree.js';
-import type { JsonObject, JsonValue } from '../../model/fhir.js';
+import { FHIR_NS } from './read-xml.js';
+import { serializeXhtml } from './xhtml.js';
+import { escapeAttribute } from './xml-text.js';
+import { EMPTY_SCOPE, MAX_XML_DEPTH, parseXmlDocument } from './xml-tree.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../model/fhir.js';
 import { upperFirst, type ElementModel, type ResolvedProperty, type TypeContext } from '../../resolve/element-model.js';
 
 const INDENT = '  ';
@@ -27,7 +27,7 @@ const INDENT = '  ';
 /** Writes a FHIR JSON resource as FHIR XML; undefined (with an error) when it is not a resource the model knows. */
 export function writeXmlResource(resource: unknown, model: ElementModel, diagnostics: Diagnostics, file?: string): string | undefined {
   const writer = new FhirXmlWriter(model, diagnostics, file);
-  if (!isObject(resource) || typeof resource.resourceType !== 'string') {
+  if (!isJsonObject(resource) || typeof resource.resourceType !== 'string') {
     writer.error('emit.xml-not-a-resource', 'not a FHIR resource (a JSON object with a resourceType)', 'Resource');
     return undefined;
   }
@@ -131,7 +131,7 @@ class FhirXmlWriter {
           this.error('emit.xml-invalid-json', `'${property}' must hold a ${resolved.type ?? 'primitive'} value, not an object or array`, itemPath(i));
           continue;
         }
-        if (extra !== null && !isObject(extra)) {
+        if (extra !== null && !isJsonObject(extra)) {
           this.error('emit.xml-invalid-json', `'_${property}' must hold objects (id, extension)`, itemPath(i));
           continue;
         }
@@ -159,7 +159,7 @@ class FhirXmlWriter {
         else this.xhtml(item, itemPath(i), depth, out);
         return;
       }
-      if (!isObject(item)) {
+      if (!isJsonObject(item)) {
         this.error('emit.xml-invalid-json', `'${property}' must hold ${content === 'resource' ? 'a resource' : 'an object'}`, itemPath(i));
         return;
       }
@@ -226,6 +226,3 @@ class FhirXmlWriter {
   }
 }
 
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -12,8 +12,8 @@ import { createValidator } from '../validate/create.js';
 import { EXPANSIONS_PACKAGE, expansionsFrom } from '../validate/semantic-context.js';
 import type { ValidatorTable } from '../validate/structure.js';
 import type { Validator } from '../validate/validator.js';
-import { loadConfig, packagesToLoad } from './config.js';
-import { loadDependencies } from './packages/index.js';
+import { loadConfig, packagesToLoad } from '../load/config.js';
+import { loadDependencies } from '../load/packages/index.js';
 
 export interface LoadValidatorOptions {
   configFile: string;

@@ -1,29 +1,23 @@
 /**
  * Compiles the structure schemas (json-schema.ts) with ajv into one standalone ESM module, so a consumer
- * validates without compiling anything, and emits it into the build output:
- *
- *   validators/structure.mjs    every validator (shared datatype functions compiled once)
- *   validators/index.mjs        `validators`: profile URL or base type name -> validate function
- *   validators/index.d.mts      its types
+ * validates without compiling anything (emit/validators.ts writes it into the build output), and imports
+ * such a module from memory (the build validates its examples with exactly the code it writes).
  *
  * Deterministic: schemas are built in a fixed order, definitions sorted, export names derived from URLs.
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import * as standalone from 'ajv/dist/standalone/index.js';
-import type { StageContext } from '../../context.js';
-import type { CodeSystem, StructureDefinition } from '../../model/fhir.js';
-import { ElementModel, FHIR_TYPE_BASE } from '../../resolve/element-model.js';
-import type { SnapshotResult } from '../../snapshot/generate.js';
-import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
-import type { OutputFile } from '../output.js';
+import type { StageContext } from '../context.js';
+import type { CodeSystem, StructureDefinition } from '../model/fhir.js';
+import { ElementModel, FHIR_TYPE_BASE } from '../resolve/element-model.js';
+import type { ValueSetExpander } from '../terminology/value-set-expansion.js';
 import { JsonSchemaBuilder } from './json-schema.js';
 import { fhirKeywords, replacedKeywords } from './keywords.js';
 import { ANY_RESOURCE, defKeys, typeRef, type JsonSchema } from './schema-types.js';
 
 /** The code system listing every STU3 resource type: where "some resource" takes its allowed names from. */
 const RESOURCE_TYPES_SYSTEM = 'http://hl7.org/fhir/resource-types';
-export const VALIDATORS_DIR = 'validators';
 
 /** A compiled validator, as ajv's standalone code gives it. */
 export interface CompiledValidator {
@@ -125,46 +119,17 @@ function exportName(key: string, taken: Map<string, string>): string {
   return name;
 }
 
-/** The emitted validator modules, and the structure module's source with its export names (the build loads it to validate examples). */
-export interface EmittedValidators {
-  files: OutputFile[];
-  source: string;
-  /** Key (profile URL or base type) -> export name in `source`. */
-  exports: ReadonlyMap<string, string>;
-}
-
-/** The emit step: the validator modules for the build's profiles and every base resource type, required bindings compiled in. */
-export function emitValidators(snapshots: readonly SnapshotResult[], ctx: StageContext, expander: ValueSetExpander): EmittedValidators {
-  const input = buildValidatorSchemas(
-    snapshots.map((s) => s.profile),
-    ctx,
-    expander,
-  );
-  const { source, exports } = standaloneModule(input);
-  const keys = [...exports.keys()].sort(compare);
-  const index = [
-    '// Generated: structure validators by profile URL or base resource type name.',
-    "import * as structure from './structure.mjs';",
-    'export const validators = {',
-    ...keys.map((k) => `  ${JSON.stringify(k)}: structure.${exports.get(k)},`),
-    '};',
-    '',
-  ].join('\n');
-  const types = [
-    '// Generated: types of index.mjs.',
-    'export interface StructureError { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message?: string; data?: unknown }',
-    'export interface StructureValidator { (data: unknown): boolean; errors?: StructureError[] | null }',
-    'export declare const validators: Readonly<Record<string, StructureValidator>>;',
-    '',
-  ].join('\n');
-  const files = [
-    { path: `${VALIDATORS_DIR}/structure.mjs`, content: Buffer.from(source + '\n', 'utf8') },
-    { path: `${VALIDATORS_DIR}/index.mjs`, content: Buffer.from(index, 'utf8') },
-    { path: `${VALIDATORS_DIR}/index.d.mts`, content: Buffer.from(types, 'utf8') },
-  ];
-  return { files, source, exports };
-}
-
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The validators of a standalone module given as source, imported from memory: the build validates its
+ * examples with exactly the code it writes, and createValidator runs the code a build would emit.
+ */
+export async function structureFromSource(source: string, exports: ReadonlyMap<string, string>): Promise<ValidatorTable> {
+  const mod = (await import(`data:text/javascript;base64,${Buffer.from(source, 'utf8').toString('base64')}`)) as Record<string, CompiledValidator>;
+  const table: Record<string, CompiledValidator> = {};
+  for (const [key, name] of exports) table[key] = mod[name];
+  return table;
 }

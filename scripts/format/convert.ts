@@ -9,13 +9,13 @@
  * Problems go to the given Diagnostics with file, line where known, and FHIRPath; a payload that cannot
  * be converted gives undefined.
  */
-import type { Diagnostics } from '../../diagnostics/diagnostics.js';
-import { SourceMap } from '../../diagnostics/source-map.js';
-import { readJsonResource } from '../../load/json/read-json.js';
-import { readXmlResource } from '../../load/xml/read-xml.js';
-import type { Resource } from '../../model/fhir.js';
-import type { ElementModel } from '../../resolve/element-model.js';
-import { writeXmlResource } from './write-xml.js';
+import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { SourceMap } from '../diagnostics/source-map.js';
+import { readJsonResource } from './json/read-json.js';
+import { readXmlResource } from './xml/read-xml.js';
+import type { Resource } from '../model/fhir.js';
+import type { ElementModel } from '../resolve/element-model.js';
+import { writeXmlResource } from './xml/write-xml.js';
 
 export type PayloadFormat = 'xml' | 'json';
 

@@ -1,5 +1,5 @@
 /** The JSON Schema shapes the validator emitter builds (plain JSON, draft-07 with the FHIR keywords of keywords.ts). */
-import type { JsonObject } from '../../model/fhir.js';
+import type { JsonObject } from '../model/fhir.js';
 
 /** A schema object (a `false` schema is written as the literal `false`). */
 export type JsonSchema = JsonObject;

@@ -10,7 +10,7 @@ import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
 import { checkProfiles } from '../check/check-profiles.js';
 import { jsonBuffer, type OutputFile } from '../emit/output.js';
-import { writeXmlResource } from '../emit/xml/write-xml.js';
+import { writeXmlResource } from '../format/xml/write-xml.js';
 import { writeOutput } from '../emit/writer.js';
 import { loadConfig } from '../load/config.js';
 import { loadDependencies } from '../load/packages/index.js';
@@ -18,8 +18,8 @@ import { findSourceFiles, readSourceFiles } from '../load/sources.js';
 import { isStructureDefinition, type StructureDefinition } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
 import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
-import { agreement, printAgreement } from './agreement.js';
-import { SnapshotGenerator } from './generate.js';
+import { agreement, printAgreement } from '../snapshot/agreement.js';
+import { SnapshotGenerator } from '../snapshot/generate.js';
 
 export interface SnapshotCommandOptions {
   configFile: string;

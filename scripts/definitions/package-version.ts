@@ -14,17 +14,17 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
 import { isStructureDefinition, type Resource } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
 import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
 import { generateSnapshots } from '../snapshot/generate.js';
-import type { DependencySource } from './config.js';
-import { loadDependencies, type LoadedPackages } from './packages/index.js';
-import { findSourceFiles, readSourceFiles } from './sources.js';
+import type { DependencySource } from '../load/config.js';
+import { loadDependencies, type LoadedPackages } from '../load/packages/index.js';
+import { findSourceFiles, readSourceFiles } from '../load/sources.js';
+import { readTarball } from '../util/tarball.js';
+import { errorMessage } from '../util/values.js';
 
 export type PackageVersionKind = 'tarball' | 'package-folder' | 'source-folder' | 'registry';
 
@@ -84,7 +84,7 @@ async function fromTarball(path: string, spec: string, options: PackageVersionOp
   try {
     files = await readTarball(readFileSync(path));
   } catch (e) {
-    diagnostics.error('release.package-malformed', `${spec} is not a readable package tarball (.tgz): ${e instanceof Error ? e.message : String(e)}`, { file: spec });
+    diagnostics.error('release.package-malformed', `${spec} is not a readable package tarball (.tgz): ${errorMessage(e)}`, { file: spec });
     return undefined;
   }
   const manifestBody = files.get('package/package.json');
@@ -109,7 +109,7 @@ function fromPackageFolder(dir: string, spec: string, options: PackageVersionOpt
     try {
       return readFileSync(join(dir, name), 'utf8');
     } catch (e) {
-      diagnostics.error('release.package-malformed', `cannot read ${join(spec, name)}: ${e instanceof Error ? e.message : String(e)}`, { file: join(spec, name) });
+      diagnostics.error('release.package-malformed', `cannot read ${join(spec, name)}: ${errorMessage(e)}`, { file: join(spec, name) });
       return undefined;
     }
   };
@@ -213,7 +213,7 @@ function parseJson(text: string, file: string, diagnostics: Diagnostics): Record
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
     diagnostics.error('release.package-malformed', `${file}: not a JSON object`, { file });
   } catch (e) {
-    diagnostics.error('release.package-malformed', `${file}: invalid JSON (${e instanceof Error ? e.message : String(e)})`, { file });
+    diagnostics.error('release.package-malformed', `${file}: invalid JSON (${errorMessage(e)})`, { file });
   }
   return undefined;
 }
@@ -226,31 +226,4 @@ export async function readTarballManifest(path: string): Promise<Record<string, 
   const manifest: unknown = JSON.parse(body.toString('utf8'));
   if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new Error('its package.json is not a JSON object');
   return manifest as Record<string, unknown>;
-}
-
-/** The plain files of a gzipped tarball, in memory. Throws on data that is not one. */
-async function readTarball(data: Buffer): Promise<Map<string, Buffer>> {
-  const raw = gunzipSync(data);
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolvePromise, reject) => {
-    const parser = new Parser({
-      strict: true,
-      onReadEntry: (entry: ReadEntry) => {
-        if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'ContiguousFile') {
-          entry.resume();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        const path = entry.path.replace(/^\.\//, '');
-        entry.on('data', (c: Buffer) => chunks.push(c));
-        entry.on('end', () => files.set(path, Buffer.concat(chunks)));
-      },
-    });
-    parser.on('error', reject);
-    parser.on('warn', (_code: string, message: string | Error) => reject(message instanceof Error ? message : new Error(message)));
-    parser.on('end', () => resolvePromise());
-    parser.end(raw);
-  });
-  if (files.size === 0) throw new Error('no files in the archive');
-  return files;
 }

@@ -14,6 +14,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Diagnostics } from '../../diagnostics/diagnostics.js';
 import { LineIndex } from '../line-index.js';
 import { findRefusedMarkup } from './xml-security.js';
+import { errorMessage } from '../../util/values.js';
 
 /** One node of the ordered tree: an element `{ tag: children, ':@': attributes }`, a text `{ '#text': s }` or a CDATA `{ '#cdata': [{ '#text': s }] }`. */
 export type XmlNode = Record<string, unknown>;
@@ -102,7 +103,7 @@ function parseTree(text: string): { root: XmlNode } | Malformed {
   try {
     parser.write(text).close();
   } catch (e) {
-    if (!(e instanceof Stop)) fail(e instanceof Error ? e.message : String(e));
+    if (!(e instanceof Stop)) fail(errorMessage(e));
   }
   if (first) return first;
   if (top.length !== 1) return { message: `expected one root element, found ${top.length}`, line: 1, column: 1 };

@@ -11,6 +11,7 @@ import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError 
 import type { JsonObject, JsonValue, Resource } from '../../model/fhir.js';
 import { LineIndex } from '../line-index.js';
 import type { ReaderContext } from '../reader-context.js';
+import { errorMessage } from '../../util/values.js';
 
 /** The JSON reader needs no element model; given one, it also checks that `resourceType` is a resource type. */
 export type JsonReaderContext = Pick<ReaderContext, 'diagnostics' | 'sources'> & Partial<Pick<ReaderContext, 'model'>>;
@@ -38,7 +39,7 @@ export function readJsonResource(text: string, file: string, ctx: JsonReaderCont
   try {
     root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   } catch (e) {
-    diagnostics.error('load.json-malformed', `JSON could not be parsed: ${e instanceof Error ? e.message : String(e)}`, { file });
+    diagnostics.error('load.json-malformed', `JSON could not be parsed: ${errorMessage(e)}`, { file });
     return undefined;
   }
   if (errors.length > 0) {

@@ -18,14 +18,15 @@
  * primitive is a `const`; a fixed/pattern complex value is a partial match (every property it gives,
  * recursively; every array item it gives matched by some item).
  */
-import type { ElementDefinition, JsonValue, StructureDefinition } from '../../model/fhir.js';
-import { fixedOrPattern } from '../../model/fhir.js';
-import { FHIR_TYPE_BASE, upperFirst, type ChildElement, type ElementModel } from '../../resolve/element-model.js';
-import { compiledBinding } from '../../terminology/binding-rules.js';
-import type { ValueSetExpander } from '../../terminology/value-set-expansion.js';
+import type { ElementDefinition, JsonValue, StructureDefinition } from '../model/fhir.js';
+import { fixedOrPattern } from '../model/fhir.js';
+import { FHIR_TYPE_BASE, upperFirst, type ChildElement, type ElementModel } from '../resolve/element-model.js';
+import { compiledBinding } from '../terminology/binding-rules.js';
+import type { ValueSetExpander } from '../terminology/value-set-expansion.js';
 import type { BindingKeyword, ElementRule, ResourceKeyword } from './keywords.js';
 import { primitiveRule, primitiveSchema } from './primitive-schemas.js';
 import { defKeys, escapePointer, typeRef, TYPES_SCHEMA_ID, type JsonSchema } from './schema-types.js';
+import { isObject } from '../util/values.js';
 
 /** A profile's snapshot, indexed by parent path, slices (and what is beneath them) left out. */
 interface ProfileScope {
@@ -257,9 +258,6 @@ function partialMatch(value: JsonValue): JsonSchema {
   return { type: 'object', required: Object.keys(value), properties };
 }
 
-function isObject(v: unknown): v is Record<string, JsonValue> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function sortedObject(map: Map<string, JsonSchema>): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
