@@ -227,6 +227,20 @@ describe('slices', () => {
     expect(all).not.toContain('Observation.component.code.coding:loinc');
   });
 
+  test('a slice named like its element (`identifier:identifier`) stays a slice, not a choice spelling', () => {
+    const composition = profile('Test-Composition-1', 'Composition', [
+      { id: 'Composition.identifier', path: 'Composition.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
+      { id: 'Composition.identifier:identifier', path: 'Composition.identifier', sliceName: 'identifier', min: 1 },
+      { id: 'Composition.identifier:identifier.system', path: 'Composition.identifier.system', min: 1 },
+    ]);
+    const { ctx, snap } = generate(composition);
+    expect(ctx.diagnostics.all).toEqual([]);
+    expect(el(snap, 'Composition.identifier')).toMatchObject({ min: 0 });
+    expect(el(snap, 'Composition.identifier').sliceName).toBeUndefined();
+    expect(el(snap, 'Composition.identifier:identifier')).toMatchObject({ sliceName: 'identifier', min: 1 });
+    expect(el(snap, 'Composition.identifier:identifier.system').min).toBe(1);
+  });
+
   test('a reslice of a slice a base profile defines', () => {
     const base = profile('Test-Slot-Base-1', 'Slot', [
       { id: 'Slot.identifier', path: 'Slot.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
