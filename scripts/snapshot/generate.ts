@@ -35,8 +35,11 @@ export class SnapshotGenerator {
 
   constructor(private readonly ctx: StageContext) {}
 
-  /** What every element placed from a definition gets: its type's invariants (type-constraints.ts). */
-  private readonly placeElement = (e: ElementDefinition): void => carryTypeConstraints(e, (ref) => this.resolve(ref));
+  /**
+   * What every element placed from a definition gets: its type's invariants (type-constraints.ts). A type
+   * profile still being generated (an extension that nests itself) contributes nothing rather than a cycle.
+   */
+  private readonly placeElement = (e: ElementDefinition): void => carryTypeConstraints(e, (ref) => (this.inProgress.has(ref) ? undefined : this.resolve(ref)));
 
   /** The StructureDefinition with this URL (or base type name), snapshotted if it was differential-only. */
   resolve(ref: string): StructureDefinition | undefined {
