@@ -14,7 +14,7 @@ import { compiledCli, fhirPackagesDir, median, projectRoot, say, seconds, tempDi
 
 
 /** A temp project: the real config, with absolute source folders and the shared tarball folder as the only dependency source. */
-function tempProject(): { root: string; config: string; out: string } {
+export function tempProject(): { root: string; config: string; out: string } {
   const root = tempDir('project');
   const real = parse(readFileSync(join(projectRoot, 'fhir.config.json'), 'utf8')) as Record<string, unknown>;
   const abs = (p: unknown) => (typeof p === 'string' ? join(projectRoot, p) : p);

@@ -25,6 +25,7 @@ const commands: Record<string, CommandEntry> = {
   diff: { summary: 'compare two versions of a package: each change breaking, minor or patch', load: async () => (await import('./cli/diff-command.js')).diffCommand },
   'release-notes': { summary: 'Markdown release notes from the changes file and the diff of two versions', load: async () => (await import('./cli/release-notes-command.js')).releaseNotesCommand },
   publish: { summary: 'publish the built FHIR package and types package to an npm registry', load: async () => (await import('./cli/publish-command.js')).publishCommand },
+  site: { summary: 'write a static HTML documentation site of the built package', load: async () => (await import('./cli/site-command.js')).siteCommand },
 };
 
 /** The toolchain's version, from the package.json beside scripts/ (sources) or dist/ (compiled). */
