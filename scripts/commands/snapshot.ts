@@ -17,9 +17,9 @@ import { loadDependencies } from '../load/packages/index.js';
 import { findSourceFiles, readSourceFiles } from '../load/sources.js';
 import { isStructureDefinition, type StructureDefinition } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
-import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
+import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
 import { agreement, printAgreement } from '../snapshot/agreement.js';
-import { SnapshotGenerator } from '../snapshot/generate.js';
+import { generateSnapshots, SnapshotGenerator } from '../snapshot/generate.js';
 
 export interface SnapshotCommandOptions {
   configFile: string;
@@ -60,6 +60,19 @@ export async function snapshotFiles(paths: string[], configFile: string, diagnos
       return { file: sources.at(sd).file ?? '', published: published.get(sd) as StructureDefinition, generated: result?.profile, result };
     });
   return { results, generator, model, ctx };
+}
+
+/**
+ * Snapshots of StructureDefinitions already in memory (the API's entry to snapshot generation): each
+ * profile with a differential gets its snapshot from its base, looked up among the given profiles first,
+ * then the dependencies (hl7.fhir.r3.core and others, e.g. from loadDependencies). Problems go into the
+ * returned diagnostics; a profile whose snapshot cannot be made is left out of `profiles`.
+ */
+export function snapshotProfiles(profiles: readonly StructureDefinition[], dependencies: readonly DefinitionSource[], options: { canonical?: string } = {}): { profiles: StructureDefinition[]; diagnostics: Diagnostics } {
+  const diagnostics = new Diagnostics();
+  const ctx: StageContext = { resolver: new LayeredResolver([new ResourceIndex(profiles), ...dependencies], options.canonical ?? ''), diagnostics, sources: new SourceMap() };
+  const results = generateSnapshots(profiles.filter((sd) => sd.differential), ctx);
+  return { profiles: results.map((r) => r.profile), diagnostics };
 }
 
 export async function runSnapshotCommand(paths: string[], opts: SnapshotCommandOptions): Promise<number> {
