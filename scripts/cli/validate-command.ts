@@ -45,7 +45,7 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export const validateCommand: CommandRegistration = (program) => {
   program
     .command('validate')
-    .description('validate FHIR payloads (JSON or XML) against the built profiles; exit 1 if any has an error')
+    .description('validate FHIR payloads (JSON or XML) against the built profiles or --ig definitions; exit 1 if any has an error')
     .argument('<files...>', 'payload files or globs')
     .option('--profile <url>', 'validate against this profile (default: meta.profile, then the base type)')
     .option('--format <format>', 'text or json (OperationOutcome)', 'text')

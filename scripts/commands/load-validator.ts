@@ -56,14 +56,16 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
   const definitions = index ? { resources: [], source: index } : await loadedDefinitions(config, packageDir, options);
   if (!definitions) return undefined;
   const { source } = definitions;
-  const { validator } = await createValidator({
+  const created = await createValidator({
     resources: definitions.resources,
     dependencies: [source],
     canonical: config.canonical,
     structure,
     expansions: source.labels.includes(EXPANSIONS_PACKAGE) ? expansionsFrom(source) : undefined,
   });
-  return validator;
+  // What assembling the validator found (a profile whose snapshot could not be made) is the caller's to see.
+  for (const d of created.diagnostics.all) diagnostics.report(d);
+  return created.validator;
 }
 
 /** Definitions by package: the definition index, or the packages loaded. */
