@@ -14,11 +14,11 @@ export interface PayloadLimits {
   maxDepth: number;
   /** Issues reported for one payload at most; past it, one more says the rest were not looked for (default 1,000). */
   maxIssues: number;
-  /** Time one payload may take to read and validate, in milliseconds (default 30,000; 0 or Infinity: no limit). */
+  /** Time one payload may take to read and validate, in milliseconds (default 60,000; 0 or Infinity: no limit). */
   maxMillis: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<PayloadLimits> = Object.freeze({ maxBytes: 32 * 1024 * 1024, maxDepth: 200, maxIssues: 1000, maxMillis: 30_000 });
+export const DEFAULT_LIMITS: Readonly<PayloadLimits> = Object.freeze({ maxBytes: 32 * 1024 * 1024, maxDepth: 200, maxIssues: 1000, maxMillis: 60_000 });
 
 /** The deepest nesting any setting may ask for: readers and validators recurse once per level, so this bounds their stack. */
 export const MAX_DEPTH_LIMIT = 1000;

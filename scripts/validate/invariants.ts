@@ -7,6 +7,7 @@ import fhirpath from 'fhirpath';
 import stu3Model from 'fhirpath/fhir-context/stu3';
 import type { ElementDefinitionConstraint } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
+import { LINEAR_EVALUATORS, type LinearEvaluator } from './linear-invariants.js';
 import type { Budget } from '../util/limits.js';
 import { errorMessage, isObject } from '../util/values.js';
 
@@ -83,8 +84,8 @@ export class InvariantEngine {
   check(constraint: ElementDefinitionConstraint, base: string, node: unknown, resource: unknown, location: string, run: InvariantRun = { reported: new Set() }): ValidationIssue[] {
     const expression = effectiveExpression(constraint);
     if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return [];
-    const native = NATIVE_EVALUATORS[constraint.key];
-    if (native && constraint.expression === native.published) return native.holds(node) ? [] : this.failed(constraint, expression, location);
+    const native: LinearEvaluator | undefined = NATIVE_EVALUATORS[constraint.key] ?? LINEAR_EVALUATORS[constraint.key];
+    if (native && constraint.expression === native.published) return native.holds(node, resource) ? [] : this.failed(constraint, expression, location);
     const evaluator = this.evaluator(constraint, base);
     if (typeof evaluator === 'string') return this.skip(constraint, evaluator, location, run);
     run.budget?.checkTime();
