@@ -89,7 +89,8 @@ class FhirXmlWriter {
             this.error('emit.xml-invalid-json', `'${resolved.property}' must be a primitive value`, `${path}.${resolved.property}`);
             continue;
           }
-          const text = this.text(value, obj, resolved.property, `${path}.${resolved.property}`);
+          // A primitive's own value has the primitive's path in FHIRPath; other attributes are child elements.
+          const text = this.text(value, obj, resolved.property, resolved.type === undefined ? path : `${path}.${resolved.property}`);
           if (text !== undefined) open += ` ${resolved.property}="${escapeAttribute(text)}"`;
           continue;
         }
