@@ -367,9 +367,16 @@ function emptyContext(cxt: KeywordCxt): Name {
 }
 
 /**
+ * Errors a validator keeps at most: a payload of millions of wrong items would otherwise allocate and hold
+ * one error object each (gigabytes for 32 MiB), far past the issues anyone is shown (the validator reports
+ * 1,000 by default). Past it, a callee's errors are dropped rather than adopted.
+ */
+export const MAX_KEPT_ERRORS = 10_000;
+
+/**
  * After a failed call of `validate` on this keyword's data: its errors (paths from the callee's root) get
  * this data's path in front, and are adopted as the errors so far or appended to them, as ajv does with its
- * own; the callee's `errors` is cleared.
+ * own (up to MAX_KEPT_ERRORS); the callee's `errors` is cleared.
  */
 function adoptErrors(cxt: KeywordCxt, validate: Code): void {
   const { gen, it } = cxt;
@@ -377,10 +384,12 @@ function adoptErrors(cxt: KeywordCxt, validate: Code): void {
   // The errors are this call's now: the callee lets go of them (and of the values they carry), rather
   // than keep them until its next call, by when a collection may have moved them to the old generation.
   gen.assign(_`${validate}.errors`, null);
-  const path = strConcat(N.instancePath, it.errorPath);
-  gen.forOf('e', errors, (e) => gen.assign(_`${e}.instancePath`, _`${path} + ${e}.instancePath`));
-  gen.if(_`${N.vErrors} === null`, () => gen.assign(N.vErrors, errors), () => gen.forOf('e', errors, (e) => gen.code(_`${N.vErrors}.push(${e})`)));
-  gen.assign(N.errors, _`${N.vErrors}.length`);
+  gen.if(_`${N.vErrors} === null || ${N.vErrors}.length < ${MAX_KEPT_ERRORS}`, () => {
+    const path = strConcat(N.instancePath, it.errorPath);
+    gen.forOf('e', errors, (e) => gen.assign(_`${e}.instancePath`, _`${path} + ${e}.instancePath`));
+    gen.if(_`${N.vErrors} === null`, () => gen.assign(N.vErrors, errors), () => gen.forOf('e', errors, (e) => gen.code(_`${N.vErrors}.push(${e})`)));
+    gen.assign(N.errors, _`${N.vErrors}.length`);
+  });
 }
 
 export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding, fhirResource];

@@ -245,7 +245,9 @@ export class FuzzHarness {
     const { payload, description } = materialise(this.corpus, this.model, c);
     this.internal = [];
     const run = () => (c.format === 'json' ? this.validator.validateJson(payload) : this.validator.validateXml(payload));
-    let { outcome, ms } = cpuTimed(run);
+    const first = cpuTimed(run);
+    const outcome = first.outcome;
+    let ms = first.ms;
     for (let retry = 0; retry < 2 && ms > this.report.budgetMs; retry++) ms = Math.min(ms, cpuTimed(run).ms);
     this.report.cases++;
     this.note(ms, description);
