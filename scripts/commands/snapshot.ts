@@ -4,6 +4,7 @@
  * `--compare`, the agreement with the snapshot already present in each file, per file and overall.
  */
 import { basename, relative } from 'node:path';
+import { reportImpossibleCardinalities } from '../check/cardinality.js';
 import type { StageContext } from '../context.js';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
@@ -65,6 +66,7 @@ export async function runSnapshotCommand(paths: string[], opts: SnapshotCommandO
     return 2;
   }
   const { results, generator } = snapshotted;
+  for (const r of results) if (r.generated) reportImpossibleCardinalities(r.generated, r.file, diagnostics);
   const outputs: OutputFile[] = results.filter((r) => r.generated).map((r) => ({ path: `${basename(r.file).replace(/\.(xml|json)$/, '')}.json`, content: jsonBuffer(r.generated) }));
   if (opts.compare) printAgreement(agreement(results, generator), opts.print);
   opts.printDiagnostics(diagnostics, !!opts.quiet);
