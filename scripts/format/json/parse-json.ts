@@ -143,13 +143,14 @@ class Parser {
       this.pos++;
       this.skipSpace();
       this.path[depth] = key;
+      // The key is judged before its value is read, so problems come in document order.
+      const prior = out[key];
+      const refused = prior !== undefined && Object.prototype.hasOwnProperty.call(out, key) ? 'duplicate-key' : isForbiddenKey(key) ? 'forbidden-key' : undefined;
+      if (refused) this.problem(refused, keyAt, depth, key);
       const c = text.charCodeAt(this.pos);
       // Numbers are read here, where their container and key are known (their text may need keeping).
-      const value = c === 0x2d || (c >= 0x30 && c <= 0x39) ? this.number(out, key) : this.value(depth + 1);
-      const prior = out[key];
-      if (prior !== undefined && Object.prototype.hasOwnProperty.call(out, key)) this.problem('duplicate-key', keyAt, depth, key);
-      else if (isForbiddenKey(key)) this.problem('forbidden-key', keyAt, depth, key);
-      else out[key] = value;
+      const value = c === 0x2d || (c >= 0x30 && c <= 0x39) ? this.number(refused ? undefined : out, key) : this.value(depth + 1);
+      if (!refused) out[key] = value;
       this.skipSpace();
       const next = text.charCodeAt(this.pos);
       if (next === 0x2c) {
