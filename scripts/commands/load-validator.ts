@@ -17,6 +17,7 @@ import { validatorCacheDir } from '../load/cache-dirs.js';
 import { DEFINITION_INDEX_FILE, DefinitionIndex } from '../resolve/definition-index.js';
 import type { DefinitionSource } from '../resolve/resolver.js';
 import type { Resource } from '../model/fhir.js';
+import { recoverOutput } from '../emit/writer.js';
 import { createValidator } from '../validate/create.js';
 import { EXPANSIONS_PACKAGE, expansionsFrom } from '../validate/semantic-context.js';
 import type { ValidatorTable } from '../validate/structure.js';
@@ -40,6 +41,8 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
   const config = loadConfig(options.configFile, diagnostics);
   if (!config || diagnostics.hasErrors()) return undefined;
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
+  // A build interrupted while it swapped its output in left the previous output aside: put it back.
+  await recoverOutput(outDir);
   const packageDir = join(outDir, 'package');
   if (!existsSync(join(outDir, 'validators', 'index.mjs')) || !existsSync(packageDir)) {
     diagnostics.error('validate.not-built', `no validators in ${outDir}: run the build first (npm run build)`);
