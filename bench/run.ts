@@ -41,7 +41,7 @@ const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
     sections.push(peers.section, `Peers tried\n-----------\n${peers.notes.map((n) => `  - ${n}`).join('\n')}`);
   },
   validate: async ({ rows, packages }) => benchValidate(rows, packages),
-  'validate-start': async ({ rows }) => benchValidateStart(rows),
+  'validate-start': async ({ rows }) => Promise.resolve(benchValidateStart(rows)),
   types: async ({ rows, packages }) => benchTypes(rows, packages),
   release: async ({ rows }) => benchRelease(rows),
   fhirpath: async ({ rows }) => benchFhirpath(rows),
