@@ -18,6 +18,7 @@ import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js'
 import type { ValidateOptions, Validator } from '../validate/validator.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
 import { expandInputs, readPayloadFile } from './payload-files.js';
+import { isBulkRun, runBulkValidate } from './bulk-validate-command.js';
 
 /** How a payload file is read and validated, by extension. */
 type PayloadReader = (validator: Validator, bytes: Buffer, options: ValidateOptions) => ValidationIssue[];
@@ -35,6 +36,7 @@ interface ValidateCliOptions {
   offline?: boolean;
   invariants: boolean;
   quiet?: boolean;
+  workers?: string;
 }
 
 export const validateCommand: CommandRegistration = (program) => {
@@ -49,6 +51,7 @@ export const validateCommand: CommandRegistration = (program) => {
     .option('--offline', 'never touch the network')
     .option('--no-invariants', 'skip FHIRPath invariants')
     .option('-q, --quiet', 'text format: print errors only')
+    .option('--workers <n>', 'worker threads for NDJSON (.ndjson, .ndjson.gz) and large batches (default: all cores; 1: in process)')
     .action(async (patterns: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(patterns, opts);
     });
@@ -62,6 +65,9 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   const { inputs, problems } = await expandInputs(patterns);
   for (const problem of problems) process.stderr.write(`error: ${problem}\n`);
   if (inputs.length === 0) return 1;
+  // NDJSON and large batches: streamed, on worker threads (bulk-validate-command.ts, docs/bulk.md).
+  const files = inputs.map((i) => i.file);
+  if (isBulkRun(files, opts.workers)) return runBulkValidate(files, problems, { ...opts, out: opts.out && resolve(opts.out) }, { profile: opts.profile, invariants: opts.invariants });
   const diagnostics = new Diagnostics();
   const validator = await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, diagnostics });
   printDiagnostics(diagnostics, true);
