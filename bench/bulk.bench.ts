@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { build } from '../scripts/build.js';
 import { tempProject } from '../test/build/project.js';
 import { gpconnectExamplesDir } from '../test/helpers/shared.js';
@@ -70,5 +71,27 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
   if (figures.length > 1) {
     const [one, all] = figures;
     rows.push({ section: SECTION, what: `speed-up, ${all.n} workers over 1`, value: ratio(all.validating, one.validating), note: `validation alone (target: at least 1.8x on 2 cores); whole runs ${ratio(all.whole, one.whole)}` });
+    const ceiling = await machineScaling(all.n);
+    rows.push({ section: SECTION, what: `the machine's ceiling: a CPU-bound loop on ${all.n} threads over 1`, value: `${ceiling.toFixed(2)}x`, note: 'measured right after, no allocation: what the machine gave any program then (2.00x on 2 idle cores)' });
   }
+}
+
+/** How much `n` threads of a pure CPU loop get done over one, now: the scaling the machine's load leaves to anyone. */
+async function machineScaling(n: number): Promise<number> {
+  const code = "let x = 0; for (let i = 0; i < 3e8; i++) x += i % 7; require('node:worker_threads').parentPort.postMessage(x);";
+  const run = async (threads: number) => {
+    const t = performance.now();
+    await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve) => {
+      const w = new Worker(code, { eval: true });
+      w.once('message', () => void w.terminate().then(() => resolve()));
+    })));
+    return performance.now() - t;
+  };
+  const ones: number[] = [];
+  const alls: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    ones.push(await run(1));
+    alls.push(await run(n));
+  }
+  return (n * median(ones)) / median(alls);
 }
