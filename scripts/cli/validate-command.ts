@@ -20,6 +20,7 @@ import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js'
 import type { ValidateOptions, Validator } from '../validate/validator.js';
 import { configOrExit, findConfig, printDiagnostics, type CommandRegistration } from './common.js';
 import { expandInputs, readPayloadFile } from './payload-files.js';
+import { isBulkRun, runBulkValidate } from './bulk-validate-command.js';
 
 /** How a payload file is read and validated, by extension. */
 type PayloadReader = (validator: Validator, bytes: Buffer, options: ValidateOptions) => ValidationIssue[];
@@ -41,6 +42,7 @@ interface ValidateCliOptions {
   packages: string[];
   project: boolean;
   cacheDir?: string;
+  workers?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -61,6 +63,7 @@ export const validateCommand: CommandRegistration = (program) => {
     .option('--packages <dir>', 'a folder of package tarballs (<name>-<version>.tgz) to find hl7.fhir.r3.core and other packages in, before the FHIR cache and the registry (repeatable)', collect, [])
     .option('--no-project', 'with --ig: ignore any fhir.config.json, validate against the --ig definitions alone')
     .option('--cache-dir <dir>', 'where compiled validators are kept between runs (default: .fhir-cache/validators in a project, else the user cache folder; FHIR_STU3_CACHE_DIR)')
+    .option('--workers <n>', 'worker threads for NDJSON (.ndjson, .ndjson.gz) and large batches (default: all cores; 1: in process)')
     .action(async (patterns: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(patterns, opts);
     });
@@ -74,6 +77,12 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   const { inputs, problems } = await expandInputs(patterns);
   for (const problem of problems) process.stderr.write(`error: ${problem}\n`);
   if (inputs.length === 0) return 1;
+  // NDJSON and large batches: streamed, on worker threads (bulk-validate-command.ts, docs/bulk.md).
+  const files = inputs.map((i) => i.file);
+  if (isBulkRun(files, opts.workers)) {
+    const target = opts.ig.length > 0 ? { configFile: igConfigFile(opts), ig: { specs: opts.ig, packageDirs: opts.packages, cacheDir: opts.cacheDir && resolve(opts.cacheDir) } } : { configFile: configOrExit(opts.config) };
+    return runBulkValidate(files, problems, { ...opts, out: opts.out && resolve(opts.out) }, { profile: opts.profile, invariants: opts.invariants }, target);
+  }
   const diagnostics = new Diagnostics();
   const validator = opts.ig.length > 0 ? await igValidator(opts, diagnostics) : await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, cacheDir: opts.cacheDir && resolve(opts.cacheDir), diagnostics });
   printDiagnostics(diagnostics, true);
@@ -91,7 +100,7 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
 
 /** The validator of `--ig` definitions: added to the project's built package when there is a project, else on their own. */
 async function igValidator(opts: ValidateCliOptions, diagnostics: Diagnostics): Promise<Validator | undefined> {
-  const configFile = !opts.project ? undefined : opts.config ? configOrExit(opts.config) : findConfig(process.cwd());
+  const configFile = igConfigFile(opts);
   // Loaded here only: validating in a built project needs none of it (the loaders, the compiler).
   const { validatorFor } = await import('../commands/validator-for.js');
   const result = await validatorFor({
@@ -105,6 +114,11 @@ async function igValidator(opts: ValidateCliOptions, diagnostics: Diagnostics): 
   });
   diagnostics.absorb(result.diagnostics);
   return result.validator;
+}
+
+/** With --ig: the project the definitions add to (--config, else one found upwards), none with --no-project. */
+function igConfigFile(opts: ValidateCliOptions): string | undefined {
+  return !opts.project ? undefined : opts.config ? configOrExit(opts.config) : findConfig(process.cwd());
 }
 
 /** One file's issues, whatever happens: unreadable files and bugs are its fatal issue, never the batch's end. */

@@ -234,6 +234,15 @@ describe('the CLI, outside any project', () => {
     expect(second.stderr).not.toMatch(/compiling/);
   });
 
+  test('NDJSON on two workers against --ig definitions: each worker builds the same validator, lines keep their numbers', () => {
+    writeFileSync(join(work, 'both.ndjson'), [JSON.stringify(observation({})), JSON.stringify(patient({ gender: 'other', birthDate: '1970' }))].join('\n') + '\n');
+    const r = cli('both.ndjson', '--workers', '2', '--ig', fixtures, '--packages', fhirPackagesDir, '--offline', '--cache-dir', cacheDir);
+    expect(r.stdout).toMatch(/^both\.ndjson:2: error \[code-invalid\] Patient\.gender: 'other' is not in the required value set http:\/\/example\.org\/fhir\/ValueSet\/test-gender$/m);
+    expect(r.stdout).not.toMatch(/^both\.ndjson:1:/m);
+    expect(r.stdout).toMatch(/2 NDJSON resource line\(s\): 1 valid, 1 invalid\n$/);
+    expect(r.code).toBe(1);
+  });
+
   test('a name@version with nothing to find it in: exit 2, every place looked in named', () => {
     const r = cli('good.json', '--ig', 'example.test.absent@1.0.0', '--packages', fhirPackagesDir, '--offline', '--cache-dir', cacheDir);
     expect(r.code).toBe(2);
