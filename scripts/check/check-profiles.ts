@@ -11,11 +11,12 @@ export interface ProfileCheckOptions {
 export function checkProfiles(results: SnapshotResult[], ctx: StageContext, opts: ProfileCheckOptions): void {
   for (const { profile, trace } of results) {
     const file = ctx.sources.at(profile);
+    const resource = profile.id ? `StructureDefinition/${profile.id}` : undefined;
     for (const rule of profileRules) {
       rule.check({
         profile,
         canonical: opts.canonical,
-        report: (severity, code, field, message) => ctx.diagnostics.report({ ...file, severity, code, path: `StructureDefinition.${field}`, message }),
+        report: (code, field, message) => ctx.diagnostics.rule(code, message, { ...file, path: `StructureDefinition.${field}`, resource }),
       });
     }
     trace.forEach(({ diff, id, base, result }, i) => {
@@ -27,8 +28,7 @@ export function checkProfiles(results: SnapshotResult[], ctx: StageContext, opts
           base,
           result,
           resolver: ctx.resolver,
-          report: (severity, code, field, message) =>
-            ctx.diagnostics.report({ ...where, severity, code, path: `StructureDefinition.differential.element[${i}].${field}`, message: `${id}: ${message}` }),
+          report: (code, field, message) => ctx.diagnostics.rule(code, `${id}: ${message}`, { ...where, path: `StructureDefinition.differential.element[${i}].${field}`, resource }),
         });
       }
     });

@@ -12,7 +12,7 @@ import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { loadValidator } from '../commands/load-validator.js';
 import type { OperationOutcome } from '../model/fhir.js';
-import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
+import { positionOf, toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
 import { sizeIssue } from '../validate/json-payload.js';
 import type { ValidateOptions, Validator } from '../validate/validator.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
@@ -112,7 +112,8 @@ function textReport(file: string, outcome: OperationOutcome, quiet: boolean): st
     if (i.severity === 'error' || i.severity === 'fatal') counts.error++;
     if (i.severity === 'warning') counts.warning++;
     if (i.severity === 'information' || (quiet && i.severity === 'warning')) continue;
-    const line = i.location?.[0]?.replace(/^line /, ':') ?? '';
+    const at = positionOf(i);
+    const line = at ? `:${at.line}${at.column !== undefined ? `:${at.column}` : ''}` : '';
     const where = i.expression?.[0] ? `${i.expression[0]}: ` : '';
     lines.push(`${file}${line}: ${i.severity} [${i.code}] ${where}${i.diagnostics ?? ''}`);
   }

@@ -15,6 +15,26 @@ export class SourceMap {
     return this.locations.get(node);
   }
 
+  /**
+   * The location of the deepest recorded node on a FHIRPath (`Patient.name[1].given`) inside `root`,
+   * with that path: a finding inside a resource points at its element's line, not the resource's.
+   */
+  atPath(root: object, expression: string): SourceLocation {
+    let node: unknown = root;
+    let best = this.locations.get(root) ?? {};
+    for (const segment of expression.split('.').slice(1)) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$/.exec(segment);
+      if (!m || typeof node !== 'object' || node === null) break;
+      let next: unknown = (node as Record<string, unknown>)[m[1] as string];
+      if (Array.isArray(next)) next = next[m[2] === undefined ? 0 : Number(m[2])];
+      if (typeof next !== 'object' || next === null) break;
+      node = next;
+      const here = this.locations.get(next);
+      if (here) best = here;
+    }
+    return { ...best, path: expression };
+  }
+
   /** The node's location with a FHIRPath added (or replaced), for a diagnostic. */
   at(node: object, path?: string): SourceLocation {
     const base = this.locations.get(node) ?? {};

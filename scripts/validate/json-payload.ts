@@ -28,6 +28,8 @@ const isForbiddenKey = (key: string) => key === '__proto__' || key === 'construc
 export interface JsonPayload {
   /** The parsed object, when it is safe to validate. */
   value?: Record<string, unknown>;
+  /** The decoded text, with the value (issues found later are placed in it). */
+  text?: string;
   issues: ValidationIssue[];
 }
 
@@ -73,7 +75,7 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   }
   const problem = unsafeShape(parsed, maxDepth);
   if (problem) return { issues: [problem] };
-  return { value: parsed as Record<string, unknown>, issues: [] };
+  return { value: parsed as Record<string, unknown>, text, issues: [] };
 }
 
 /** A forbidden key or over-deep nesting, with the path to it (built only on the way back from a problem). */

@@ -14,6 +14,7 @@
  * payloads through the XML rules of FHIR and the type-aware reader (xml-payload.ts).
  */
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
+import { jsonLocator } from '../format/json/json-locate.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload, type PayloadLimits } from './json-payload.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
@@ -65,7 +66,9 @@ export class Validator {
 
   jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
     const read = readJsonPayload(payload, this.parts.limits);
-    return read.value ? [...read.issues, ...this.issues(read.value, options)] : read.issues;
+    if (!read.value) return read.issues;
+    const issues = [...read.issues, ...this.issues(read.value, options)];
+    return read.text === undefined || issues.length === 0 ? issues : placeInJson(issues, read.text);
   }
 
   /** Validates an XML payload given as text or bytes: the XML rules of FHIR while reading it (xml-rules.ts), then every layer above on its JSON. */
@@ -85,16 +88,29 @@ export class Validator {
     const location = r.resourceType;
     const semantic = options.invariants === false || options.narrative === false ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false }) : this.parts.semantic;
     if (!semantic.model.isResourceType(r.resourceType)) return [{ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location }];
+    // A profile asked for that is unknown, or is of another resource type, is one issue: every element checked against it would fail.
+    const asked = options.profile ? semantic.profiles(options.profile) : undefined;
+    if (options.profile && !asked) return [{ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found in the package or its dependencies`, expression: location }];
+    if (asked && !this.appliesTo(asked, r.resourceType, semantic)) {
+      return [{ severity: 'error', code: 'invalid', diagnostics: `profile ${options.profile} constrains ${asked.type}, not ${r.resourceType} (the payload's resourceType)`, expression: location }];
+    }
     const issues: ValidationIssue[] = [];
     // Nested resources (contained, Bundle entries) are checked inside the structure validator, each against its own claimed profiles.
     for (const issue of this.structure(r, location, options.profile)) issues.push(issue);
     if (options.semantic === false) return issues;
-    if (options.profile) {
-      const sd = semantic.profiles(options.profile);
-      if (!sd) issues.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found`, expression: location });
-      else issues.push(...validateSemantics(r, sd, semantic, location));
-    } else issues.push(...validateClaimed(r, semantic, location));
+    if (asked) issues.push(...validateSemantics(r, asked, semantic, location));
+    else issues.push(...validateClaimed(r, semantic, location));
     return dedupe(issues);
+  }
+
+  /** True when a profile of `sd.type` applies to a resource of `resourceType`: the same type, or one it derives from (Resource, DomainResource). */
+  private appliesTo(sd: StructureDefinition, resourceType: string, semantic: SemanticContext): boolean {
+    const seen = new Set<string>();
+    for (let type: StructureDefinition | undefined = semantic.profiles(resourceType); type && !seen.has(type.url); type = type.baseDefinition ? semantic.profiles(type.baseDefinition) : undefined) {
+      if (type.type === sd.type) return true;
+      seen.add(type.url);
+    }
+    return false;
   }
 
   /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type). */
@@ -103,6 +119,16 @@ export class Validator {
     if (validator) return structureIssues(resource, validator, location);
     return profile ? [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${profile}: it is not a profile of this package`, expression: location }] : [];
   }
+}
+
+/** Each issue with a FHIRPath but no line gets the line and column of that path in the JSON text (parsed again only here, for payloads with issues). */
+function placeInJson(issues: ValidationIssue[], text: string): ValidationIssue[] {
+  const locate = jsonLocator(text);
+  return issues.map((i) => {
+    if (i.line !== undefined || !i.expression) return i;
+    const at = locate(i.expression);
+    return at ? { ...i, line: at.line, column: at.column } : i;
+  });
 }
 
 /** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */

@@ -1,5 +1,5 @@
 /** Temporary projects for build tests: the real sources, optionally with extra (bad) files beside them. */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fhirPackagesDir, projectRoot } from '../helpers/shared.js';
@@ -9,6 +9,9 @@ export interface TempProject {
   config: string;
   out: string;
 }
+
+/** The GP Connect rule settings of the project's own config (its conventions are rules it turns on). */
+export const gpConnectRules = (JSON.parse(readFileSync(join(projectRoot, 'fhir.config.json'), 'utf8')) as { rules: Record<string, string> }).rules;
 
 /** A copy of the project's sources and config in a temp folder; `extra` adds files (path relative to the root). */
 export function tempProject(extra: Record<string, string> = {}, configPatch: Record<string, unknown> = {}): TempProject {
@@ -28,6 +31,7 @@ export function tempProject(extra: Record<string, string> = {}, configPatch: Rec
     dependencySources: [{ type: 'directory', path: fhirPackagesDir }],
     sources: ['profiles', 'valuesets', 'codesystems', 'capabilities'],
     examples: 'examples',
+    rules: gpConnectRules,
     ...configPatch,
   };
   writeFileSync(join(root, 'fhir.config.json'), JSON.stringify(config, null, 2));
