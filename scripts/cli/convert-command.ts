@@ -1,6 +1,7 @@
 /**
- * `convert <in> --to xml|json [--out file]`: a FHIR payload from XML to JSON or JSON to XML (the input
- * format from its extension), by the element model of the project's dependencies. Output goes to stdout,
+ * `convert <in> [--to xml|json] [--out file]`: a FHIR payload from XML to JSON or JSON to XML (the input
+ * format from its extension, else its first character; the output the other one unless `--to` says), by
+ * the element model of the project's dependencies. Output goes to stdout,
  * or to `--out` (written to a temporary file beside it and renamed, so never half-written). A payload with
  * errors writes nothing: the errors print with file, line and FHIRPath, exit 1; usage errors exit 2.
  */
@@ -14,7 +15,7 @@ import { ElementModel } from '../resolve/element-model.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
 
 interface ConvertOptions {
-  to: string;
+  to?: string;
   out?: string;
   config?: string;
   offline?: boolean;
@@ -24,9 +25,9 @@ interface ConvertOptions {
 export const convertCommand: CommandRegistration = (program) => {
   program
     .command('convert')
-    .description('convert a FHIR payload between XML and JSON (input format from its extension), driven by the FHIR definitions')
+    .description('convert a FHIR payload between XML and JSON (the input format from its extension or content, the output the other one), driven by the FHIR definitions')
     .argument('<in>', 'the payload (.xml or .json)')
-    .requiredOption('--to <format>', 'output format: xml or json')
+    .option('--to <format>', 'output format: xml or json (default: the other format than the input)')
     .option('--out <file>', 'write here instead of stdout')
     .option('--config <file>', `project config for dependencies (default: nearest ${CONFIG_FILE_NAME})`)
     .option('--offline', 'never touch the network')
@@ -37,16 +38,16 @@ export const convertCommand: CommandRegistration = (program) => {
 };
 
 async function runConvert(input: string, opts: ConvertOptions): Promise<number> {
-  const to = opts.to.toLowerCase();
-  if (to !== 'xml' && to !== 'json') return usage(`--to must be xml or json, not '${opts.to}'`);
-  const from = formatOfFile(input);
-  if (!from) return usage(`cannot tell the format of '${input}': name it .xml or .json`);
   let text: string;
   try {
     text = readFileSync(input, 'utf8');
   } catch (e) {
     return usage(`cannot read ${input}: ${(e as Error).message}`);
   }
+  const from = formatOfFile(input) ?? formatOfText(text);
+  if (!from) return usage(`cannot tell the format of '${input}': name it .xml or .json`);
+  const to = opts.to === undefined ? (from === 'xml' ? 'json' : 'xml') : opts.to.toLowerCase();
+  if (to !== 'xml' && to !== 'json') return usage(`--to must be xml or json, not '${opts.to}'`);
   const diagnostics = new Diagnostics();
   const config = loadConfig(configOrExit(opts.config), diagnostics);
   const packages = config && (await loadDependencies(config, { diagnostics, offline: opts.offline }));
@@ -77,6 +78,12 @@ async function runConvert(input: string, opts: ConvertOptions): Promise<number> 
   }
   if (!opts.quiet) process.stderr.write(`wrote ${opts.out}\n`);
   return 0;
+}
+
+/** JSON starts with `{`, XML with `<` (after a byte order mark and white space). */
+function formatOfText(text: string): PayloadFormat | undefined {
+  const first = text.replace(/^\uFEFF/, '').trimStart().charAt(0);
+  return first === '{' ? 'json' : first === '<' ? 'xml' : undefined;
 }
 
 function usage(message: string): number {

@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
 import { isStructureDefinition, type Resource } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
@@ -22,7 +22,7 @@ import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
 import { generateSnapshots } from '../snapshot/generate.js';
 import type { DependencySource } from '../load/config.js';
 import { loadDependencies, type LoadedPackages } from '../load/packages/index.js';
-import { findSourceFiles, readSourceFiles } from '../load/sources.js';
+import { findSourceFiles, readSourceFiles, type ReadSourcesContext } from '../load/sources.js';
 import { readTarball } from '../util/tarball.js';
 import { errorMessage } from '../util/values.js';
 
@@ -131,9 +131,11 @@ async function fromSourceFolder(path: string, spec: string, options: PackageVers
   const packages = await coreDefinitions(options);
   if (!packages) return undefined;
   const sources = new SourceMap();
-  const files = await findSourceFiles([path], diagnostics, path);
+  const cwd = options.cwd ?? process.cwd();
+  const files = await findSourceFiles([path], diagnostics, cwd);
   const wanted = options.only?.length ? files.filter((f) => keepFile(f, options.only as string[])) : files;
-  const read = readSourceFiles(wanted, { model: ElementModel.fromSource(packages), diagnostics, sources, root: path });
+  const model = ElementModel.fromSource(packages);
+  const read = wanted.flatMap((file) => readOneSource(file, { model, diagnostics, sources, root: cwd }));
   const resources = keep(read, options.only);
   // Profiles without a snapshot get one, from their differential, over these resources and the core.
   const missing = resources.filter(isStructureDefinition).filter((sd) => !sd.snapshot?.element?.length);
@@ -146,6 +148,21 @@ async function fromSourceFolder(path: string, spec: string, options: PackageVers
     }
   }
   return { label: spec, kind: 'source-folder', resources: sortResources(resources) };
+}
+
+/**
+ * One source file of a version: its resource, or nothing and one `release.file-unreadable` naming the file
+ * and its first problem (a comparison needs the file whole; every element's problem is for `validate`).
+ */
+function readOneSource(file: string, ctx: ReadSourcesContext): Resource[] {
+  const own = new Diagnostics();
+  const resources = readSourceFiles([file], { ...ctx, diagnostics: own });
+  const problems = own.sorted().filter((d) => d.severity === 'error' || d.severity === 'fatal');
+  const first = problems[0];
+  if (!first) return resources;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
+  ctx.diagnostics.error('release.file-unreadable', `cannot be read: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, { file: first.file ?? file, ...(first.line ? { line: first.line } : {}) });
+  return [];
 }
 
 async function fromRegistry(name: string, version: string, options: PackageVersionOptions): Promise<PackageVersion | undefined> {

@@ -12,14 +12,21 @@ import { LineIndex, type LineColumn } from '../line-index.js';
 export function jsonLocator(text: string): (expression: string) => LineColumn | undefined {
   const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
   const lines = new LineIndex(text);
-  return (expression) => (root ? lines.at(offsetOfPath(root, expression)) : undefined);
+  return (expression) => (root ? lines.at(offsetOfSteps(root, steps(expression).slice(1))) : undefined);
+}
+
+/** The same for a field of a JSON document by its printed path (`changes[2].resources[0]`, `release`), for a file's findings. */
+export function jsonFieldLocator(text: string): (path: string) => LineColumn | undefined {
+  const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+  const lines = new LineIndex(text);
+  return (path) => (root ? lines.at(offsetOfSteps(root, steps(path))) : undefined);
 }
 
 /** The offset of the deepest node on the path: a property's name, or an array item. */
-function offsetOfPath(root: JsonNode, expression: string): number {
+function offsetOfSteps(root: JsonNode, path: string[]): number {
   let node = root;
   let offset = root.offset;
-  for (const segment of steps(expression).slice(1)) {
+  for (const segment of path) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$/.exec(segment);
     if (!m) {
       if (/^[A-Za-z]+\(.*\)$/.test(segment)) continue;
