@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { buildCommand } from './cli/build-command.js';
 import { diffCommand } from './cli/diff-command.js';
+import { addExamples } from './cli/examples.js';
+import { initCommand } from './cli/init-command.js';
 import { publishCommand } from './cli/publish-command.js';
 import { releaseNotesCommand } from './cli/release-notes-command.js';
 import type { CommandRegistration } from './cli/common.js';
@@ -13,7 +15,7 @@ import { convertCommand } from './cli/convert-command.js';
 import { snapshotCommand } from './cli/snapshot-command.js';
 import { validateCommand } from './cli/validate-command.js';
 
-const commands: CommandRegistration[] = [buildCommand, snapshotCommand, diffCommand, releaseNotesCommand, publishCommand, validateCommand, convertCommand];
+const commands: CommandRegistration[] = [initCommand, buildCommand, snapshotCommand, diffCommand, releaseNotesCommand, publishCommand, validateCommand, convertCommand];
 
 const program = new Command()
   .name('fhir-stu3')
@@ -21,6 +23,7 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 for (const register of commands) register(program);
+addExamples(program);
 
 try {
   await program.parseAsync(process.argv);
