@@ -16,19 +16,20 @@ export function checkProfiles(results: SnapshotResult[], ctx: StageContext, opts
       rule.check({
         profile,
         canonical: opts.canonical,
-        report: (code, field, message) => ctx.diagnostics.rule(code, message, { ...file, path: `StructureDefinition.${field}`, resource }),
+        report: (code, field, message) => ctx.diagnostics.rule(code, message, { ...ctx.sources.at(profile, `StructureDefinition.${field}`), resource }),
       });
     }
     trace.forEach(({ diff, id, base, result }, i) => {
       if (!base || !result) return;
-      const where = { ...file, ...ctx.sources.at(diff) };
+      // The differential element's own line, or its field's where the file can tell.
+      const where = (path: string) => ({ ...file, ...ctx.sources.at(ctx.sources.locate(diff) ? diff : profile, path) });
       for (const rule of elementRules) {
         rule.check({
           diff,
           base,
           result,
           resolver: ctx.resolver,
-          report: (code, field, message) => ctx.diagnostics.rule(code, `${id}: ${message}`, { ...where, path: `StructureDefinition.differential.element[${i}].${field}`, resource }),
+          report: (code, field, message) => ctx.diagnostics.rule(code, `${id}: ${message}`, { ...where(`StructureDefinition.differential.element[${i}].${field}`), resource }),
         });
       }
     });

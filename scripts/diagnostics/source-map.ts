@@ -2,10 +2,16 @@
  * Remembers where each input node came from without touching the node itself: readers record
  * a location for the objects they build (a resource, a differential element), later stages ask.
  */
-import type { SourceLocation } from './diagnostics.js';
+import type { Locator, SourceLocation } from './diagnostics.js';
 
 export class SourceMap {
   private readonly locations = new WeakMap<object, SourceLocation>();
+  /** Per file, where a FHIRPath from its resource's root is: findings on a field get the field's line. */
+  private readonly locators = new Map<string, Locator>();
+
+  addLocator(file: string, locator: Locator): void {
+    this.locators.set(file, locator);
+  }
 
   record(node: object, location: SourceLocation): void {
     this.locations.set(node, location);
@@ -20,6 +26,8 @@ export class SourceMap {
    * with that path: a finding inside a resource points at its element's line, not the resource's.
    */
   atPath(root: object, expression: string): SourceLocation {
+    const exact = this.exact(this.locations.get(root), expression);
+    if (exact) return exact;
     let node: unknown = root;
     let best = this.locations.get(root) ?? {};
     for (const segment of expression.split('.').slice(1)) {
@@ -38,6 +46,15 @@ export class SourceMap {
   /** The node's location with a FHIRPath added (or replaced), for a diagnostic. */
   at(node: object, path?: string): SourceLocation {
     const base = this.locations.get(node) ?? {};
-    return path === undefined ? { ...base } : { ...base, path };
+    if (path === undefined) return { ...base };
+    return this.exact(base, path) ?? { ...base, path };
+  }
+
+  /** The location of a FHIRPath (from the resource root) in the node's file, when the file has a locator that finds it. */
+  private exact(base: SourceLocation | undefined, path: string): SourceLocation | undefined {
+    const at = base?.file !== undefined ? this.locators.get(base.file)?.(path) : undefined;
+    if (!at) return undefined;
+    // The base's column belongs to its own line: only the locator's goes with the locator's line.
+    return { file: base?.file, line: at.line, ...(at.column !== undefined ? { column: at.column } : {}), path };
   }
 }

@@ -12,7 +12,12 @@ import { LineIndex, type LineColumn } from '../line-index.js';
 export function jsonLocator(text: string): (expression: string) => LineColumn | undefined {
   const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
   const lines = new LineIndex(text);
-  return (expression) => (root ? lines.at(offsetOfSteps(root, steps(expression).slice(1))) : undefined);
+  return (expression) => {
+    if (!root) return undefined;
+    // A location starts with the resource type (`Patient.name[0]`) unless it is relative to the root (`name[0]`).
+    const path = steps(expression);
+    return lines.at(offsetOfSteps(root, /^[A-Z]/.test(path[0] ?? '') ? path.slice(1) : path));
+  };
 }
 
 /** The same for a field of a JSON document by its printed path (`changes[2].resources[0]`, `release`), for a file's findings. */
