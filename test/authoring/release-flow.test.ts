@@ -40,7 +40,7 @@ test('a patch release that adds a profile and a code fails (a minor release is n
   expect(r.status).toBe('content-errors');
   expect(errorsOf(r).map((d) => `${d.code} ${d.file}:${d.line} ${d.path}`)).toEqual([
     'version.bump-too-small fhir.config.json:3 version',
-    'resource.version valuesets/ValueSet-ethnic-category.json:1 ValueSet.version',
+    'resource.version valuesets/ValueSet-ethnic-category.json:5 ValueSet.version',
   ]);
   const [bump, stale] = errorsOf(r);
   expect(bump?.message).toMatch(/^1\.0\.1 is a patch release after 1\.0\.0, but the changes since need a minor release \(make it 1\.1\.0\): /);
@@ -60,7 +60,8 @@ test('one run shows every error: a breaking change in a patch release and a fail
   const errors = errorsOf(r);
   expect(errors.find((d) => d.code === 'version.bump-too-small')?.message).toMatch(/need a major release \(make it 2\.0\.0\): StructureDefinition clinic-patient: 1 breaking change\(s\) \(Patient\.birthDate: min raised 0 -> 1\)/);
   const example = errors.filter((d) => d.code.startsWith('example.'));
-  expect(example.map((d) => `${d.file} ${d.path}`)).toEqual(['examples/Practitioner-clinic-practitioner-example.json Practitioner.identifier']);
+  expect(example.map((d) => `${d.file}:${d.line} ${d.path}`)).toEqual(['examples/Practitioner-clinic-practitioner-example.json:1 Practitioner']);
+  expect(example[0]?.message).toMatch(/identifier/);
   expect(existsSync(join(g.root, 'generated'))).toBe(false);
 }, TIMEOUT);
 
