@@ -80,7 +80,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const readCtx = { model: ElementModel.fromSource(packages), diagnostics, sources, root: config.projectRoot };
   const resources = readSourceFiles(await findSourceFiles(config.sources, diagnostics, config.projectRoot), readCtx);
   const examples = config.examples ? readSourceFiles(await findSourceFiles([config.examples], diagnostics, config.projectRoot), readCtx) : [];
-  diagnostics.useResources(resourcesByFile([...resources, ...examples], sources));
+  const byFile = resourceFiles([...resources, ...examples], sources);
+  diagnostics.useResources((file) => byFile.resourceOf.get(file), (resource) => byFile.fileOf.get(resource));
 
   // resolve
   const project = new ResourceIndex(resources);
@@ -146,14 +147,18 @@ function countByType(resources: Resource[]): Record<string, number> {
   return counts;
 }
 
-/** `ResourceType/id` of the resource each source file holds, for suppressions that name a resource. */
-function resourcesByFile(resources: Resource[], sources: SourceMap): (file: string) => string | undefined {
-  const byFile = new Map<string, string>();
+/** `ResourceType/id` of the resource each source file holds, and back (the first file, should two hold one id). */
+function resourceFiles(resources: Resource[], sources: SourceMap): { resourceOf: Map<string, string>; fileOf: Map<string, string> } {
+  const resourceOf = new Map<string, string>();
+  const fileOf = new Map<string, string>();
   for (const r of resources) {
     const file = sources.at(r).file;
-    if (file && r.id) byFile.set(file, `${r.resourceType}/${r.id}`);
+    if (!file || !r.id) continue;
+    const key = `${r.resourceType}/${r.id}`;
+    resourceOf.set(file, key);
+    if (!fileOf.has(key)) fileOf.set(key, file);
   }
-  return (file) => byFile.get(file);
+  return { resourceOf, fileOf };
 }
 
 /** The URLs of the project's profiles that have no snapshot (their errors are reported): examples claiming them are not validated. */

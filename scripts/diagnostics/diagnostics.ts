@@ -14,6 +14,9 @@ export interface SuppressedDiagnostic {
   suppression: Suppression;
 }
 
+/** Where a finding is: its location, and the resource it is about when known. */
+export type Where = SourceLocation & { resource?: string };
+
 /** Gives the line (and column) of a path inside a file the collector knows, for findings reported without one. */
 export type Locator = (path: string) => { line: number; column?: number } | undefined;
 
@@ -27,6 +30,7 @@ export class Diagnostics {
   private seen = new Set<string>();
   private policy: RulePolicy | undefined;
   private resourceOf: ((file: string) => string | undefined) | undefined;
+  private fileOf: ((resource: string) => string | undefined) | undefined;
   private readonly locators = new Map<string, Locator>();
 
   report(d: Diagnostic): void {
@@ -35,26 +39,26 @@ export class Diagnostics {
   }
 
   /** Reports a finding of a rule at the rule's default severity (scripts/diagnostics/rules.ts); a rule that is off by default reports only when the config turns it on. */
-  rule(code: string, message: string, where: SourceLocation & { resource?: string } = {}): void {
+  rule(code: string, message: string, where: Where = {}): void {
     const severity = defaultSeverity(code);
     if (severity === 'off' && this.policy?.setting(code) === undefined) return;
     // Off by default but turned on: reported as an error, then set to the configured severity.
     this.report({ severity: severity === 'off' ? 'error' : severity, code, message, ...where });
   }
 
-  error(code: string, message: string, where: SourceLocation = {}): void {
+  error(code: string, message: string, where: Where = {}): void {
     this.report({ severity: 'error', code, message, ...where });
   }
 
-  warning(code: string, message: string, where: SourceLocation = {}): void {
+  warning(code: string, message: string, where: Where = {}): void {
     this.report({ severity: 'warning', code, message, ...where });
   }
 
-  info(code: string, message: string, where: SourceLocation = {}): void {
+  info(code: string, message: string, where: Where = {}): void {
     this.report({ severity: 'information', code, message, ...where });
   }
 
-  fatal(code: string, message: string, where: SourceLocation = {}): void {
+  fatal(code: string, message: string, where: Where = {}): void {
     this.report({ severity: 'fatal', code, message, ...where });
   }
 
@@ -64,9 +68,13 @@ export class Diagnostics {
     this.replay();
   }
 
-  /** Names the resource each source file holds (`ResourceType/id`), so suppressions can match findings by resource. */
-  useResources(resourceOf: (file: string) => string | undefined): void {
+  /**
+   * Names the resource each source file holds (`ResourceType/id`) and the file of each resource, so
+   * suppressions can match findings by resource and findings about a resource name its file.
+   */
+  useResources(resourceOf: (file: string) => string | undefined, fileOf?: (resource: string) => string | undefined): void {
     this.resourceOf = resourceOf;
+    this.fileOf = fileOf;
     this.replay();
   }
 
@@ -135,6 +143,9 @@ export class Diagnostics {
     if (d.resource === undefined && d.file !== undefined) {
       const resource = this.resourceOf?.(d.file);
       if (resource) d.resource = resource;
+    } else if (d.file === undefined && d.resource !== undefined) {
+      const file = this.fileOf?.(d.resource);
+      if (file) d.file = file;
     }
     const suppression = this.policy?.suppressionFor(d);
     if (suppression !== undefined) {

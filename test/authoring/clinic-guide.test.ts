@@ -54,4 +54,7 @@ test("GP Connect's conventions are rules its config can turn on; suppressions ac
     `warning fhir.config.json:${unused[0]?.line} suppressions[2] the suppression of terminology.unknown-code (resource ValueSet/ethnic-category) matched nothing: remove it`,
   ]);
   expect(unused[0]?.line).toBeGreaterThan(10);
+  // no JavaScript undefined in any message, and every finding about a file has its line
+  expect(r.diagnostics.all.filter((d) => /\bundefined\b/.test(d.message))).toEqual([]);
+  expect(r.diagnostics.all.filter((d) => d.file && !d.line)).toEqual([]);
 }, TIMEOUT);

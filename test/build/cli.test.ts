@@ -41,6 +41,9 @@ describe('CLI', () => {
     expect(r.stderr).toContain('hl7.fhir.r3.core#3.0.2');
     expect(r.stderr).toContain(empty);
     expect(r.stderr).toMatch(/offline/);
+    // printed once: as the finding, not again as a progress line
+    expect(r.stderr.match(/dependency hl7\.fhir\.r3\.core#3\.0\.2 not found/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^fhir\.config\.json:\d+: error \[load\.package-missing\]/m);
   });
 
   test('usage errors exit 2', () => {
