@@ -30,6 +30,7 @@ export const initCommand: CommandRegistration = (program) => {
       }
       const where = relative(process.cwd(), resolve(dir)) || '.';
       process.stderr.write(`created ${result.written.length} files in ${where}:\n${result.written.map((f) => `  ${f}\n`).join('')}`);
+      if (result.kept.length) process.stderr.write(`kept the existing ${result.kept.join(' and ')}\n`);
       process.stderr.write(`next:\n${where === '.' ? '' : `  cd ${where}\n`}  npm install\n  npx fhir-stu3 build\n  npx fhir-stu3 validate examples\n`);
       process.exitCode = 0;
     });

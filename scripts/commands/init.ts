@@ -26,11 +26,15 @@ export interface InitOptions {
 export interface InitResult {
   /** Files written, relative to the project folder, in order. */
   written: string[];
+  /** Files that were there already and are left as they are (README.md, .gitignore). */
+  kept: string[];
   /** Why nothing was written. */
   error?: string;
   /** Problems with the names given (package id, canonical), as the build would report them. */
   problems: Diagnostic[];
 }
+
+const KEPT_IF_PRESENT = new Set(['README.md', '.gitignore']);
 
 export function initProject(options: InitOptions): InitResult {
   const root = resolve(options.dir);
@@ -47,15 +51,19 @@ export function initProject(options: InitOptions): InitResult {
   const diagnostics = new Diagnostics();
   parseConfig(files[CONFIG_FILE_NAME] as string, join(root, CONFIG_FILE_NAME), diagnostics);
   const problems = diagnostics.sorted().filter((d) => d.severity === 'error' || d.severity === 'fatal');
-  if (problems.length > 0) return { written: [], error: 'the names given would not build', problems };
+  if (problems.length > 0) return { written: [], kept: [], error: 'the names given would not build', problems };
   const existing = Object.keys(files).filter((f) => existsSync(join(root, f)));
-  if (existing.length > 0) return { written: [], error: `${root} already has ${existing.join(', ')}: nothing written`, problems: [] };
-  for (const [path, text] of Object.entries(files)) {
+  // A new repository often has these already: they are kept, not overwritten.
+  const kept = existing.filter((f) => KEPT_IF_PRESENT.has(f));
+  const clashes = existing.filter((f) => !KEPT_IF_PRESENT.has(f));
+  if (clashes.length > 0) return { written: [], kept: [], error: `${root} already has ${clashes.join(', ')}: nothing written`, problems: [] };
+  const written = Object.keys(files).filter((f) => !kept.includes(f));
+  for (const path of written) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
+    writeFileSync(join(root, path), files[path] as string);
   }
   chmodSync(join(root, '.ci', 'run'), 0o755);
-  return { written: Object.keys(files), problems: [] };
+  return { written, kept, problems: [] };
 }
 
 /** A folder name made a package-name part: lowercase letters, digits and dashes, starting with a letter. */

@@ -4,7 +4,7 @@
  * FHIR cache, then the registry): HOME points at a folder whose FHIR cache holds the packages, as a user's
  * would after a first download.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../helpers/shared.js';
@@ -66,6 +66,16 @@ test('init writes nothing over an existing project, nor with names the build wou
   expect(again.code).toBe(2);
   expect(again.stderr).toMatch(/already has fhir\.config\.json, .*: nothing written/);
   expect(readFileSync(join(parent, 'a', 'fhir.config.json'), 'utf8')).toBe(before);
+
+  // a new repository's README and .gitignore are kept; the rest is written
+  mkdirSync(join(parent, 'repo'));
+  writeFileSync(join(parent, 'repo', 'README.md'), '# repo\n');
+  const repo = fhirStu3(join(parent, 'repo'), ['init']);
+  expect(repo.code).toBe(0);
+  expect(repo.stderr).toContain('created 8 files in .');
+  expect(repo.stderr).toContain('kept the existing README.md');
+  expect(readFileSync(join(parent, 'repo', 'README.md'), 'utf8')).toBe('# repo\n');
+  expect(JSON.parse(readFileSync(join(parent, 'repo', 'fhir.config.json'), 'utf8'))).toMatchObject({ packageId: 'example.repo' });
 
   const bad = fhirStu3(parent, ['init', 'b', '--package-id', 'Not A Package', '--canonical', 'ftp://x/']);
   expect(bad.code).toBe(2);
