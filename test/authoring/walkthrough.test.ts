@@ -96,6 +96,11 @@ test("the walkthrough's commands run, from init to a published package", async (
     expect(shown[1]?.text).toContain(line);
     expect(outputs.slice(1, 3).join('')).toContain(line);
   }
+  // the shown diff is what diff prints; the shown start of the release notes is how they start
+  const diffShown = shown.find((b) => b.text.startsWith('example.my-guide#0.1.0 -> example.my-guide#0.2.0'));
+  expect(outputs).toContain(diffShown?.text);
+  const notesShown = shown.find((b) => b.text.startsWith('# My Guide 0.2.0 release notes #'));
+  expect(readFileSync(join(cwd, 'RELEASE-NOTES-0.2.0.md'), 'utf8').startsWith(notesShown?.text ?? '?')).toBe(true);
   // 0.2.0: built against 0.1.0 with no finding, both examples valid, the notes written with no warning
   expect(outputs.find((o) => o.includes('example.my-guide-0.2.0.tgz'))).toMatch(/0 error\(s\), 0 warning\(s\)/);
   expect(outputs.join('')).toContain('2 file(s): 2 valid, 0 invalid');

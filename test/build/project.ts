@@ -15,12 +15,12 @@ export const gpConnectRules = (JSON.parse(readFileSync(join(projectRoot, 'fhir.c
 
 /**
  * A copy of the project's sources and config in a temp folder; `extra` adds files (path relative to the
- * root). A `version` in `configPatch` is the project at that version: the resources' versions follow it.
+ * root). A `version` in `configPatch` is the project at that version: the resources' versions (`extra`
+ * sources too) follow it.
  */
 export function tempProject(extra: Record<string, string> = {}, configPatch: Record<string, unknown> = {}): TempProject {
   const root = mkdtempSync(join(tmpdir(), 'fhir-stu3-build-'));
   for (const dir of ['profiles', 'valuesets', 'codesystems', 'capabilities', 'examples']) cpSync(join(projectRoot, dir), join(root, dir), { recursive: true });
-  if (typeof configPatch.version === 'string') withResourceVersions(root, configPatch.version);
   const config = {
     packageId: 'nhsdigital.gpconnect.stu3',
     version: '1.2.7',
@@ -43,6 +43,7 @@ export function tempProject(extra: Record<string, string> = {}, configPatch: Rec
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
   }
+  if (typeof configPatch.version === 'string') withResourceVersions(root, configPatch.version);
   return { root, config: join(root, 'fhir.config.json'), out: join(root, 'generated') };
 }
 
