@@ -16,7 +16,7 @@ const tsxCli = join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const cli = join(projectRoot, 'scripts', 'cli.ts');
 
 /** A temp project: the real config, with absolute source folders and the shared tarball folder as the only dependency source. */
-function tempProject(): { root: string; config: string; out: string } {
+export function tempProject(): { root: string; config: string; out: string } {
   const root = tempDir('project');
   const real = parse(readFileSync(join(projectRoot, 'fhir.config.json'), 'utf8')) as Record<string, unknown>;
   const abs = (p: unknown) => (typeof p === 'string' ? join(projectRoot, p) : p);

@@ -12,10 +12,11 @@ import { publishCommand } from './cli/publish-command.js';
 import { releaseNotesCommand } from './cli/release-notes-command.js';
 import type { CommandRegistration } from './cli/common.js';
 import { convertCommand } from './cli/convert-command.js';
+import { siteCommand } from './cli/site-command.js';
 import { snapshotCommand } from './cli/snapshot-command.js';
 import { validateCommand } from './cli/validate-command.js';
 
-const commands: CommandRegistration[] = [initCommand, buildCommand, snapshotCommand, diffCommand, releaseNotesCommand, publishCommand, validateCommand, convertCommand];
+const commands: CommandRegistration[] = [initCommand, buildCommand, snapshotCommand, diffCommand, releaseNotesCommand, publishCommand, validateCommand, convertCommand, siteCommand];
 
 const program = new Command()
   .name('fhir-stu3')

@@ -163,6 +163,13 @@ const rows: Row[] = [
   ['release.entry-without-change', 'warning', 'a changes-file entry names an artefact the diff shows unchanged'],
   ['release.change-without-entry', 'warning', 'an artefact the diff shows changed that no changes-file entry names'],
   ['validate.not-built', 'error', 'validate found no built validators', ENVIRONMENT],
+  // documentation site
+  ['site.package-missing-file', 'error', 'the built package to make a site of lacks a file (not built?)', ENVIRONMENT],
+  ['site.package-invalid', 'error', 'a file of the built package cannot be read', UNREADABLE],
+  ['site.qa-invalid', 'error', 'the QA report given to the site cannot be read', UNREADABLE],
+  ['site.changes-unreadable', 'error', 'the changes file given to the site cannot be read', CONFIG],
+  ['site.xml-unavailable', 'warning', 'a resource is shown without its XML form (it cannot be written as XML)'],
+  ['site.duplicate-page', 'warning', 'two resources of the package would share a site page (only the first is shown)'],
 ];
 
 export const RULES: readonly RuleInfo[] = rows.map(([id, severity, summary, fixed]) => ({ id, severity, summary, ...(fixed ? { fixed } : {}) }));
