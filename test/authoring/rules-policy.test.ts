@@ -2,6 +2,7 @@
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
 import { RulePolicy } from '../../scripts/diagnostics/policy.js';
 import { defaultSeverity, ruleInfo } from '../../scripts/diagnostics/rules.js';
+import { qaReport } from '../../scripts/site/prepare.js';
 
 const shown = (d: Diagnostics) => d.sorted().map((x) => `${x.severity} ${x.code}${x.line ? `:${x.line}` : ''}${x.resource ? ` ${x.resource}` : ''}`);
 
@@ -46,6 +47,8 @@ describe('rule policy', () => {
     expect(shown(d)).toEqual(['warning terminology.iso639-display:12 CodeSystem/Languages']);
     expect(d.suppressed).toEqual([{ diagnostic: expect.objectContaining({ line: 9, resource: 'CodeSystem/Languages' }), suppression: used }]);
     expect(d.unusedSuppressions()).toEqual([unused]);
+    // the QA report the build writes (and the site shows) carries what was suppressed, with the reason
+    expect(qaReport(d).suppressed).toEqual([expect.objectContaining({ code: 'terminology.iso639-display', line: 9, resource: 'CodeSystem/Languages', reason: 'local name' })]);
   });
 
   test('findings with a path but no line get the line from the file locator; the same finding twice is shown once', () => {
