@@ -6,13 +6,16 @@ import { profileRules } from './profile-rules.js';
 
 export interface ProfileCheckOptions {
   canonical: string;
+  /** Run only the rules with these codes (default: every rule). */
+  only?: readonly string[];
 }
 
 export function checkProfiles(results: SnapshotResult[], ctx: StageContext, opts: ProfileCheckOptions): void {
+  const selected = <T extends { code: string }>(rules: T[]) => (opts.only ? rules.filter((r) => opts.only?.includes(r.code)) : rules);
   for (const { profile, trace } of results) {
     const file = ctx.sources.at(profile);
     const resource = profile.id ? `StructureDefinition/${profile.id}` : undefined;
-    for (const rule of profileRules) {
+    for (const rule of selected(profileRules)) {
       rule.check({
         profile,
         canonical: opts.canonical,
@@ -23,7 +26,7 @@ export function checkProfiles(results: SnapshotResult[], ctx: StageContext, opts
       if (!base || !result) return;
       // The differential element's own line, or its field's where the file can tell.
       const where = (path: string) => ({ ...file, ...ctx.sources.at(ctx.sources.locate(diff) ? diff : profile, path) });
-      for (const rule of elementRules) {
+      for (const rule of selected(elementRules)) {
         rule.check({
           diff,
           base,

@@ -43,6 +43,16 @@ function unresolved(underCanonical: boolean): string {
   return underCanonical ? "is under the project's canonical but is not in the project or its dependencies" : 'is not in the project or its dependencies';
 }
 
+function reportUnresolvedProfiles({ diff, resolver, report }: ElementCheckInput, field: 'profile' | 'targetProfile'): void {
+  (diff.type ?? []).forEach((t, i) => {
+    const url = t[field];
+    if (!url || resolver.structureDefinition(url)) return;
+    const project = resolver.isProjectUrl(url);
+    const what = t.code === 'Extension' && field === 'profile' ? 'extension definition' : 'profile';
+    report(project ? 'profile.unknown-project-url' : 'profile.unresolved-external-url', `type[${i}].${field}`, `${what} ${url} ${unresolved(project)}`);
+  });
+}
+
 export const elementRules: ElementRule[] = [
   {
     code: 'profile.min-below-base',
@@ -90,15 +100,18 @@ export const elementRules: ElementRule[] = [
     },
   },
   {
+    // A type or extension profile the snapshot unfolds and merges from.
     code: 'profile.unknown-type-profile',
+    check: (input) => reportUnresolvedProfiles(input, 'profile'),
+  },
+  {
+    code: 'profile.unknown-target-profile',
+    check: (input) => reportUnresolvedProfiles(input, 'targetProfile'),
+  },
+  {
+    code: 'profile.type-profile-mismatch',
     check: ({ diff, resolver, report }) => {
       (diff.type ?? []).forEach((t, i) => {
-        for (const [field, url] of [['profile', t.profile], ['targetProfile', t.targetProfile]] as const) {
-          if (!url || resolver.structureDefinition(url)) continue;
-          const project = resolver.isProjectUrl(url);
-          const what = t.code === 'Extension' && field === 'profile' ? 'extension definition' : 'profile';
-          report(project ? 'profile.unknown-project-url' : 'profile.unresolved-external-url', `type[${i}].${field}`, `${what} ${url} ${unresolved(project)}`);
-        }
         const sd = t.profile ? resolver.structureDefinition(t.profile) : undefined;
         if (sd && sd.type !== t.code) report('profile.type-profile-mismatch', `type[${i}].profile`, `profile ${t.profile} constrains ${sd.type}, not ${t.code}`);
       });

@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Option } from 'commander';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { runSnapshotCommand } from '../commands/snapshot.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
@@ -9,14 +10,15 @@ import { configOrExit, printDiagnostics, type CommandRegistration } from './comm
 export const snapshotCommand: CommandRegistration = (program) => {
   program
     .command('snapshot')
-    .description('generate snapshots of StructureDefinitions (XML or JSON in, JSON out), resolving against the project dependencies and the given files')
+    .description('generate snapshots of StructureDefinitions (XML or JSON in, JSON or XML out), resolving against the project dependencies and the given files')
     .argument('<paths...>', 'StructureDefinition files or folders')
-    .option('--out <dir>', 'folder for the snapshotted StructureDefinitions (JSON); with --compare, default: a new temporary folder')
-    .option('--compare', 'print, per file and overall, the agreement with the snapshot already in each file')
+    .option('--out <dir>', 'folder for the snapshotted StructureDefinitions; with --compare, default: a new temporary folder')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'xml']).default('json'))
+    .option('--compare', 'print, per file and overall, the agreement (plain and normalised) with the snapshot already in each file')
     .option('--config <file>', `project config for dependencies (default: nearest ${CONFIG_FILE_NAME})`)
     .option('--offline', 'never touch the network')
     .option('-q, --quiet', 'print errors only')
-    .action(async (paths: string[], opts: { out?: string; compare?: boolean; config?: string; offline?: boolean; quiet?: boolean }) => {
+    .action(async (paths: string[], opts: { out?: string; format: 'json' | 'xml'; compare?: boolean; config?: string; offline?: boolean; quiet?: boolean }) => {
       if (!opts.out && !opts.compare) {
         process.stderr.write("error: required option '--out <dir>' not specified (it may be left out with --compare)\n");
         process.exitCode = 2;

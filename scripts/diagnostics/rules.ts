@@ -92,6 +92,7 @@ const rows: Row[] = [
   ['snapshot.cycle', 'error', 'a profile depends on itself through its base or type profiles', UNREADABLE],
   ['snapshot.no-base', 'error', 'a profile has no baseDefinition', UNREADABLE],
   ['snapshot.base-not-found', 'error', 'the base of a profile is not in the project or its dependencies', UNREADABLE],
+  ['snapshot.id-not-path', 'warning', 'a differential element id that does not fit its path (the element is matched by its path)'],
   ['snapshot.unmatched-element', 'error', 'a differential element matches nothing in the base', UNREADABLE],
   // resource checks
   ['resource.missing-id', 'error', 'a resource has no id'],
