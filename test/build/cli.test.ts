@@ -28,7 +28,7 @@ describe('CLI', () => {
     const project = tempProject({ 'valuesets/Broken.json': '{"resourceType": "ValueSet",\n "id": "Broken",}' });
     const r = cli('build', '--config', project.config, '--offline', '--quiet');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^valuesets\/Broken\.json:2: error \[load\.json-[a-z-]+\] /m);
+    expect(r.stderr).toMatch(/^valuesets\/Broken\.json:2:\d+: error \[load\.json-[a-z-]+\] /m);
     expect(r.stderr).not.toMatch(/resources:/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });
