@@ -1,14 +1,10 @@
-/** Examples shown at the end of each command's `--help` (and the program's), one table for all commands. */
+/**
+ * Examples shown at the end of each command's `--help`, one table for all commands. Loaded with the
+ * command being run (the program's own examples are in cli.ts, so `--help` loads nothing more).
+ */
 import type { Command } from 'commander';
 
 const examples: Record<string, string[]> = {
-  '': [
-    'fhir-stu3 init my-guide && cd my-guide && npm install',
-    'fhir-stu3 build',
-    'fhir-stu3 validate examples',
-    'fhir-stu3 build --previous releases/example.my-guide-0.1.0.tgz',
-    'fhir-stu3 release-notes releases/example.my-guide-0.1.0.tgz --out RELEASE-NOTES.md',
-  ],
   init: [
     'fhir-stu3 init my-guide',
     'fhir-stu3 init --package-id org.acme.clinic --canonical https://fhir.acme.org/clinic --title "Acme clinic"',
@@ -37,16 +33,12 @@ const examples: Record<string, string[]> = {
   ],
   publish: ['fhir-stu3 publish --registry https://registry.example.org --dry-run', 'NPM_TOKEN=... fhir-stu3 publish --registry https://registry.example.org'],
   convert: ['fhir-stu3 convert patient.xml                   # to JSON on standard output', 'fhir-stu3 convert patient.json --out patient.xml'],
+  site: ['fhir-stu3 site', 'fhir-stu3 build --site'],
 };
 
-function helpText(lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-}
-
-export function addExamples(program: Command): void {
-  program.addHelpText('after', helpText(examples[''] ?? []));
-  for (const command of program.commands) {
-    const lines = examples[command.name()];
-    if (lines) command.addHelpText('after', helpText(lines));
-  }
+/** Adds the examples of the command `name` (registered on `program`) to the end of its help. */
+export function addExamples(program: Command, name: string): void {
+  const command = program.commands.find((c) => c.name() === name);
+  const lines = examples[name];
+  if (command && lines) command.addHelpText('after', `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
 }

@@ -5,6 +5,7 @@
  * with the snapshot already present in each file, per file and overall (agreement.ts).
  */
 import { basename, relative } from 'node:path';
+import { reportImpossibleCardinalities } from '../check/cardinality.js';
 import type { StageContext } from '../context.js';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
@@ -17,9 +18,9 @@ import { loadDependencies } from '../load/packages/index.js';
 import { findSourceFiles, readSourceFiles } from '../load/sources.js';
 import { isStructureDefinition, type StructureDefinition } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
-import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
+import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
 import { agreement, printAgreement } from '../snapshot/agreement.js';
-import { SnapshotGenerator } from '../snapshot/generate.js';
+import { generateSnapshots, SnapshotGenerator } from '../snapshot/generate.js';
 
 export interface SnapshotCommandOptions {
   configFile: string;
@@ -62,6 +63,19 @@ export async function snapshotFiles(paths: string[], configFile: string, diagnos
   return { results, generator, model, ctx };
 }
 
+/**
+ * Snapshots of StructureDefinitions already in memory (the API's entry to snapshot generation): each
+ * profile with a differential gets its snapshot from its base, looked up among the given profiles first,
+ * then the dependencies (hl7.fhir.r3.core and others, e.g. from loadDependencies). Problems go into the
+ * returned diagnostics; a profile whose snapshot cannot be made is left out of `profiles`.
+ */
+export function snapshotProfiles(profiles: readonly StructureDefinition[], dependencies: readonly DefinitionSource[], options: { canonical?: string } = {}): { profiles: StructureDefinition[]; diagnostics: Diagnostics } {
+  const diagnostics = new Diagnostics();
+  const ctx: StageContext = { resolver: new LayeredResolver([new ResourceIndex(profiles), ...dependencies], options.canonical ?? ''), diagnostics, sources: new SourceMap() };
+  const results = generateSnapshots(profiles.filter((sd) => sd.differential), ctx);
+  return { profiles: results.map((r) => r.profile), diagnostics };
+}
+
 export async function runSnapshotCommand(paths: string[], opts: SnapshotCommandOptions): Promise<number> {
   const diagnostics = new Diagnostics();
   const snapshotted = await snapshotFiles(paths, opts.configFile, diagnostics, opts.offline);
@@ -76,6 +90,7 @@ export async function runSnapshotCommand(paths: string[], opts: SnapshotCommandO
   const outputs: OutputFile[] = [];
   for (const r of results) {
     if (!r.generated) continue;
+    reportImpossibleCardinalities(r.generated, r.file, diagnostics);
     const content = format === 'xml' ? writeXmlResource(r.generated, model, diagnostics, r.file) : jsonBuffer(r.generated);
     if (content !== undefined) outputs.push({ path: `${basename(r.file).replace(/\.(xml|json)$/, '')}.${format}`, content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content });
   }

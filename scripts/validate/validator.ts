@@ -13,10 +13,13 @@
  * Text payloads go through readJsonPayload first (size, encoding, shape and prototype-key checks); XML
  * payloads through the XML rules of FHIR and the type-aware reader (xml-payload.ts).
  */
+import { internalError } from '../diagnostics/internal-errors.js';
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
 import { jsonLocator } from '../format/json/json-locate.js';
+import { Budget, LimitReached, type PayloadLimits } from '../util/limits.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
-import { readJsonPayload, type PayloadLimits } from './json-payload.js';
+import { readJsonPayload } from './json-payload.js';
+import { shapeIssues } from './payload-shape.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { validateClaimed, validateSemantics } from './semantic.js';
 import { ANY_RESOURCE, structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
@@ -38,9 +41,17 @@ export interface ValidatorParts {
   structure: ValidatorTable;
   /** Profiles (with snapshots), terminology and element model for the semantic layer. */
   semantic: SemanticContext;
+  /** Size, depth, issue-count and time limits per payload (scripts/util/limits.ts, docs/limits.md). */
   limits?: Partial<PayloadLimits>;
 }
 
+/**
+ * Every entry point (JSON text, XML text, parsed object) runs under one guard: a payload gets an
+ * OperationOutcome whatever happens. A limit reached stops that payload with the issues found so far and a
+ * fatal `too-costly` issue; an exception (a bug) becomes a fatal `exception` issue, reported to the
+ * internal-error listeners (scripts/diagnostics/internal-errors.ts). Nothing of one payload's run stays
+ * for the next but the definitions' caches.
+ */
 export class Validator {
   private readonly parts: ValidatorParts;
   /** The structure validators in a Map: looked up by URLs fresh from each payload, which a Map hashes once per string. */
@@ -65,10 +76,18 @@ export class Validator {
   }
 
   jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
-    const read = readJsonPayload(payload, this.parts.limits);
-    if (!read.value) return read.issues;
-    const issues = [...read.issues, ...this.issues(read.value, options)];
-    return read.text === undefined || issues.length === 0 ? issues : placeInJson(issues, read.text);
+    return this.guarded('validating a JSON payload', (budget, out) => {
+      const read = readJsonPayload(payload, budget.limits);
+      try {
+        for (const issue of read.issues) out.push(issue);
+        budget.spend(read.issues.length);
+        // The parser checked depth, keys and characters as it read.
+        if (read.value) this.collect(read.value, options, budget, out);
+      } finally {
+        // Also when a limit stops the payload: the issues found so far get their places.
+        if (read.text !== undefined && read.value) placeInJson(out, read.text);
+      }
+    });
   }
 
   /** Validates an XML payload given as text or bytes: the XML rules of FHIR while reading it (xml-rules.ts), then every layer above on its JSON. */
@@ -77,30 +96,81 @@ export class Validator {
   }
 
   xmlIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
-    return xmlPayloadIssues(this, this.parts.semantic.model, payload, { ...options, narrative: false }, this.parts.limits);
+    return this.guarded('validating an XML payload', (budget, out) => {
+      const validate = (resource: unknown, o: ValidateOptions | undefined, into: ValidationIssue[]) => void this.checkedIssues(resource, o ?? {}, budget, into);
+      xmlPayloadIssues(validate, this.parts.semantic.model, payload, { ...options, narrative: false }, budget, out);
+    });
   }
 
   /** The issues of a parsed resource, unsorted. */
   issues(resource: unknown, options: ValidateOptions = {}): ValidationIssue[] {
-    if (typeof resource !== 'object' || resource === null || Array.isArray(resource) || typeof (resource as Resource).resourceType !== 'string')
-      return [{ severity: 'fatal', code: 'structure', diagnostics: 'not a FHIR resource: expected a JSON object with a resourceType', expression: '' }];
+    return this.guarded('validating a resource', (budget, out) => void this.checkedIssues(resource, options, budget, out));
+  }
+
+  /** A parsed object (never text): its shape first (depth, keys, characters), then every layer; the issues added to `out`, which is returned. */
+  private checkedIssues(resource: unknown, options: ValidateOptions, budget: Budget, out: ValidationIssue[]): ValidationIssue[] {
+    if (typeof resource === 'object' && resource !== null) {
+      const root = typeof (resource as { resourceType?: unknown }).resourceType === 'string' ? (resource as Resource).resourceType : '';
+      const shape = shapeIssues(resource, budget.limits.maxDepth, budget.limits.maxIssues, root);
+      for (const issue of shape) out.push(issue);
+      budget.spend(shape.length);
+      if (shape.some((i) => i.severity === 'fatal')) return out;
+    }
+    this.collect(resource, options, budget, out);
+    return out;
+  }
+
+  /**
+   * Runs `work` for one payload with a fresh budget, collecting into one array; a limit reached or an
+   * exception ends the payload's work with one fatal issue (the issues found before it are kept, at most
+   * the limit). Deduplicated, unsorted.
+   */
+  private guarded(what: string, work: (budget: Budget, out: ValidationIssue[]) => void): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    let budget: Budget | undefined;
+    try {
+      budget = new Budget(this.parts.limits);
+      work(budget, out);
+    } catch (e) {
+      const max = budget?.limits.maxIssues ?? out.length;
+      if (out.length > max) out.length = max;
+      if (e instanceof LimitReached) out.push({ severity: 'fatal', code: 'too-costly', diagnostics: e.message, expression: '' });
+      else out.push({ severity: 'fatal', code: 'exception', diagnostics: internalError(e, what), expression: '' });
+    }
+    return dedupe(out);
+  }
+
+  /** Every layer on a parsed object whose shape is safe, issues added to `out`. */
+  private collect(resource: unknown, options: ValidateOptions, budget: Budget, out: ValidationIssue[]): void {
+    if (typeof resource !== 'object' || resource === null || Array.isArray(resource) || typeof (resource as Resource).resourceType !== 'string') {
+      out.push({ severity: 'fatal', code: 'structure', diagnostics: 'not a FHIR resource: expected a JSON object with a resourceType', expression: '' });
+      return;
+    }
     const r = resource as Resource & Record<string, unknown>;
     const location = r.resourceType;
     const semantic = options.invariants === false || options.narrative === false ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false }) : this.parts.semantic;
-    if (!semantic.model.isResourceType(r.resourceType)) return [{ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location }];
+    if (!semantic.model.isResourceType(r.resourceType)) {
+      out.push({ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location });
+      return;
+    }
     // A profile asked for that is unknown, or is of another resource type, is one issue: every element checked against it would fail.
     const asked = options.profile ? semantic.profiles(options.profile) : undefined;
-    if (options.profile && !asked) return [{ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found in the package or its dependencies`, expression: location }];
-    if (asked && !this.appliesTo(asked, r.resourceType, semantic)) {
-      return [{ severity: 'error', code: 'invalid', diagnostics: `profile ${options.profile} constrains ${asked.type}, not ${r.resourceType} (the payload's resourceType)`, expression: location }];
+    if (options.profile && !asked) {
+      out.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found in the package or its dependencies`, expression: location });
+      return;
     }
-    const issues: ValidationIssue[] = [];
+    if (asked && !this.appliesTo(asked, r.resourceType, semantic)) {
+      out.push({ severity: 'error', code: 'invalid', diagnostics: `profile ${options.profile} constrains ${asked.type}, not ${r.resourceType} (the payload's resourceType)`, expression: location });
+      return;
+    }
     // Nested resources (contained, Bundle entries) are checked inside the structure validator, each against its own claimed profiles.
-    for (const issue of this.structure(r, location, options.profile)) issues.push(issue);
-    if (options.semantic === false) return issues;
-    if (asked) issues.push(...validateSemantics(r, asked, semantic, location));
-    else issues.push(...validateClaimed(r, semantic, location));
-    return dedupe(issues);
+    const structure = this.structure(r, location, options.profile, budget.limits.maxIssues - budget.issues + 1);
+    for (const issue of structure) out.push(issue);
+    budget.spend(structure.length);
+    if (options.semantic === false) return;
+    const run = { issues: out, budget };
+    if (asked) validateSemantics(r, asked, semantic, location, run);
+    else validateClaimed(r, semantic, location, run);
   }
 
   /** True when a profile of `sd.type` applies to a resource of `resourceType`: the same type, or one it derives from (Resource, DomainResource). */
@@ -113,21 +183,26 @@ export class Validator {
     return false;
   }
 
-  /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type). */
-  private structure(resource: Record<string, unknown>, location: string, profile: string | undefined): ValidationIssue[] {
+  /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type); at most `max`. */
+  private structure(resource: Record<string, unknown>, location: string, profile: string | undefined, max: number): ValidationIssue[] {
     const validator = this.validators.get(profile ?? ANY_RESOURCE);
-    if (validator) return structureIssues(resource, validator, location);
+    if (validator) return structureIssues(resource, validator, location, max);
     return profile ? [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${profile}: it is not a profile of this package`, expression: location }] : [];
   }
 }
 
-/** Each issue with a FHIRPath but no line gets the line and column of that path in the JSON text (parsed again only here, for payloads with issues). */
-function placeInJson(issues: ValidationIssue[], text: string): ValidationIssue[] {
+/**
+ * Each issue with a FHIRPath but no line gets the line and column of that path in the JSON text, in place
+ * (the text is parsed again only here, and only when some issue needs a place).
+ */
+function placeInJson(issues: ValidationIssue[], text: string): void {
+  if (!issues.some((i) => i.line === undefined && i.expression)) return;
   const locate = jsonLocator(text);
-  return issues.map((i) => {
-    if (i.line !== undefined || !i.expression) return i;
-    const at = locate(i.expression);
-    return at ? { ...i, line: at.line, column: at.column } : i;
+  issues.forEach((issue, k) => {
+    if (issue.line !== undefined || !issue.expression) return;
+    const at = locate(issue.expression);
+    // A new object: issues may be shared (memoised by the semantic layer), never changed.
+    if (at) issues[k] = { ...issue, line: at.line, column: at.column };
   });
 }
 

@@ -46,6 +46,15 @@ describe('CLI', () => {
     expect(r.stderr).toMatch(/^fhir\.config\.json:\d+: error \[load\.package-missing\]/m);
   });
 
+  test('--version prints the toolchain version; --help lists every command', () => {
+    const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(cli('--version')).toEqual(expect.objectContaining({ code: 0, stdout: `${version}\n` }));
+    const help = cli('--help');
+    expect(help.code).toBe(0);
+    for (const command of ['build', 'snapshot', 'validate', 'convert', 'diff', 'release-notes', 'publish']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(cli('help', 'validate').stdout).toMatch(/--profile <url>/);
+  });
+
   test('usage errors exit 2', () => {
     expect(cli('build', '--config', join(tmpdir(), 'does-not-exist.json')).code).toBe(2);
     expect(cli('no-such-command').code).toBe(2);
