@@ -41,7 +41,7 @@ export const validateCommand: CommandRegistration = (program) => {
   program
     .command('validate')
     .description('validate FHIR payloads (JSON or XML) against the built profiles; exit 1 if any has an error')
-    .argument('<files...>', 'payload files or globs')
+    .argument('<files...>', 'payload files, folders (their .json and .xml files) or globs')
     .option('--profile <url>', 'validate against this profile (default: meta.profile, then the base type)')
     .option('--format <format>', 'text or json (OperationOutcome)', 'text')
     .option('--config <file>', `project config (default: nearest ${CONFIG_FILE_NAME})`)

@@ -24,6 +24,7 @@ export interface RuleInfo {
 const UNREADABLE = 'the input cannot be read: lowering it would drop content silently';
 const ENVIRONMENT = 'the build cannot run without it';
 const CONFIG = 'the config itself is unusable';
+const BUG = 'a bug of the toolchain is never hidden';
 
 type Row = [id: string, severity: Severity | 'off', summary: string, fixed?: string];
 
@@ -53,6 +54,7 @@ const rows: Row[] = [
   ['load.json-too-deep', 'error', 'JSON nested deeper than any resource needs', UNREADABLE],
   ['load.json-forbidden-key', 'error', "a JSON property that could reach an object prototype ('__proto__', ...)", UNREADABLE],
   ['load.json-duplicate-key', 'error', 'a JSON property occurs twice in one object', UNREADABLE],
+  ['load.json-forbidden-character', 'error', 'a JSON string holds a character FHIR strings forbid (a control character, a lone surrogate)', UNREADABLE],
   ['load.xml-malformed', 'error', 'an XML file is not well-formed', UNREADABLE],
   ['load.xml-doctype', 'error', 'a DOCTYPE declaration (refused: XML attacks live there)', UNREADABLE],
   ['load.xml-entity-declaration', 'error', 'an ENTITY declaration (refused)', UNREADABLE],
@@ -80,9 +82,14 @@ const rows: Row[] = [
   ['emit.xml-choice-conflict', 'error', 'two types of one choice element', UNREADABLE],
   ['emit.xml-too-deep', 'error', 'nesting too deep (or a cycle) to write', UNREADABLE],
   ['emit.xml-xhtml', 'error', 'narrative XHTML that cannot be written as XML', UNREADABLE],
+  ['emit.xml-invalid-character', 'error', 'a string holds a character XML cannot carry', UNREADABLE],
+  // convert
+  ['convert.too-costly', 'error', 'a payload to convert is over a limit (size, depth, issues, time)', UNREADABLE],
+  ['convert.internal-error', 'error', 'converting met a bug of the toolchain (reported as one finding, never a stack trace)', BUG],
   // load: dependency packages
   ['load.package-missing', 'error', 'a dependency package was not found in any configured source', ENVIRONMENT],
   ['load.package-invalid', 'error', 'a dependency package cannot be extracted or loaded', ENVIRONMENT],
+  ['load.package-damaged', 'error', 'a dependency package has files that cannot be parsed, an index naming missing files, or no resources', ENVIRONMENT],
   ['load.package-loader', 'error', 'fhir-package-loader failed (its warnings are reported as warnings)', ENVIRONMENT],
   ['load.package-loaded', 'information', 'where each dependency package was loaded from'],
   ['load.package-mismatch', 'warning', "a dependency package's package.json names another name or version"],
@@ -90,6 +97,7 @@ const rows: Row[] = [
   ['load.package-version-conflict', 'warning', 'two versions of one package are loaded'],
   // snapshot
   ['snapshot.cycle', 'error', 'a profile depends on itself through its base or type profiles', UNREADABLE],
+  ['snapshot.min-above-max', 'error', 'the snapshot command: a generated element whose min is above its max (no instance can have it)'],
   ['snapshot.no-base', 'error', 'a profile has no baseDefinition', UNREADABLE],
   ['snapshot.base-not-found', 'error', 'the base of a profile is not in the project or its dependencies', UNREADABLE],
   ['snapshot.id-not-path', 'warning', 'a differential element id that does not fit its path (the element is matched by its path)'],

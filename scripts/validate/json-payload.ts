@@ -63,7 +63,7 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   const decoded = decodePayload(input);
   if ('issue' in decoded) return { issues: [decoded.issue] };
   const text = decoded.text;
-  if (text.charCodeAt(0) === 0xfeff) return { issues: [fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1)] };
+  if (text.charCodeAt(0) === 0xfeff) return { issues: [{ ...fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1), column: 1 }] };
   if (text.trim() === '') return { issues: [fatal('invalid', 'payload is empty')] };
   const parsed = parseJson(text, { maxDepth, maxProblems: maxIssues });
   const lines = new LineIndex(text);

@@ -34,6 +34,9 @@ function reported(): Reported[] {
     for (const m of text.matchAll(CALL)) {
       for (const id of [m[2], m[3]].filter((x): x is string => !!x)) out.push({ id, severity: SEVERITY[m[1] as string], where });
     }
+    // ids chosen before the call: `const code = tooDeep ? 'load.json-too-deep' : 'load.json-malformed'`, a problem table's `return ['load.json-duplicate-key', message]`
+    for (const m of text.matchAll(/const code = [^;\n]*\? '([a-z]+\.[a-z0-9-]+)' : '([a-z]+\.[a-z0-9-]+)'/g)) for (const id of [m[1], m[2]] as string[]) out.push({ id, where });
+    for (const m of text.matchAll(/return \['([a-z]+\.[a-z0-9-]+)', /g)) out.push({ id: m[1] as string, where });
     // the XML security gate returns its refusals as data ({ code: 'load.xml-doctype', ... })
     for (const m of text.matchAll(/\{ code: '(load\.[a-z0-9-]+)'/g)) out.push({ id: m[1] as string, severity: 'error', where });
   }
