@@ -18,6 +18,7 @@ interface CommandEntry {
 }
 
 const commands: Record<string, CommandEntry> = {
+  init: { summary: 'start a new implementation guide that builds and validates as it is', load: async () => (await import('./cli/init-command.js')).initCommand },
   build: { summary: 'build generated/: the FHIR package with snapshots, its tarball, validators and types', load: async () => (await import('./cli/build-command.js')).buildCommand },
   snapshot: { summary: 'generate the snapshots of StructureDefinitions (and compare them with those they carry)', load: async () => (await import('./cli/snapshot-command.js')).snapshotCommand },
   validate: { summary: 'validate FHIR payloads (JSON or XML) against the built profiles or --ig definitions', load: async () => (await import('./cli/validate-command.js')).validateCommand },
@@ -27,6 +28,15 @@ const commands: Record<string, CommandEntry> = {
   publish: { summary: 'publish the built FHIR package and types package to an npm registry', load: async () => (await import('./cli/publish-command.js')).publishCommand },
   site: { summary: 'write a static HTML documentation site of the built package', load: async () => (await import('./cli/site-command.js')).siteCommand },
 };
+
+/** The examples at the end of `fhir-stu3 --help`; each command's own come with it (cli/examples.ts). */
+const programExamples = [
+  'fhir-stu3 init my-guide && cd my-guide && npm install',
+  'fhir-stu3 build',
+  'fhir-stu3 validate examples',
+  'fhir-stu3 build --previous releases/example.my-guide-0.1.0.tgz',
+  'fhir-stu3 release-notes releases/example.my-guide-0.1.0.tgz --out RELEASE-NOTES.md',
+];
 
 /** The toolchain's version, from the package.json beside scripts/ (sources) or dist/ (compiled). */
 function toolchainVersion(): string {
@@ -46,10 +56,14 @@ async function main(): Promise<void> {
     .description('Build FHIR STU3 profile packages: snapshots, checks, package, types and validators')
     .version(toolchainVersion(), '-V, --version', 'print the toolchain version')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText('after', `\nExamples:\n${programExamples.map((line) => `  $ ${line}`).join('\n')}\n`);
   const invoked = invokedCommand(process.argv.slice(2));
   for (const [name, entry] of Object.entries(commands)) {
-    if (name === invoked) (await entry.load())(program);
+    if (name === invoked) {
+      (await entry.load())(program);
+      (await import('./cli/examples.js')).addExamples(program, name);
+    }
     // Listed for `--help` and for commander's unknown-command suggestions; never run.
     else program.command(name).description(entry.summary);
     program.commands.find((c) => c.name() === name)?.summary(entry.summary);

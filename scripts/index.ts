@@ -11,6 +11,9 @@ export { build, type BuildOptions, type BuildResult, type BuildStatus } from './
 export { CONFIG_FILE_NAME, loadConfig, parseConfig, type DependencySource, type ProjectConfig } from './load/config.js';
 export { loadDependencies, LoadedPackages, type DependencyConfig, type LoadDependenciesOptions, type LoadedPackage } from './load/packages/index.js';
 
+// A new project (what `fhir-stu3 init` writes).
+export { initProject, type InitOptions, type InitResult } from './commands/init.js';
+
 // Validating payloads: the validator of a built project, of definitions already in memory, or of any
 // packages and loose definitions (`validate --ig`), with the cache of compiled validator modules.
 export { loadValidator, type LoadValidatorOptions } from './commands/load-validator.js';
@@ -41,7 +44,10 @@ export { ElementModel } from './resolve/element-model.js';
 export { LayeredResolver, ResourceIndex, type DefinitionResolver, type DefinitionSource } from './resolve/resolver.js';
 
 // Diagnostics: every function above reports into these, with file, line and FHIRPath.
-export { Diagnostics, formatDiagnostic, type Diagnostic, type Severity, type SourceLocation } from './diagnostics/diagnostics.js';
+export { Diagnostics, formatDiagnostic, type Diagnostic, type Severity, type SourceLocation, type SuppressedDiagnostic } from './diagnostics/diagnostics.js';
+// The rules behind them (ids, default severities) and a project's policy over them (docs/rules.md).
+export { RULES, defaultSeverity, ruleInfo, type RuleInfo, type RuleSetting } from './diagnostics/rules.js';
+export { RulePolicy, type Suppression } from './diagnostics/policy.js';
 
 // The FHIR model (the conformance resources and the OperationOutcome the toolchain reads and writes).
 export { isCodeSystem, isStructureDefinition, isValueSet } from './model/fhir.js';

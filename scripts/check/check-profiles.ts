@@ -14,24 +14,25 @@ export function checkProfiles(results: SnapshotResult[], ctx: StageContext, opts
   const selected = <T extends { code: string }>(rules: T[]) => (opts.only ? rules.filter((r) => opts.only?.includes(r.code)) : rules);
   for (const { profile, trace } of results) {
     const file = ctx.sources.at(profile);
+    const resource = profile.id ? `StructureDefinition/${profile.id}` : undefined;
     for (const rule of selected(profileRules)) {
       rule.check({
         profile,
         canonical: opts.canonical,
-        report: (severity, code, field, message) => ctx.diagnostics.report({ ...file, severity, code, path: `StructureDefinition.${field}`, message }),
+        report: (code, field, message) => ctx.diagnostics.rule(code, message, { ...ctx.sources.at(profile, `StructureDefinition.${field}`), resource }),
       });
     }
     trace.forEach(({ diff, id, base, result }, i) => {
       if (!base || !result) return;
-      const where = { ...file, ...ctx.sources.at(diff) };
+      // The differential element's own line, or its field's where the file can tell.
+      const where = (path: string) => ({ ...file, ...ctx.sources.at(ctx.sources.locate(diff) ? diff : profile, path) });
       for (const rule of selected(elementRules)) {
         rule.check({
           diff,
           base,
           result,
           resolver: ctx.resolver,
-          report: (severity, code, field, message) =>
-            ctx.diagnostics.report({ ...where, severity, code, path: `StructureDefinition.differential.element[${i}].${field}`, message: `${id}: ${message}` }),
+          report: (code, field, message) => ctx.diagnostics.rule(code, `${id}: ${message}`, { ...where(`StructureDefinition.differential.element[${i}].${field}`), resource }),
         });
       }
     });

@@ -12,7 +12,7 @@ export interface ElementCheckInput {
   result: ElementDefinition;
   resolver: DefinitionResolver;
   /** Reports a finding on a field of the differential element (`min`, `type[0].profile`, ...). */
-  report(severity: 'error' | 'warning', code: string, field: string, message: string): void;
+  report(code: string, field: string, message: string): void;
 }
 
 export interface ElementRule {
@@ -38,13 +38,18 @@ export function derivesFrom(url: string, ancestor: string, resolver: DefinitionR
   return false;
 }
 
+/** Why an unresolved URL matters: under the project's canonical it names something the project should define. */
+function unresolved(underCanonical: boolean): string {
+  return underCanonical ? "is under the project's canonical but is not in the project or its dependencies" : 'is not in the project or its dependencies';
+}
+
 function reportUnresolvedProfiles({ diff, resolver, report }: ElementCheckInput, field: 'profile' | 'targetProfile'): void {
   (diff.type ?? []).forEach((t, i) => {
     const url = t[field];
     if (!url || resolver.structureDefinition(url)) return;
     const project = resolver.isProjectUrl(url);
     const what = t.code === 'Extension' && field === 'profile' ? 'extension definition' : 'profile';
-    report(project ? 'error' : 'warning', project ? 'profile.unknown-project-url' : 'profile.unresolved-external-url', `type[${i}].${field}`, `${what} ${url} ${project ? 'should be in the project but is not' : 'is not in the project or its dependencies'}`);
+    report(project ? 'profile.unknown-project-url' : 'profile.unresolved-external-url', `type[${i}].${field}`, `${what} ${url} ${unresolved(project)}`);
   });
 }
 
@@ -54,21 +59,21 @@ export const elementRules: ElementRule[] = [
     check: ({ diff, base, report }) => {
       // A slice may be optional although its entry is required: the entry's min counts all slices together.
       if (diff.min === undefined || diff.sliceName) return;
-      if (diff.min < (base.min ?? 0)) report('error', 'profile.min-below-base', 'min', `min ${diff.min} is below the base min ${base.min} of ${base.id}`);
+      if (diff.min < (base.min ?? 0)) report('profile.min-below-base', 'min', `min ${diff.min} is below the base min ${base.min} of ${base.id}`);
     },
   },
   {
     code: 'profile.max-above-base',
     check: ({ diff, base, report }) => {
       if (diff.max === undefined) return;
-      if (diff.max !== '*' && !/^\d+$/.test(diff.max)) return report('error', 'profile.max-invalid', 'max', `max '${diff.max}' is neither a number nor '*'`);
-      if (maxToNumber(diff.max) > maxToNumber(base.max)) report('error', 'profile.max-above-base', 'max', `max ${diff.max} is above the base max ${base.max} of ${base.id}`);
+      if (diff.max !== '*' && !/^\d+$/.test(diff.max)) return report('profile.max-invalid', 'max', `max '${diff.max}' is neither a number nor '*'`);
+      if (maxToNumber(diff.max) > maxToNumber(base.max)) report('profile.max-above-base', 'max', `max ${diff.max} is above the base max ${base.max} of ${base.id}`);
     },
   },
   {
     code: 'profile.min-above-max',
     check: ({ result, report }) => {
-      if ((result.min ?? 0) > maxToNumber(result.max)) report('error', 'profile.min-above-max', 'min', `min ${result.min} is above max ${result.max}`);
+      if ((result.min ?? 0) > maxToNumber(result.max)) report('profile.min-above-max', 'min', `min ${result.min} is above max ${result.max}`);
     },
   },
   {
@@ -79,17 +84,17 @@ export const elementRules: ElementRule[] = [
       const codes = new Set(baseTypes.map((t) => t.code));
       diff.type.forEach((t, i) => {
         if (!codes.has(t.code) && !codes.has('*') && !codes.has('Resource')) {
-          report('error', 'profile.type-not-allowed', `type[${i}].code`, `type ${t.code} is not allowed by the base (${[...codes].join(', ')})`);
+          report('profile.type-not-allowed', `type[${i}].code`, `type ${t.code} is not allowed by the base (${[...codes].join(', ')})`);
           return;
         }
         const baseTargets = baseTypes.filter((b) => b.code === t.code && b.targetProfile).map((b) => b.targetProfile as string);
         if (t.targetProfile && baseTargets.length > 0 && !baseTargets.some((bt) => derivesFrom(t.targetProfile as string, bt, resolver))) {
           const known = resolver.structureDefinition(t.targetProfile);
-          if (known) report('error', 'profile.target-not-allowed', `type[${i}].targetProfile`, `target ${t.targetProfile} does not derive from an allowed target (${baseTargets.join(', ')})`);
+          if (known) report('profile.target-not-allowed', `type[${i}].targetProfile`, `target ${t.targetProfile} does not derive from an allowed target (${baseTargets.join(', ')})`);
         }
         const baseProfile = baseTypes.find((b) => b.code === t.code)?.profile;
         if (t.profile && baseProfile && !derivesFrom(t.profile, baseProfile, resolver) && resolver.structureDefinition(t.profile)) {
-          report('error', 'profile.profile-not-allowed', `type[${i}].profile`, `profile ${t.profile} does not derive from the base's ${baseProfile}`);
+          report('profile.profile-not-allowed', `type[${i}].profile`, `profile ${t.profile} does not derive from the base's ${baseProfile}`);
         }
       });
     },
@@ -108,7 +113,7 @@ export const elementRules: ElementRule[] = [
     check: ({ diff, resolver, report }) => {
       (diff.type ?? []).forEach((t, i) => {
         const sd = t.profile ? resolver.structureDefinition(t.profile) : undefined;
-        if (sd && sd.type !== t.code) report('error', 'profile.type-profile-mismatch', `type[${i}].profile`, `profile ${t.profile} constrains ${sd.type}, not ${t.code}`);
+        if (sd && sd.type !== t.code) report('profile.type-profile-mismatch', `type[${i}].profile`, `profile ${t.profile} constrains ${sd.type}, not ${t.code}`);
       });
     },
   },
@@ -117,7 +122,7 @@ export const elementRules: ElementRule[] = [
     check: ({ diff, base, report }) => {
       if (!diff.binding || !base.binding) return;
       if (bindingRank[diff.binding.strength] > bindingRank[base.binding.strength]) {
-        report('error', 'profile.binding-weakened', 'binding.strength', `binding strength ${diff.binding.strength} is weaker than the base's ${base.binding.strength}`);
+        report('profile.binding-weakened', 'binding.strength', `binding strength ${diff.binding.strength} is weaker than the base's ${base.binding.strength}`);
       }
     },
   },
@@ -125,8 +130,8 @@ export const elementRules: ElementRule[] = [
     code: 'profile.slicing-loosened',
     check: ({ diff, base, report }) => {
       if (!diff.slicing || !base.slicing) return;
-      if (base.slicing.rules === 'closed' && diff.slicing.rules !== 'closed') report('error', 'profile.slicing-loosened', 'slicing.rules', `slicing rules '${diff.slicing.rules}' loosen the base's closed slicing`);
-      if (base.slicing.ordered && diff.slicing.ordered === false) report('error', 'profile.slicing-loosened', 'slicing.ordered', `unordered slicing loosens the base's ordered slicing`);
+      if (base.slicing.rules === 'closed' && diff.slicing.rules !== 'closed') report('profile.slicing-loosened', 'slicing.rules', `slicing rules '${diff.slicing.rules}' loosen the base's closed slicing`);
+      if (base.slicing.ordered && diff.slicing.ordered === false) report('profile.slicing-loosened', 'slicing.ordered', `unordered slicing loosens the base's ordered slicing`);
     },
   },
   {
@@ -135,7 +140,7 @@ export const elementRules: ElementRule[] = [
       const url = diff.binding?.valueSetReference?.reference ?? diff.binding?.valueSetUri;
       if (!url || resolver.valueSet(url)) return;
       const project = resolver.isProjectUrl(url);
-      report(project ? 'error' : 'warning', project ? 'profile.unknown-project-url' : 'profile.unresolved-external-url', 'binding', `value set ${url} ${project ? 'should be in the project but is not' : 'is not in the project or its dependencies'}`);
+      report(project ? 'profile.unknown-project-url' : 'profile.unresolved-external-url', 'binding', `value set ${url} ${unresolved(project)}`);
     },
   },
   {
@@ -145,7 +150,7 @@ export const elementRules: ElementRule[] = [
       for (const key of Object.keys(diff)) {
         const m = /^(fixed|pattern)([A-Z].*)$/.exec(key);
         if (!m || codes.length === 0) continue;
-        if (!codes.includes(m[2])) report('error', 'profile.value-wrong-type', key, `${key} does not fit the element's type (${codes.join(', ')})`);
+        if (!codes.includes(m[2])) report('profile.value-wrong-type', key, `${key} does not fit the element's type (${codes.join(', ')})`);
       }
     },
   },

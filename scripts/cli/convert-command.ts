@@ -1,6 +1,7 @@
 /**
- * `convert <in> --to xml|json [--out file]`: a FHIR payload from XML to JSON or JSON to XML (the input
- * format from its extension), by the element model of the project's dependencies. Output goes to stdout,
+ * `convert <in> [--to xml|json] [--out file]`: a FHIR payload from XML to JSON or JSON to XML (the input
+ * format from its extension, else its first character; the output the other one unless `--to` says), by
+ * the element model of the project's dependencies. Output goes to stdout,
  * or to `--out` (written to a temporary file beside it and renamed, so never half-written). A payload with
  * errors writes nothing: the errors print with file, line and FHIRPath, exit 1; usage errors exit 2.
  *
@@ -26,7 +27,7 @@ import { configOrExit, printDiagnostics, type CommandRegistration } from './comm
 import { errorMessage } from '../util/values.js';
 
 interface ConvertOptions {
-  to: string;
+  to?: string;
   out?: string;
   config?: string;
   offline?: boolean;
@@ -36,9 +37,9 @@ interface ConvertOptions {
 export const convertCommand: CommandRegistration = (program) => {
   program
     .command('convert')
-    .description('convert a FHIR payload between XML and JSON (input format from its extension), driven by the FHIR definitions')
+    .description('convert a FHIR payload between XML and JSON (the input format from its extension or content, the output the other one), driven by the FHIR definitions')
     .argument('<in>', 'the payload (.xml or .json)')
-    .requiredOption('--to <format>', 'output format: xml or json')
+    .option('--to <format>', 'output format: xml or json (default: the other format than the input)')
     .option('--out <file>', 'write here instead of stdout')
     .option('--config <file>', `project config for dependencies (default: nearest ${CONFIG_FILE_NAME})`)
     .option('--offline', 'never touch the network')
@@ -49,21 +50,24 @@ export const convertCommand: CommandRegistration = (program) => {
 };
 
 async function runConvert(input: string, opts: ConvertOptions): Promise<number> {
-  const to = opts.to.toLowerCase();
-  if (to !== 'xml' && to !== 'json') return usage(`--to must be xml or json, not '${opts.to}'`);
-  const from = formatOfFile(input);
-  if (!from) return usage(`cannot tell the format of '${input}': name it .xml or .json`);
+  const asked = opts.to?.toLowerCase();
+  if (asked !== undefined && asked !== 'xml' && asked !== 'json') return usage(`--to must be xml or json, not '${opts.to}'`);
   const read = readPayloadFile(input);
   if ('error' in read) {
-    process.stderr.write(`error: ${read.error}\n`);
+    process.stderr.write(`error: ${read.error}
+`);
     return 1;
   }
   const decoded = decodePayload(read.bytes);
   if ('issue' in decoded) {
-    process.stderr.write(`${input}: error: ${decoded.issue.diagnostics}\n`);
+    process.stderr.write(`${input}: error: ${decoded.issue.diagnostics}
+`);
     return 1;
   }
   const text = decoded.text;
+  const from = formatOfFile(input) ?? formatOfText(text);
+  if (!from) return usage(`cannot tell the format of '${input}': name it .xml or .json`);
+  const to: PayloadFormat = asked ?? (from === 'xml' ? 'json' : 'xml');
   const diagnostics = new Diagnostics();
   const config = loadConfig(configOrExit(opts.config), diagnostics);
   const packages = config && (await loadDependencies(config, { diagnostics, offline: opts.offline }));
@@ -75,7 +79,7 @@ async function runConvert(input: string, opts: ConvertOptions): Promise<number> 
   const narratives = (node: XmlNode, scope: NamespaceScope, path: string, lines: LineIndex | undefined) => {
     for (const f of checkNarrativeNode(node, scope, path, lines)) payload.error(`convert.narrative-${f.code}`, `${f.message}: not converted`, { file: input, path: f.path, ...(f.line !== undefined ? { line: f.line } : {}) });
   };
-  const output = convertPayload(text, from, to as PayloadFormat, ElementModel.fromSource(packages), payload, input, { onXhtml: narratives });
+  const output = convertPayload(text, from, to, ElementModel.fromSource(packages), payload, input, { onXhtml: narratives });
   printDiagnostics(payload, !!opts.quiet);
   if (output === undefined || payload.hasErrors()) {
     if (!opts.quiet) process.stderr.write('nothing written: the payload has errors\n');
@@ -97,6 +101,12 @@ async function runConvert(input: string, opts: ConvertOptions): Promise<number> 
   }
   if (!opts.quiet) process.stderr.write(`wrote ${opts.out}\n`);
   return 0;
+}
+
+/** JSON starts with `{`, XML with `<` (after a byte order mark and white space). */
+function formatOfText(text: string): PayloadFormat | undefined {
+  const first = text.replace(/^\uFEFF/, '').trimStart().charAt(0);
+  return first === '{' ? 'json' : first === '<' ? 'xml' : undefined;
 }
 
 function usage(message: string): number {

@@ -3,6 +3,8 @@
  * minor or patch (GP Connect versioning). Exit codes: 0, or 1 when `--fail-on` is met; 2 when a version
  * cannot be read (missing, malformed, not in the registry) or on usage errors.
  */
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Option } from 'commander';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { CONFIG_FILE_NAME, defaultDependencySources, loadConfig } from '../load/config.js';
@@ -50,13 +52,31 @@ export async function loadBothVersions(oldSpec: string, newSpec: string, opts: V
     const v = await loadPackageVersion(spec, options);
     if (v && !diagnostics.hasErrors()) return v;
     printDiagnostics(diagnostics, true);
-    const hint = options.only ? '' : ' (--only <ids> compares some resources only)';
-    process.stderr.write(`error: cannot compare ${oldSpec} with ${newSpec}: ${spec} could not be read${hint}\n`);
+    const unreadable = diagnostics.all.filter((d) => d.code === 'release.file-unreadable').length;
+    const why = unreadable > 0 ? `${unreadable} file(s) of ${spec} cannot be read${options.only ? '' : ' (--only <ids> compares the resources of other files)'}` : `${spec} could not be read`;
+    process.stderr.write(`error: cannot compare ${oldSpec} with ${newSpec}: ${why}\n`);
     return undefined;
   };
   const before = await read(oldSpec);
   const after = before && (await read(newSpec));
   return before && after ? [before, after] : undefined;
+}
+
+/** The `<new>` version when none is given: the project's built package (`generated/<packageId>-<version>.tgz`). */
+export function builtPackage(opts: VersionInputOptions): string | undefined {
+  const diagnostics = new Diagnostics();
+  const file = opts.config ?? findConfig(process.cwd());
+  const config = file ? loadConfig(file, diagnostics) : undefined;
+  if (!config) {
+    process.stderr.write(`error: no <new> version given and no ${CONFIG_FILE_NAME} here or above to take the built package from\n`);
+    return undefined;
+  }
+  const tarball = join(config.projectRoot, 'generated', `${config.packageId}-${config.version}.tgz`);
+  if (!existsSync(tarball)) {
+    process.stderr.write(`error: no <new> version given and ${relative(process.cwd(), tarball)} is not built (run fhir-stu3 build first)\n`);
+    return undefined;
+  }
+  return relative(process.cwd(), tarball) || tarball;
 }
 
 /** True when the diff meets the `--fail-on` level: `breaking` means breaking changes no new major version covers. */
@@ -71,14 +91,15 @@ export const diffCommand: CommandRegistration = (program) => {
     .command('diff')
     .description('compare two versions of a package (tarball, package folder, source folder, or name@version from a registry): each change breaking, minor or patch')
     .argument('<old>', 'the previous version')
-    .argument('<new>', 'the new version')
+    .argument('[new]', 'the new version (default: the project\'s built package, generated/<packageId>-<version>.tgz)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--fail-on <level>', 'exit 1 on: breaking (a breaking change without a new major version), minor (any change but patch), patch (any change)').choices(['breaking', 'minor', 'patch']))
     .option('--only <ids>', 'compare only these resource ids (comma-separated; other major versions of them included)')
     .option('--config <file>', `project config whose dependency sources are used (default: nearest ${CONFIG_FILE_NAME}, if any)`)
     .option('--offline', 'never touch the network')
-    .action(async (oldSpec: string, newSpec: string, opts: VersionInputOptions & { format: 'text' | 'json'; failOn?: FailOn }) => {
-      const versions = await loadBothVersions(oldSpec, newSpec, opts);
+    .action(async (oldSpec: string, newArg: string | undefined, opts: VersionInputOptions & { format: 'text' | 'json'; failOn?: FailOn }) => {
+      const newSpec = newArg ?? builtPackage(opts);
+      const versions = newSpec && (await loadBothVersions(oldSpec, newSpec, opts));
       if (!versions) {
         process.exitCode = 2;
         return;

@@ -1,7 +1,7 @@
 /**
  * The payload files a command is named: literal paths and glob patterns expanded, and each file read
  * safely. Every way a named input can fail is an error for that input alone (the batch goes on), never a
- * silent skip and never an abort: a missing file, a directory, a FIFO or device (never opened, since
+ * silent skip and never an abort: a missing file, a folder without payload files, a FIFO or device (never opened, since
  * opening one can block), a symbolic-link loop, a file that cannot be read, a file over the size limit
  * (refused before it is read), a glob that matches nothing or cannot be searched.
  */
@@ -24,7 +24,8 @@ export interface ExpandedInputs {
 }
 
 /**
- * Literal paths are kept whatever they are (reading reports what is wrong with each); glob patterns are
+ * A folder stands for the .json and .xml files beneath it; other literal paths are kept whatever they are
+ * (reading reports what is wrong with each); glob patterns are
  * expanded to the files they match (symbolic links not followed into directories, so a loop cannot make
  * the search endless; a link to a file is matched and read through). Each file once, in a stable order.
  */
@@ -36,7 +37,8 @@ export async function expandInputs(patterns: readonly string[]): Promise<Expande
     // for a one-payload start-up) is loaded only when a pattern names nothing.
     const path = resolve(pattern);
     if (isEntry(path)) {
-      files.add(path);
+      if (isDirectory(path)) await addFolder(path, files, problems);
+      else files.add(path);
       continue;
     }
     const { globby, isDynamicPattern } = await import('globby');
@@ -66,6 +68,22 @@ function isEntry(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The payload files (.json, .xml, any case) anywhere under a folder named on the command line; none is a problem, never a silent pass. */
+async function addFolder(folder: string, files: Set<string>, problems: string[]): Promise<void> {
+  let matches: string[];
+  try {
+    // The folder is the search's cwd, so its name is never read as a pattern.
+    const { globby } = await import('globby');
+    matches = await globby(['**/*.json', '**/*.xml'], { cwd: folder, absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: false, caseSensitiveMatch: false });
+  } catch (e) {
+    problems.push(`cannot search ${folder}: ${errorMessage(e)}`);
+    return;
+  }
+  const found = matches.filter((m) => !isDirectory(m));
+  if (found.length === 0) problems.push(`no .json or .xml files in the folder ${folder}`);
+  for (const m of found) files.add(m);
 }
 
 /** A matched path that is a directory (or a link to one): globs skip those. A path that cannot be looked at is not skipped: reading it says why. */

@@ -1,4 +1,7 @@
 /** `snapshot`: snapshots of StructureDefinition files, optionally compared with the snapshots they carry. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Option } from 'commander';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { runSnapshotCommand } from '../commands/snapshot.js';
@@ -9,13 +12,21 @@ export const snapshotCommand: CommandRegistration = (program) => {
     .command('snapshot')
     .description('generate snapshots of StructureDefinitions (XML or JSON in, JSON or XML out), resolving against the project dependencies and the given files')
     .argument('<paths...>', 'StructureDefinition files or folders')
-    .requiredOption('--out <dir>', 'folder for the snapshotted StructureDefinitions')
+    .option('--out <dir>', 'folder for the snapshotted StructureDefinitions; with --compare, default: a new temporary folder')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'xml']).default('json'))
     .option('--compare', 'print, per file and overall, the agreement (plain and normalised) with the snapshot already in each file')
     .option('--config <file>', `project config for dependencies (default: nearest ${CONFIG_FILE_NAME})`)
     .option('--offline', 'never touch the network')
     .option('-q, --quiet', 'print errors only')
-    .action(async (paths: string[], opts: { out: string; format: 'json' | 'xml'; compare?: boolean; config?: string; offline?: boolean; quiet?: boolean }) => {
-      process.exitCode = await runSnapshotCommand(paths, { ...opts, configFile: configOrExit(opts.config), print: (s) => process.stdout.write(s + '\n'), printDiagnostics });
+    .action(async (paths: string[], opts: { out?: string; format: 'json' | 'xml'; compare?: boolean; config?: string; offline?: boolean; quiet?: boolean }) => {
+      if (!opts.out && !opts.compare) {
+        process.stderr.write("error: required option '--out <dir>' not specified (it may be left out with --compare)\n");
+        process.exitCode = 2;
+        return;
+      }
+      // A comparison run keeps its snapshots apart from every other run's: a fresh folder, named.
+      const out = opts.out ?? mkdtempSync(join(tmpdir(), 'fhir-stu3-snapshot-'));
+      if (!opts.out && !opts.quiet) process.stderr.write(`writing the snapshots to ${out}\n`);
+      process.exitCode = await runSnapshotCommand(paths, { ...opts, out, configFile: configOrExit(opts.config), print: (s) => process.stdout.write(s + '\n'), printDiagnostics });
     });
 };

@@ -16,7 +16,7 @@ import { internalError } from '../diagnostics/internal-errors.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { loadValidator } from '../commands/load-validator.js';
 import type { OperationOutcome } from '../model/fhir.js';
-import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
+import { positionOf, toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
 import type { ValidateOptions, Validator } from '../validate/validator.js';
 import { configOrExit, findConfig, printDiagnostics, type CommandRegistration } from './common.js';
 import { expandInputs, readPayloadFile } from './payload-files.js';
@@ -50,8 +50,8 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export const validateCommand: CommandRegistration = (program) => {
   program
     .command('validate')
-    .description('validate FHIR payloads (JSON or XML) against the built profiles or --ig definitions; exit 1 if any has an error')
-    .argument('<files...>', 'payload files or globs')
+    .description('validate FHIR payloads (JSON, XML or NDJSON) against the built profiles or --ig definitions; exit 1 if any has an error')
+    .argument('<files...>', 'payload files, folders (their .json and .xml files) or globs')
     .option('--profile <url>', 'validate against this profile (default: meta.profile, then the base type)')
     .option('--format <format>', 'text or json (OperationOutcome)', 'text')
     .option('--config <file>', `project config (default: nearest ${CONFIG_FILE_NAME})`)
@@ -142,7 +142,8 @@ function textReport(file: string, outcome: OperationOutcome, quiet: boolean): st
     if (i.severity === 'error' || i.severity === 'fatal') counts.error++;
     if (i.severity === 'warning') counts.warning++;
     if (i.severity === 'information' || (quiet && i.severity === 'warning')) continue;
-    const line = i.location?.[0]?.replace(/^line /, ':') ?? '';
+    const at = positionOf(i);
+    const line = at ? `:${at.line}${at.column !== undefined ? `:${at.column}` : ''}` : '';
     const where = i.expression?.[0] ? `${i.expression[0]}: ` : '';
     lines.push(`${file}${line}: ${i.severity} [${i.code}] ${where}${i.diagnostics ?? ''}`);
   }

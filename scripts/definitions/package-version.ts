@@ -20,7 +20,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
-import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
 import { isStructureDefinition, type Resource } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
@@ -28,7 +28,7 @@ import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
 import { generateSnapshots } from '../snapshot/generate.js';
 import type { DependencySource } from '../load/config.js';
 import { loadDependencies, type LoadedPackages, type PackageProgress } from '../load/packages/index.js';
-import { findSourceFiles, readSourceFiles } from '../load/sources.js';
+import { findSourceFiles, readSourceFiles, type ReadSourcesContext } from '../load/sources.js';
 import { manifestDependencies, readPackageFolder, readPackageTarball, type PackageFiles } from './package-files.js';
 
 export { readTarballManifest } from './package-files.js';
@@ -207,11 +207,28 @@ function registrySet(l: Extract<Located, { kind: 'registry' }>, packages: Loaded
 
 async function sourceSet(l: SourceLocated, packages: LoadedPackages, sources: SourceMap, options: PackageVersionOptions): Promise<PackageVersion> {
   const { diagnostics } = options;
-  const root = l.kind === 'files' ? (options.cwd ?? process.cwd()) : l.path;
-  const files = l.kind === 'files' ? l.files : await findSourceFiles([l.path], diagnostics, l.path);
+  // Files are named relative to the working folder, as the user gave them.
+  const root = options.cwd ?? process.cwd();
+  const files = l.kind === 'files' ? l.files : await findSourceFiles([l.path], diagnostics, root);
   const wanted = options.only?.length ? files.filter((f) => keepFile(f, options.only as string[])) : files;
-  const read = readSourceFiles(wanted, { model: ElementModel.fromSource(packages), diagnostics, sources, root });
+  const model = ElementModel.fromSource(packages);
+  const read = wanted.flatMap((file) => readOneSource(file, { model, diagnostics, sources, root }));
   return { label: l.spec, kind: l.kind, resources: keep(read, options.only) };
+}
+
+/**
+ * One source file of a set: its resource, or nothing and one `release.file-unreadable` naming the file and
+ * its first problem (a comparison or a validator needs the file whole; every element's problem is for `validate`).
+ */
+function readOneSource(file: string, ctx: ReadSourcesContext): Resource[] {
+  const own = new Diagnostics();
+  const resources = readSourceFiles([file], { ...ctx, diagnostics: own });
+  const problems = own.sorted().filter((d) => d.severity === 'error' || d.severity === 'fatal');
+  const first = problems[0];
+  if (!first) return resources;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : '';
+  ctx.diagnostics.error('release.file-unreadable', `cannot be read: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, { file: first.file ?? file, ...(first.line ? { line: first.line } : {}) });
+  return [];
 }
 
 /**

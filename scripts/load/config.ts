@@ -3,13 +3,18 @@
  * every problem becomes a diagnostic (file `fhir.config.json`, its line, and the JSON path of the
  * field), and the config is still returned with what could be read, so a run shows every problem.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import semver from 'semver';
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { RulePolicy, type Suppression } from '../diagnostics/policy.js';
+import type { RuleSetting } from '../diagnostics/rules.js';
 import { isObject, errorMessage } from '../util/values.js';
+import { ConfigReader, type JsonPath } from './config-reader.js';
+import { readRuleSettings, readSuppressions } from './config-rules.js';
+
+export { formatJsonPath } from './config-reader.js';
 
 export const CONFIG_FILE_NAME = 'fhir.config.json';
 export const SUPPORTED_FHIR_VERSION = '3.0.2';
@@ -32,10 +37,11 @@ export interface ProjectConfig {
   version: string;
   canonical: string;
   fhirVersion: string;
+  /** Default: the packageId. */
   title: string;
-  description: string;
-  author: string;
-  license: string;
+  description?: string;
+  author?: string;
+  license?: string;
   /** Package name to version, as in package.json. */
   dependencies: Record<string, string>;
   /**
@@ -57,6 +63,15 @@ export interface ProjectConfig {
    * build refuses breaking changes to artefacts that keep their major version (scripts/release/).
    */
   previousPackage?: string;
+  /** Severity per rule id (or `prefix.*`) set by the config; the rest keep their defaults (docs/rules.md). */
+  rules: Record<string, RuleSetting>;
+  /** Findings the config accepts, each with its reason. */
+  suppressions: Suppression[];
+  /**
+   * The `version` of the project's canonical resources: `check` (each must equal the package version) or
+   * `stamp` (a resource without one gets the package version in the built package; a different one is still an error).
+   */
+  resourceVersions: 'check' | 'stamp';
 }
 
 /** The packages to load: the dependencies and the validation-only packages (which stay out of package.json). */
@@ -93,10 +108,13 @@ export const PROJECT_VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(alph
 const KNOWN_FIELDS = new Set([
   'packageId', 'version', 'canonical', 'fhirVersion', 'title', 'description', 'author', 'license',
   'dependencies', 'dependencySources', 'sources', 'examples', 'languageCodeSystems', 'validationDependencies', 'typesPackage', 'previousPackage',
+  'rules', 'suppressions', 'resourceVersions',
 ]);
+/** Source folders used when the config names none (those that exist), and the examples folder. */
+export const DEFAULT_SOURCE_FOLDERS = ['profiles', 'extensions', 'valuesets', 'codesystems'];
+export const DEFAULT_EXAMPLES_FOLDER = 'examples';
+export const DEFAULT_DEPENDENCIES: Readonly<Record<string, string>> = { 'hl7.fhir.r3.core': '3.0.2' };
 const DEFAULT_SOURCES: ReadonlyArray<{ type: 'fhir-cache' } | { type: 'registry' }> = [{ type: 'fhir-cache' }, { type: 'registry' }];
-
-type JsonPath = Array<string | number>;
 
 /** Reads `fhir.config.json` (or the given file). Undefined only when the file cannot be read or is not a JSON object. */
 export function loadConfig(file: string, diagnostics: Diagnostics, options: ConfigOptions = {}): ProjectConfig | undefined {
@@ -114,9 +132,10 @@ export function loadConfig(file: string, diagnostics: Diagnostics, options: Conf
 
 /** Validates config text; `file` (absolute) names it in diagnostics and anchors relative paths. */
 export function parseConfig(text: string, file: string, diagnostics: Diagnostics, options: ConfigOptions = {}): ProjectConfig | undefined {
-  const v = new Validator(text, file, diagnostics);
+  const v = new ConfigReader(text, file, diagnostics);
   const root = v.parse();
   if (root === undefined) return undefined;
+  diagnostics.addLocator(v.fileLabel, v.locator());
   const projectRoot = dirname(file);
   const env = options.env ?? process.env;
   const home = options.homeDir ?? homedir();
@@ -141,12 +160,12 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
     v.error('config.invalid-value', ['fhirVersion'], `fhirVersion '${fhirVersion}' is not supported: this toolchain builds FHIR ${SUPPORTED_FHIR_VERSION} (STU3)`);
   }
 
-  const title = v.requiredString(root, 'title');
-  const description = v.requiredString(root, 'description');
-  const author = v.requiredString(root, 'author');
-  const license = v.requiredString(root, 'license');
+  const title = v.optionalString(root, 'title') ?? packageId;
+  const description = v.optionalString(root, 'description');
+  const author = v.optionalString(root, 'author');
+  const license = v.optionalString(root, 'license');
   if (license && !/^[A-Za-z0-9][A-Za-z0-9.+-]*( (AND|OR|WITH) [A-Za-z0-9][A-Za-z0-9.+-]*)*$/.test(license)) {
-    v.warn('config.invalid-value', ['license'], `license '${license}' does not look like an SPDX identifier (e.g. Apache-2.0, CC0-1.0)`);
+    v.warn('config.license-not-spdx', ['license'], `license '${license}' does not look like an SPDX identifier (e.g. Apache-2.0, CC0-1.0)`);
   }
 
   const dependencies = readDependencies(v, root, packageId);
@@ -155,8 +174,9 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
 
   const sources: string[] = [];
   const rawSources = root.sources;
-  if (rawSources === undefined) v.error('config.missing-field', ['sources'], `missing required field 'sources' (a list of source folders)`);
-  else if (!Array.isArray(rawSources)) v.error('config.invalid-type', ['sources'], `'sources' must be an array of folder paths`);
+  if (rawSources === undefined) {
+    for (const folder of DEFAULT_SOURCE_FOLDERS) if (existsSync(join(projectRoot, folder))) sources.push(join(projectRoot, folder));
+  } else if (!Array.isArray(rawSources)) v.error('config.invalid-type', ['sources'], `'sources' must be an array of folder paths`);
   else {
     rawSources.forEach((s: unknown, i) => {
       if (typeof s !== 'string' || s.trim() === '') v.error('config.invalid-type', ['sources', i], `a source folder must be a non-empty string`);
@@ -178,7 +198,7 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
     });
   }
 
-  let examples: string | undefined;
+  let examples: string | undefined = existsSync(join(projectRoot, DEFAULT_EXAMPLES_FOLDER)) ? join(projectRoot, DEFAULT_EXAMPLES_FOLDER) : undefined;
   if (root.examples !== undefined) {
     if (typeof root.examples !== 'string' || root.examples.trim() === '') v.error('config.invalid-type', ['examples'], `'examples' must be a folder path`);
     else examples = resolve(projectRoot, root.examples);
@@ -198,14 +218,25 @@ export function parseConfig(text: string, file: string, diagnostics: Diagnostics
     else previousPackage = root.previousPackage;
   }
 
+  let resourceVersions: ProjectConfig['resourceVersions'] = 'check';
+  if (root.resourceVersions !== undefined) {
+    if (root.resourceVersions === 'check' || root.resourceVersions === 'stamp') resourceVersions = root.resourceVersions;
+    else v.error('config.invalid-value', ['resourceVersions'], `'resourceVersions' must be 'check' or 'stamp'`);
+  }
+  const rules = readRuleSettings(v, root);
+  const suppressions = readSuppressions(v, root);
+  // Applied to what the config reported too: a project may silence an unknown-field warning.
+  diagnostics.usePolicy(new RulePolicy(rules, suppressions));
+
   return {
-    file, projectRoot, packageId, version, canonical, fhirVersion, title, description, author, license,
+    file, projectRoot, packageId, version, canonical, fhirVersion, title,
+    ...(description ? { description } : {}), ...(author ? { author } : {}), ...(license ? { license } : {}),
     dependencies, validationDependencies, dependencySources, sources, examples, languageCodeSystems, ...(typesPackage ? { typesPackage } : {}),
-    ...(previousPackage ? { previousPackage } : {}),
+    ...(previousPackage ? { previousPackage } : {}), rules, suppressions, resourceVersions,
   };
 }
 
-function checkPackageName(v: Validator, name: string, path: JsonPath, severity: 'error' | 'warning'): void {
+function checkPackageName(v: ConfigReader, name: string, path: JsonPath, severity: 'error' | 'warning'): void {
   if (FHIR_PACKAGE_NAME.test(name)) return;
   const why =
     name !== name.toLowerCase() ? 'must be lowercase'
@@ -213,10 +244,10 @@ function checkPackageName(v: Validator, name: string, path: JsonPath, severity: 
     : 'must be dot-separated parts, each starting with a letter followed by letters, digits or dashes';
   const message = `package name '${name}' ${why} (FHIR NPM package naming)`;
   if (severity === 'error') v.error('config.invalid-package-name', path, message);
-  else v.warn('config.invalid-package-name', path, message);
+  else v.warn('config.unusual-package-name', path, message);
 }
 
-function checkCanonical(v: Validator, canonical: string): void {
+function checkCanonical(v: ConfigReader, canonical: string): void {
   let url: URL | undefined;
   try {
     url = new URL(canonical);
@@ -232,13 +263,10 @@ function checkCanonical(v: Validator, canonical: string): void {
   }
 }
 
-function readDependencies(v: Validator, root: Record<string, unknown>, packageId: string, field: 'dependencies' | 'validationDependencies' = 'dependencies'): Record<string, string> {
+function readDependencies(v: ConfigReader, root: Record<string, unknown>, packageId: string, field: 'dependencies' | 'validationDependencies' = 'dependencies'): Record<string, string> {
   const dependencies: Record<string, string> = {};
   const raw = root[field];
-  if (raw === undefined) {
-    v.warn('config.no-core-dependency', ['dependencies'], `no 'dependencies': hl7.fhir.r3.core#${SUPPORTED_FHIR_VERSION} is needed to resolve the base definitions`);
-    return dependencies;
-  }
+  if (raw === undefined) return field === 'dependencies' ? { ...DEFAULT_DEPENDENCIES } : dependencies;
   if (!isObject(raw)) {
     v.error('config.invalid-type', [field], `'${field}' must be an object of package name to version`);
     return dependencies;
@@ -268,7 +296,7 @@ function readDependencies(v: Validator, root: Record<string, unknown>, packageId
   return dependencies;
 }
 
-function readSources(v: Validator, root: Record<string, unknown>, projectRoot: string, env: Record<string, string | undefined>, home: string): DependencySource[] {
+function readSources(v: ConfigReader, root: Record<string, unknown>, projectRoot: string, env: Record<string, string | undefined>, home: string): DependencySource[] {
   const raw = root.dependencySources;
   const list: unknown[] = raw === undefined ? [...DEFAULT_SOURCES] : Array.isArray(raw) ? raw : [];
   if (raw !== undefined && !Array.isArray(raw)) {
@@ -324,97 +352,5 @@ function isHttpUrl(s: string): boolean {
     return u.protocol === 'http:' || u.protocol === 'https:';
   } catch {
     return false;
-  }
-}
-
-
-/** `dependencies['hl7.fhir.r3.core']`, `dependencySources[1].path`. */
-export function formatJsonPath(path: JsonPath): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(p)) out += out ? `.${p}` : p;
-    else out += `['${p.replace(/'/g, "\\'")}']`;
-  }
-  return out;
-}
-
-/** Parses the text, knows where each field is, and reports with file, line and JSON path. */
-class Validator {
-  private tree: JsonNode | undefined;
-  private readonly lineStarts: number[] = [0];
-  readonly fileLabel: string;
-
-  constructor(
-    private readonly text: string,
-    file: string,
-    private readonly diagnostics: Diagnostics,
-  ) {
-    this.fileLabel = basename(file);
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-  }
-
-  parse(): Record<string, unknown> | undefined {
-    const errors: ParseError[] = [];
-    this.tree = parseTree(this.text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    for (const e of errors) {
-      this.diagnostics.error('config.syntax', `invalid JSON: ${printParseErrorCode(e.error)}`, { file: this.fileLabel, line: this.lineAt(e.offset) });
-    }
-    if (errors.length > 0) return undefined;
-    let value: unknown;
-    try {
-      value = JSON.parse(this.text);
-    } catch (e) {
-      this.diagnostics.error('config.syntax', `invalid JSON: ${errorMessage(e)}`, { file: this.fileLabel });
-      return undefined;
-    }
-    if (!isObject(value)) {
-      this.diagnostics.error('config.invalid-type', `${CONFIG_FILE_NAME} must hold a JSON object`, { file: this.fileLabel, line: 1 });
-      return undefined;
-    }
-    return value;
-  }
-
-  requiredString(root: Record<string, unknown>, key: string): string {
-    const value = root[key];
-    if (value === undefined) this.error('config.missing-field', [key], `missing required field '${key}'`);
-    else if (typeof value !== 'string') this.error('config.invalid-type', [key], `'${key}' must be a string`);
-    else if (value.trim() === '') this.error('config.invalid-value', [key], `'${key}' must not be empty`);
-    else return value;
-    return '';
-  }
-
-  error(code: string, path: JsonPath, message: string): void {
-    this.diagnostics.error(code, message, this.where(path));
-  }
-
-  warn(code: string, path: JsonPath, message: string): void {
-    this.diagnostics.warning(code, message, this.where(path));
-  }
-
-  private where(path: JsonPath): { file: string; line?: number; path?: string } {
-    const line = this.lineOf(path);
-    return { file: this.fileLabel, ...(line !== undefined ? { line } : {}), ...(path.length ? { path: formatJsonPath(path) } : {}) };
-  }
-
-  /** The line of the field at `path`, or of its nearest existing parent. */
-  private lineOf(path: JsonPath): number | undefined {
-    if (!this.tree) return undefined;
-    for (let n = path.length; n >= 0; n--) {
-      const node = findNodeAtLocation(this.tree, path.slice(0, n));
-      if (node) return this.lineAt(node.parent?.type === 'property' ? node.parent.offset : node.offset);
-    }
-    return undefined;
-  }
-
-  private lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
   }
 }

@@ -12,6 +12,7 @@ import type { Resource } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
 import { readJsonResource } from '../format/json/read-json.js';
 import { readXmlResource } from '../format/xml/read-xml.js';
+import { sourceLocator } from '../format/source-locator.js';
 import { errorMessage } from '../util/values.js';
 
 export interface ReadSourcesContext {
@@ -56,8 +57,12 @@ export function readSourceFiles(files: string[], ctx: ReadSourcesContext): Resou
       continue;
     }
     const readerCtx = { model: ctx.model, diagnostics: ctx.diagnostics, sources: ctx.sources };
-    const resource = abs.endsWith('.xml') ? readXmlResource(text, file, readerCtx) : readJsonResource(text, file, readerCtx);
-    if (resource) resources.push(resource);
+    const xml = abs.endsWith('.xml');
+    const resource = xml ? readXmlResource(text, file, readerCtx) : readJsonResource(text, file, readerCtx);
+    if (!resource) continue;
+    resources.push(resource);
+    // Findings on a field of the resource (its url, an element's min) point at the field's own line.
+    ctx.sources.addLocator(file, sourceLocator(text, xml ? 'xml' : 'json'));
   }
   return resources;
 }

@@ -13,6 +13,7 @@
  * ```
  */
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
+import { jsonFieldLocator } from '../format/json/json-locate.js';
 import { isObject, errorMessage } from '../util/values.js';
 
 export interface ChangeEntry {
@@ -54,6 +55,8 @@ export function parseChangesFile(text: string, file: string, diagnostics: Diagno
     diagnostics.error('release.changes-invalid', 'the changes file must hold a JSON object', { file });
     return undefined;
   }
+  // Findings on the file's fields (here and in checkChangesFile) get their line.
+  diagnostics.addLocator(file, jsonFieldLocator(text));
   const bad = (path: string, message: string) => diagnostics.error('release.changes-invalid', message, { file, path });
   const strings = (v: unknown, path: string): string[] => {
     if (v === undefined) return [];

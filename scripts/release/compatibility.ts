@@ -3,10 +3,12 @@
  * is given (config `previousPackage` or the build's `--previous`), the comparison with it, so a breaking
  * change to an artefact that keeps its major version fails the build.
  */
+import { basename } from 'node:path';
 import type { StageContext } from '../context.js';
 import type { ProjectConfig } from '../load/config.js';
 import { loadPackageVersion, type PackageVersion } from '../definitions/package-version.js';
 import type { Resource } from '../model/fhir.js';
+import type { PackageDiff } from './changes.js';
 import { diffPackages } from './diff.js';
 import { checkVersions } from './version-rules.js';
 
@@ -22,8 +24,15 @@ export interface CompatibilityInput {
   ctx: StageContext;
 }
 
-/** Runs the version rules; false when the previous release cannot be read (an environment error). */
-export async function checkCompatibility(input: CompatibilityInput): Promise<boolean> {
+export interface CompatibilityResult {
+  /** False when the previous release cannot be read (an environment error). */
+  ok: boolean;
+  /** The comparison with the previous release, when there is one. */
+  diff?: PackageDiff;
+}
+
+/** Runs the version rules. */
+export async function checkCompatibility(input: CompatibilityInput): Promise<CompatibilityResult> {
   const { config, ctx } = input;
   const spec = input.previous ?? config.previousPackage;
   let previous: PackageVersion | undefined;
@@ -36,8 +45,9 @@ export async function checkCompatibility(input: CompatibilityInput): Promise<boo
       offline: input.offline,
     });
     if (!previous) {
-      ctx.diagnostics.error('version.previous-unreadable', `the previous release ${spec} cannot be read: nothing to compare with`, { file: 'fhir.config.json', path: 'previousPackage' });
-      return false;
+      const where = input.previous ? {} : { file: basename(config.file), path: 'previousPackage' };
+      ctx.diagnostics.error('version.previous-unreadable', `the previous release ${spec} cannot be read: nothing to compare with`, where);
+      return { ok: false };
     }
   }
   const current: PackageVersion = {
@@ -47,6 +57,7 @@ export async function checkCompatibility(input: CompatibilityInput): Promise<boo
     kind: 'source-folder',
     resources: input.built.filter((r) => typeof r.url === 'string'),
   };
-  checkVersions({ resources: input.resources, version: config.version, packageId: config.packageId, previous: previous && diffPackages(previous, current), ctx });
-  return true;
+  const diff = previous && diffPackages(previous, current);
+  checkVersions({ resources: input.resources, version: config.version, packageId: config.packageId, previous: diff, configFile: basename(config.file), ctx });
+  return { ok: true, ...(diff ? { diff } : {}) };
 }

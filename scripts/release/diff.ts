@@ -40,7 +40,7 @@ export function diffPackages(oldVersion: PackageVersion, newVersion: PackageVers
     const key = `${n.resource.resourceType}|${n.url}`;
     const same = oldByKey.get(key);
     if (same) {
-      const changes = resourceChanges(same.resource, n.resource, ctx);
+      const changes = withoutReleaseVersion(resourceChanges(same.resource, n.resource, ctx), same.resource, n.resource, oldVersion.version, newVersion.version);
       if (changes.length) out.push(resourceDiff(n, 'changed', changes, { unversionedBreaking: changes.some((c) => c.level === 'breaking') }));
       continue;
     }
@@ -72,6 +72,15 @@ export function diffPackages(oldVersion: PackageVersion, newVersion: PackageVers
     unversionedBreaking,
     suggestedBump,
   };
+}
+
+/**
+ * A resource whose `version` moved from the old package version to the new one has only followed the
+ * release (rule `resource.version` keeps them equal): that is not a change of the resource.
+ */
+function withoutReleaseVersion(changes: Change[], o: Resource, n: Resource, oldPackage: string | undefined, newPackage: string | undefined): Change[] {
+  if (oldPackage === undefined || newPackage === undefined || o.version !== oldPackage || n.version !== newPackage) return changes;
+  return changes.filter((c) => c.code !== 'resource.version-changed');
 }
 
 function resourceDiff(

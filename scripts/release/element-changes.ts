@@ -30,6 +30,10 @@ function fromCore(c: ElementDefinitionConstraint): boolean {
   if (CORE_INVARIANTS.has(c.key)) return true;
   return c.source !== undefined && (c.source.startsWith('http://hl7.org/fhir/StructureDefinition/') || !c.source.includes('/'));
 }
+/** An expression with its whitespace runs made one space: layout is not a change. */
+function normalise(expression: string | undefined): string {
+  return (expression ?? '').trim().replace(/\s+/g, ' ');
+}
 const TEXT_FIELDS = ['short', 'definition', 'comment', 'requirements', 'alias', 'meaningWhenMissing', 'label', 'orderMeaning'] as const;
 
 function valueKeys(e: ElementDefinition, prefix: 'fixed' | 'pattern'): string[] {
@@ -161,19 +165,23 @@ export const elementChangeRules: ElementChangeRule[] = [
   {
     code: 'element.constraint',
     check: ({ old: o, new: n, report }) => {
-      // Invariants every element inherits from the core (ele-1, ext-1, ...) come and go with how a tool
-      // writes snapshots, not with the profile: only the profile's own are compared.
-      const own = (list: ElementDefinition['constraint']) => new Map((list ?? []).filter((c) => !fromCore(c)).map((c) => [c.key, c]));
-      const before = own(o.constraint);
-      const after = own(n.constraint);
+      // Constraints are matched on key and compared on expression and severity; `source` is optional (Forge
+      // leaves it out), so it never decides a match. Invariants every element inherits from the core (ele-1,
+      // dom-1, ...) come and go with how a tool writes snapshots, not with the profile: a key the core
+      // defines on either side is not a change.
+      const byKey = (list: ElementDefinition['constraint']) => new Map((list ?? []).map((c) => [c.key, c]));
+      const before = byKey(o.constraint);
+      const after = byKey(n.constraint);
       for (const [key, c] of [...after].sort(([a], [b]) => a.localeCompare(b))) {
         const was = before.get(key);
-        if (!was) report(c.severity === 'error' ? 'breaking' : 'minor', 'element.constraint-added', `constraint ${key} added (${c.severity}): ${show(c.human)}`);
-        else if ((was.expression ?? '') !== (c.expression ?? '') || was.severity !== c.severity)
+        if (!was) {
+          if (!fromCore(c)) report(c.severity === 'error' ? 'breaking' : 'minor', 'element.constraint-added', `constraint ${key} added (${c.severity}): ${show(c.human)}`);
+        } else if (fromCore(c) || fromCore(was)) continue;
+        else if (normalise(was.expression) !== normalise(c.expression) || was.severity !== c.severity)
           report(c.severity === 'error' ? 'breaking' : 'minor', 'element.constraint-changed', `constraint ${key} changed: ${show(was.expression)} -> ${show(c.expression)}`);
         else if (was.human !== c.human) report('patch', 'element.text-changed', `constraint ${key} description changed`);
       }
-      for (const key of [...before.keys()].sort()) if (!after.has(key)) report('minor', 'element.constraint-removed', `constraint ${key} removed`);
+      for (const [key, was] of [...before].sort(([a], [b]) => a.localeCompare(b))) if (!after.has(key) && !fromCore(was)) report('minor', 'element.constraint-removed', `constraint ${key} removed`);
     },
   },
   {

@@ -1,9 +1,10 @@
 /**
  * `release-notes`: Markdown in the structure of the GP Connect release notes: a section per area, each
- * change with its title, Tickets, Affects, Impacts, description and the profiles, value sets and code
- * systems it changed (with what `diff` found in each). Artefacts `diff` found changed that no entry of the
- * changes file names are still listed, untitled, under "Other changes". Deterministic: file order for
- * entries, diff order for artefacts, no dates.
+ * change with its title, Tickets, Affects, Impacts, description and the profiles, value sets, code systems
+ * (each their own list) it changed, with what `diff` found in each. Artefacts `diff` found changed that no
+ * entry of the changes file names are still listed, untitled, under "Other changes". The version is the new
+ * package's; checkChangesFile reports a changes file that does not fit the diff. Deterministic: file order
+ * for entries, diff order for artefacts, no dates.
  */
 import type { Change, PackageDiff, ResourceDiff } from './changes.js';
 import type { ChangeEntry, ChangesFile } from './changes-file.js';
@@ -20,7 +21,7 @@ const statusText: Record<ResourceDiff['status'], string> = { added: 'added', rem
 export function releaseNotes(input: ReleaseNotesInput): string {
   const { diff } = input;
   const changes = input.changes ?? { areas: [], changes: [] };
-  const version = changes.release ?? diff.new.version ?? diff.new.label;
+  const version = diff.new.version ?? changes.release ?? diff.new.label;
   const name = input.title ?? diff.new.name ?? 'Package';
   const byKey = new Map(diff.resources.map((r) => [`${r.resourceType}/${r.id}`, r]));
   const used = new Set<string>();
@@ -28,7 +29,7 @@ export function releaseNotes(input: ReleaseNotesInput): string {
 
   out.push(`# ${name} ${version} release notes #`, '');
   out.push(`Compared with ${diff.old.label}: ${diff.resources.length} artefact(s) changed; overall ${diff.level}; suggested version bump: ${diff.suggestedBump}.`);
-  if (diff.unversionedBreaking > 0) out.push('', `**Warning:** ${diff.unversionedBreaking} artefact(s) have breaking changes without a new major version.`);
+  if (diff.unversionedBreaking > 0) out.push('', `**Breaking:** ${diff.unversionedBreaking} artefact(s) keep their URL across a breaking change: consumers of ${diff.old.label} must adapt.`);
   out.push('', `## ${version} changes ##`, '');
 
   for (const area of changes.areas) {
@@ -41,7 +42,7 @@ export function releaseNotes(input: ReleaseNotesInput): string {
     }
   }
 
-  const others = diff.resources.filter((r) => !used.has(`${r.resourceType}/${r.id}`));
+  const others = byList(diff.resources.filter((r) => !used.has(`${r.resourceType}/${r.id}`)));
   if (others.length) {
     out.push('## Other changes ##', '');
     out.push('Changes found by comparing the packages that no entry of the changes file describes.', '');
@@ -62,9 +63,9 @@ function entryLines(entry: ChangeEntry, ticketUrl: string | undefined, byKey: Ma
   lines.push(`**Affects:**&nbsp; ${entry.affects.join(', ')}`, '');
   lines.push(`**Impacts:** ${entry.impacts ?? '*(no impact)*'}`, '');
   if (entry.description.length) lines.push('**Description:**', '', ...entry.description.map((d) => `- ${d}`), '');
-  if (entry.resources.length) {
-    lines.push('**Profiles changed:**', '');
-    for (const key of entry.resources) {
+  for (const [heading, keys] of listsByType(entry.resources)) {
+    lines.push(`**${heading}:**`, '');
+    for (const key of keys) {
       const found = byKey.get(key);
       const id = key.slice(key.indexOf('/') + 1);
       if (!found) {
@@ -78,6 +79,29 @@ function entryLines(entry: ChangeEntry, ticketUrl: string | undefined, byKey: Ma
   if (entry.pages.length) lines.push('**Pages changed:**', '', ...entry.pages.map((p) => `- ${p}`), '');
   lines.push('---', '');
   return lines;
+}
+
+/** The lists an entry's artefacts go in: profiles, value sets, code systems, then any other type, each in entry order. */
+const LISTS: Array<[heading: string, type: string | undefined]> = [
+  ['Profiles changed', 'StructureDefinition'],
+  ['Value sets changed', 'ValueSet'],
+  ['Code systems changed', 'CodeSystem'],
+  ['Other artefacts changed', undefined],
+];
+
+/** Artefacts in list order (profiles, value sets, code systems, others), diff order within a list. */
+function byList(resources: ResourceDiff[]): ResourceDiff[] {
+  const rank = (r: ResourceDiff) => {
+    const i = LISTS.findIndex(([, type]) => type === r.resourceType);
+    return i < 0 ? LISTS.length : i;
+  };
+  return resources.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
+}
+
+function listsByType(keys: string[]): Array<[string, string[]]> {
+  const typeOf = (key: string) => key.slice(0, key.indexOf('/'));
+  const named = new Set(LISTS.map(([, type]) => type).filter(Boolean));
+  return LISTS.map(([heading, type]): [string, string[]] => [heading, keys.filter((k) => (type ? typeOf(k) === type : !named.has(typeOf(k))))]).filter(([, list]) => list.length > 0);
 }
 
 /** The artefact's line (replaced by the caller in entries) and one sub-item per non-text change; text changes counted. */

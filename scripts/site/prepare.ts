@@ -63,12 +63,14 @@ export function siteContextOver(pkg: SitePackage, dependencies: DefinitionSource
 
 /**
  * The QA report as the build writes it, in the stable order: every warning and error, and the
- * information messages about the project's files. Information without a file is about the environment
+ * information messages about the project's files; then what the config's suppressions accepted, each
+ * with its reason. Information without a file is about the environment
  * (where a dependency was loaded from, with machine paths) and would make the report, and the site,
  * differ between machines.
  */
 export function qaReport(diagnostics: Diagnostics): QaReport {
-  return { diagnostics: diagnostics.sorted().filter((d) => d.severity !== 'information' || d.file !== undefined) };
+  const suppressed = diagnostics.suppressed.map((s) => ({ ...s.diagnostic, reason: s.suppression.reason }));
+  return { diagnostics: diagnostics.sorted().filter((d) => d.severity !== 'information' || d.file !== undefined), ...(suppressed.length ? { suppressed } : {}) };
 }
 
 export function qaReportBuffer(report: QaReport): Buffer {

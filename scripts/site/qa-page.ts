@@ -31,8 +31,8 @@ ${
 <section aria-labelledby="rules"><h2 id="rules">By rule</h2>${ruleTable(diagnostics)}</section>
 <section aria-labelledby="suppressed"><h2 id="suppressed">Suppressed</h2>${
     suppressed.length
-      ? html`<table class="grid"><caption>Diagnostics the project suppressed, with its reasons</caption><thead><tr><th scope="col">Rule</th><th scope="col">Where</th><th scope="col">Message</th><th scope="col">Reason</th></tr></thead><tbody>${suppressed.map(
-          (d) => html`<tr><th scope="row"><code>${d.code}</code></th><td>${where(d)}</td><td>${d.message}</td><td>${d.reason}</td></tr>`,
+      ? html`<table class="grid"><caption>Diagnostics the project suppressed, with its reasons</caption><thead><tr><th scope="col">Rule</th><th scope="col">Where</th><th scope="col">FHIRPath</th><th scope="col">Message</th><th scope="col">Reason</th></tr></thead><tbody>${suppressed.map(
+          (d) => html`<tr><th scope="row"><code>${d.code}</code></th><td>${where(d)}${d.resource ? html` <span>(${d.resource})</span>` : ''}</td><td>${d.path ? html`<code>${d.path}</code>` : ''}</td><td>${d.message}</td><td>${d.reason}</td></tr>`,
         )}</tbody></table>`
       : html`<p class="note">Nothing suppressed.</p>`
   }</section>

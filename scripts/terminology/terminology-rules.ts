@@ -1,6 +1,6 @@
 /**
- * Terminology checks, one entry per rule: value set codes against their code systems, language displays
- * against ISO 639-2, and the CapabilityStatement's version against the package's.
+ * Terminology checks, one entry per rule: value set codes against their code systems, and language
+ * displays against ISO 639-2.
  */
 import type { StageContext } from '../context.js';
 import { isCodeSystem, isValueSet, type CodeSystem, type CodeSystemConcept, type Resource } from '../model/fhir.js';
@@ -8,8 +8,6 @@ import type { LanguageNames } from './language-names.js';
 
 export interface TerminologyInput {
   resources: Resource[];
-  /** The package version (the CapabilityStatement must carry it). */
-  version: string;
   /** Code systems whose codes are ISO 639 language codes and whose displays must be ISO 639-2 English names. */
   languageCodeSystems: string[];
   languages: LanguageNames;
@@ -47,15 +45,15 @@ export const terminologyRules: TerminologyRule[] = [
           }
           const index = indexes.get(inc.system);
           if (!index) {
-            if (ctx.resolver.isProjectUrl(inc.system)) ctx.diagnostics.error('terminology.unknown-codesystem', `code system ${inc.system} should be in the project but is not`, ctx.sources.at(vs, `ValueSet.compose.include[${i}].system`));
+            if (ctx.resolver.isProjectUrl(inc.system)) ctx.diagnostics.rule('terminology.unknown-codesystem', `code system ${inc.system} is under the project's canonical but is not in the project`, { ...ctx.sources.at(vs, `ValueSet.compose.include[${i}].system`), resource: `ValueSet/${vs.id ?? ''}` });
             return;
           }
           inc.concept.forEach((c, j) => {
-            const where = { ...ctx.sources.at(vs), ...ctx.sources.at(c), path: `ValueSet.compose.include[${i}].concept[${j}]` };
+            const where = { ...ctx.sources.at(vs), ...ctx.sources.at(c), path: `ValueSet.compose.include[${i}].concept[${j}]`, resource: `ValueSet/${vs.id ?? ''}` };
             const defined = index.get(c.code);
-            if (!defined) ctx.diagnostics.error('terminology.unknown-code', `code '${c.code}' is not in code system ${inc.system}`, where);
+            if (!defined) ctx.diagnostics.rule('terminology.unknown-code', `code '${c.code}' is not in code system ${inc.system}`, where);
             else if (c.display !== undefined && defined.display !== undefined && c.display !== defined.display) {
-              ctx.diagnostics.error('terminology.display-mismatch', `code '${c.code}' has display '${c.display}' but ${inc.system} says '${defined.display}'`, where);
+              ctx.diagnostics.rule('terminology.display-mismatch', `code '${c.code}' has display '${c.display}' but ${inc.system} says '${defined.display}'`, where);
             }
           });
         });
@@ -69,19 +67,11 @@ export const terminologyRules: TerminologyRule[] = [
         if (!cs.url || !languageCodeSystems.includes(cs.url)) continue;
         (cs.concept ?? []).forEach((c, i) => {
           const iso = languages.nameOf(c.code);
-          const where = { ...ctx.sources.at(cs), ...ctx.sources.at(c), path: `CodeSystem.concept[${i}].display` };
+          const where = { ...ctx.sources.at(cs), ...ctx.sources.at(c), path: `CodeSystem.concept[${i}].display`, resource: `CodeSystem/${cs.id ?? ''}` };
           // Codes outside ISO 639 (local codes such as q1..q5) have nothing to be checked against.
-          if (iso === undefined) ctx.diagnostics.info('terminology.iso639-unknown-code', `language code '${c.code}' is not in ISO 639-2`, where);
-          else if (c.display !== iso) ctx.diagnostics.warning('terminology.iso639-display', `language code '${c.code}' has display '${c.display ?? ''}' but ISO 639-2 names it '${iso}'`, where);
+          if (iso === undefined) ctx.diagnostics.rule('terminology.iso639-unknown-code', `language code '${c.code}' is not in ISO 639-2`, where);
+          else if (c.display !== iso) ctx.diagnostics.rule('terminology.iso639-display', `language code '${c.code}' has display '${c.display ?? ''}' but ISO 639-2 names it '${iso}'`, where);
         });
-      }
-    },
-  },
-  {
-    code: 'capability.version',
-    check: ({ resources, version, ctx }) => {
-      for (const r of resources.filter((x) => x.resourceType === 'CapabilityStatement')) {
-        if (r.version !== version) ctx.diagnostics.error('capability.version', `CapabilityStatement version ${String(r.version ?? '(none)')} differs from the package version ${version}`, ctx.sources.at(r, 'CapabilityStatement.version'));
       }
     },
   },

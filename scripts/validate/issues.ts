@@ -17,6 +17,8 @@ export interface ValidationIssue {
   expression: string;
   /** Line in the source payload, where known. */
   line?: number;
+  /** Column in the source payload, where known (with the line). */
+  column?: number;
 }
 
 const rank: Record<OperationOutcomeIssue['severity'], number> = { fatal: 0, error: 1, warning: 2, information: 3 };
@@ -43,10 +45,17 @@ export function toOperationOutcome(issues: readonly ValidationIssue[]): Operatio
     code: i.code,
     diagnostics: i.diagnostics,
     ...(i.expression ? { expression: [i.expression] } : {}),
-    ...(i.line !== undefined ? { location: [`line ${i.line}`] } : {}),
+    ...(i.line !== undefined ? { location: [`line ${i.line}${i.column !== undefined ? `, column ${i.column}` : ''}`] } : {}),
   }));
   if (issue.length === 0) issue.push({ severity: 'information', code: 'informational', diagnostics: 'no issues found' });
   return { resourceType: 'OperationOutcome', issue };
+}
+
+/** The line and column of an issue from its OperationOutcome location (`line 12, column 5`). */
+export function positionOf(issue: OperationOutcomeIssue): { line: number; column?: number } | undefined {
+  const m = /^line (\d+)(?:, column (\d+))?$/.exec(issue.location?.[0] ?? '');
+  if (!m) return undefined;
+  return { line: Number(m[1]), ...(m[2] !== undefined ? { column: Number(m[2]) } : {}) };
 }
 
 export function hasErrors(outcome: OperationOutcome): boolean {

@@ -21,6 +21,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export interface JsonPayload {
   /** The parsed object, when it is safe to validate. */
   value?: Record<string, unknown>;
+  /** The decoded text, with the value (issues found later are placed in it). */
+  text?: string;
   issues: ValidationIssue[];
 }
 
@@ -43,7 +45,7 @@ export function decodePayload(input: string | Uint8Array): { text: string } | { 
     const at = loneSurrogateAt(input);
     if (at < 0) return { text: input };
     const { line, column } = new LineIndex(input).at(at);
-    return { issue: fatal('invalid', `payload text holds a lone surrogate at line ${line}, column ${column}: it is not Unicode text`, line) };
+    return { issue: { ...fatal('invalid', `payload text holds a lone surrogate at line ${line}, column ${column}: it is not Unicode text`, line), column } };
   }
   try {
     return { text: UTF8.decode(input) };
@@ -61,14 +63,14 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   const decoded = decodePayload(input);
   if ('issue' in decoded) return { issues: [decoded.issue] };
   const text = decoded.text;
-  if (text.charCodeAt(0) === 0xfeff) return { issues: [fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1)] };
+  if (text.charCodeAt(0) === 0xfeff) return { issues: [{ ...fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1), column: 1 }] };
   if (text.trim() === '') return { issues: [fatal('invalid', 'payload is empty')] };
   const parsed = parseJson(text, { maxDepth, maxProblems: maxIssues });
   const lines = new LineIndex(text);
   if (parsed.error) {
     const { line, column } = lines.at(parsed.error.offset);
-    if (parsed.error.tooDeep) return { issues: [fatal('too-costly', `payload nests deeper than ${maxDepth} levels (line ${line}, column ${column})`, line)] };
-    return { issues: [fatal('invalid', `payload is not valid JSON: ${parsed.error.message} at line ${line}, column ${column}`, line)] };
+    if (parsed.error.tooDeep) return { issues: [{ ...fatal('too-costly', `payload nests deeper than ${maxDepth} levels (line ${line}, column ${column})`, line), column }] };
+    return { issues: [{ ...fatal('invalid', `payload is not valid JSON: ${parsed.error.message} at line ${line}, column ${column}`, line), column }] };
   }
   const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -79,20 +81,20 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   const root = typeof object.resourceType === 'string' ? object.resourceType : '';
   const issues = parsed.problems.map((p) => problemIssue(p, root, lines));
   if (issues.some((i) => i.severity === 'fatal')) return { issues: issues.filter((i) => i.severity === 'fatal').slice(0, 1) };
-  return { value: object, issues };
+  return { value: object, text, issues };
 }
 
 function problemIssue(problem: JsonProblem, root: string, lines: LineIndex): ValidationIssue {
   const expression = expressionOf(root, problem.path);
-  const line = lines.line(problem.offset);
+  const { line, column } = lines.at(problem.offset);
   switch (problem.kind) {
     case 'forbidden-key':
-      return { severity: 'fatal', code: 'security', diagnostics: `property name '${problem.key ?? ''}' is not allowed (no FHIR element has it)`, expression, line };
+      return { severity: 'fatal', code: 'security', diagnostics: `property name '${problem.key ?? ''}' is not allowed (no FHIR element has it)`, expression, line, column };
     case 'duplicate-key':
-      return { severity: 'error', code: 'structure', diagnostics: `property '${problem.key ?? ''}' occurs more than once in this object (JSON names must be unique): the first is kept`, expression, line };
+      return { severity: 'error', code: 'structure', diagnostics: `property '${problem.key ?? ''}' occurs more than once in this object (JSON names must be unique): the first is kept`, expression, line, column };
     case 'control-character':
     case 'lone-surrogate':
-      return { severity: 'error', code: 'value', diagnostics: forbiddenCharacter(String.fromCharCode(problem.codePoint ?? 0)) ?? 'forbidden character', expression, line };
+      return { severity: 'error', code: 'value', diagnostics: forbiddenCharacter(String.fromCharCode(problem.codePoint ?? 0)) ?? 'forbidden character', expression, line, column };
   }
 }
 

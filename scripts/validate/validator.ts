@@ -15,6 +15,7 @@
  */
 import { internalError } from '../diagnostics/internal-errors.js';
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
+import { jsonLocator } from '../format/json/json-locate.js';
 import { Budget, LimitReached, type PayloadLimits } from '../util/limits.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload } from './json-payload.js';
@@ -77,10 +78,15 @@ export class Validator {
   jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
     return this.guarded('validating a JSON payload', (budget, out) => {
       const read = readJsonPayload(payload, budget.limits);
-      for (const issue of read.issues) out.push(issue);
-      budget.spend(read.issues.length);
-      // The parser checked depth, keys and characters as it read.
-      if (read.value) this.collect(read.value, options, budget, out);
+      try {
+        for (const issue of read.issues) out.push(issue);
+        budget.spend(read.issues.length);
+        // The parser checked depth, keys and characters as it read.
+        if (read.value) this.collect(read.value, options, budget, out);
+      } finally {
+        // Also when a limit stops the payload: the issues found so far get their places.
+        if (read.text !== undefined && read.value) placeInJson(out, read.text);
+      }
     });
   }
 
@@ -147,17 +153,34 @@ export class Validator {
       out.push({ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location });
       return;
     }
+    // A profile asked for that is unknown, or is of another resource type, is one issue: every element checked against it would fail.
+    const asked = options.profile ? semantic.profiles(options.profile) : undefined;
+    if (options.profile && !asked) {
+      out.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found in the package or its dependencies`, expression: location });
+      return;
+    }
+    if (asked && !this.appliesTo(asked, r.resourceType, semantic)) {
+      out.push({ severity: 'error', code: 'invalid', diagnostics: `profile ${options.profile} constrains ${asked.type}, not ${r.resourceType} (the payload's resourceType)`, expression: location });
+      return;
+    }
     // Nested resources (contained, Bundle entries) are checked inside the structure validator, each against its own claimed profiles.
     const structure = this.structure(r, location, options.profile, budget.limits.maxIssues - budget.issues + 1);
     for (const issue of structure) out.push(issue);
     budget.spend(structure.length);
     if (options.semantic === false) return;
     const run = { issues: out, budget };
-    if (options.profile) {
-      const sd = semantic.profiles(options.profile);
-      if (!sd) out.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found`, expression: location });
-      else validateSemantics(r, sd, semantic, location, run);
-    } else validateClaimed(r, semantic, location, run);
+    if (asked) validateSemantics(r, asked, semantic, location, run);
+    else validateClaimed(r, semantic, location, run);
+  }
+
+  /** True when a profile of `sd.type` applies to a resource of `resourceType`: the same type, or one it derives from (Resource, DomainResource). */
+  private appliesTo(sd: StructureDefinition, resourceType: string, semantic: SemanticContext): boolean {
+    const seen = new Set<string>();
+    for (let type: StructureDefinition | undefined = semantic.profiles(resourceType); type && !seen.has(type.url); type = type.baseDefinition ? semantic.profiles(type.baseDefinition) : undefined) {
+      if (type.type === sd.type) return true;
+      seen.add(type.url);
+    }
+    return false;
   }
 
   /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type); at most `max`. */
@@ -166,6 +189,21 @@ export class Validator {
     if (validator) return structureIssues(resource, validator, location, max);
     return profile ? [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${profile}: it is not a profile of this package`, expression: location }] : [];
   }
+}
+
+/**
+ * Each issue with a FHIRPath but no line gets the line and column of that path in the JSON text, in place
+ * (the text is parsed again only here, and only when some issue needs a place).
+ */
+function placeInJson(issues: ValidationIssue[], text: string): void {
+  if (!issues.some((i) => i.line === undefined && i.expression)) return;
+  const locate = jsonLocator(text);
+  issues.forEach((issue, k) => {
+    if (issue.line !== undefined || !issue.expression) return;
+    const at = locate(issue.expression);
+    // A new object: issues may be shared (memoised by the semantic layer), never changed.
+    if (at) issues[k] = { ...issue, line: at.line, column: at.column };
+  });
 }
 
 /** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */

@@ -28,7 +28,7 @@ describe('CLI', () => {
     const project = tempProject({ 'valuesets/Broken.json': '{"resourceType": "ValueSet",\n "id": "Broken",}' });
     const r = cli('build', '--config', project.config, '--offline', '--quiet');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^valuesets\/Broken\.json:2: error \[load\.json-[a-z-]+\] /m);
+    expect(r.stderr).toMatch(/^valuesets\/Broken\.json:2:\d+: error \[load\.json-[a-z-]+\] /m);
     expect(r.stderr).not.toMatch(/resources:/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });
@@ -41,6 +41,9 @@ describe('CLI', () => {
     expect(r.stderr).toContain('hl7.fhir.r3.core#3.0.2');
     expect(r.stderr).toContain(empty);
     expect(r.stderr).toMatch(/offline/);
+    // printed once: as the finding, not again as a progress line
+    expect(r.stderr.match(/dependency hl7\.fhir\.r3\.core#3\.0\.2 not found/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^fhir\.config\.json:\d+: error \[load\.package-missing\]/m);
   });
 
   test('--version prints the toolchain version; --help lists every command', () => {

@@ -1,5 +1,5 @@
 /** Temporary projects for build tests: the real sources, optionally with extra (bad) files beside them. */
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fhirPackagesDir, projectRoot } from '../helpers/shared.js';
@@ -10,7 +10,14 @@ export interface TempProject {
   out: string;
 }
 
-/** A copy of the project's sources and config in a temp folder; `extra` adds files (path relative to the root). */
+/** The GP Connect rule settings of the project's own config (its conventions are rules it turns on). */
+export const gpConnectRules = (JSON.parse(readFileSync(join(projectRoot, 'fhir.config.json'), 'utf8')) as { rules: Record<string, string> }).rules;
+
+/**
+ * A copy of the project's sources and config in a temp folder; `extra` adds files (path relative to the
+ * root). A `version` in `configPatch` is the project at that version: the resources' versions (`extra`
+ * sources too) follow it.
+ */
 export function tempProject(extra: Record<string, string> = {}, configPatch: Record<string, unknown> = {}): TempProject {
   const root = mkdtempSync(join(tmpdir(), 'fhir-stu3-build-'));
   for (const dir of ['profiles', 'valuesets', 'codesystems', 'capabilities', 'examples']) cpSync(join(projectRoot, dir), join(root, dir), { recursive: true });
@@ -28,6 +35,7 @@ export function tempProject(extra: Record<string, string> = {}, configPatch: Rec
     dependencySources: [{ type: 'directory', path: fhirPackagesDir }],
     sources: ['profiles', 'valuesets', 'codesystems', 'capabilities'],
     examples: 'examples',
+    rules: gpConnectRules,
     ...configPatch,
   };
   writeFileSync(join(root, 'fhir.config.json'), JSON.stringify(config, null, 2));
@@ -35,5 +43,18 @@ export function tempProject(extra: Record<string, string> = {}, configPatch: Rec
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
   }
+  if (typeof configPatch.version === 'string') withResourceVersions(root, configPatch.version);
   return { root, config: join(root, 'fhir.config.json'), out: join(root, 'generated') };
+}
+
+/** Every conformance resource of the copy at `version` (the sources say 1.2.7). */
+function withResourceVersions(root: string, version: string): void {
+  for (const dir of ['profiles', 'valuesets', 'codesystems', 'capabilities']) {
+    for (const name of readdirSync(join(root, dir))) {
+      const file = join(root, dir, name);
+      const text = readFileSync(file, 'utf8');
+      const next = text.replace('<version value="1.2.7"/>', `<version value="${version}"/>`);
+      if (next !== text) writeFileSync(file, next);
+    }
+  }
 }

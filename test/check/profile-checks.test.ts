@@ -1,9 +1,15 @@
 import { checkProfiles } from '../../scripts/check/check-profiles.js';
 import type { ElementDefinition, StructureDefinition } from '../../scripts/model/fhir.js';
+import { RulePolicy } from '../../scripts/diagnostics/policy.js';
+import type { RuleSetting } from '../../scripts/diagnostics/rules.js';
 import { SnapshotGenerator } from '../../scripts/snapshot/generate.js';
+import { gpConnectRules } from '../build/project.js';
 import { canonical, coreContext } from '../helpers/context.js';
 
-function run(id: string, type: string, elements: ElementDefinition[], extra: Partial<StructureDefinition> = {}) {
+/** The project's own (GP Connect) rule settings, or none (every rule at its default). */
+const GP_CONNECT = gpConnectRules as Record<string, RuleSetting>;
+
+function run(id: string, type: string, elements: ElementDefinition[], extra: Partial<StructureDefinition> = {}, rules: Record<string, RuleSetting> = GP_CONNECT) {
   const sd: StructureDefinition = {
     resourceType: 'StructureDefinition',
     id,
@@ -18,6 +24,7 @@ function run(id: string, type: string, elements: ElementDefinition[], extra: Par
     ...extra,
   };
   const ctx = coreContext([sd]);
+  ctx.diagnostics.usePolicy(new RulePolicy(rules));
   const result = new SnapshotGenerator(ctx).generate(sd);
   checkProfiles(result ? [result] : [], ctx, { canonical });
   return ctx.diagnostics.sorted().map((d) => `${d.severity} ${d.code} ${d.path}`);
@@ -39,6 +46,18 @@ describe('profile checks', () => {
     ['unknown project value set', { id: 'Slot.serviceType', path: 'Slot.serviceType', binding: { strength: 'required', valueSetReference: { reference: `${canonical}/ValueSet/Missing-1` } } }, 'error profile.unknown-project-url StructureDefinition.differential.element[0].binding'],
   ])('%s', (_name, element, expected) => {
     expect(run('GPConnect-Slot-1', 'Slot', [element])).toContain(expected);
+  });
+
+  test('by default, GP Connect conventions are not checked and an unresolved URL under the canonical is a warning', () => {
+    const missing = { id: 'Slot.extension:x', path: 'Slot.extension', sliceName: 'x', type: [{ code: 'Extension', profile: `${canonical}/StructureDefinition/Extension-Missing` }] };
+    expect(run('my-slot', 'Slot', [missing], { url: `${canonical}/StructureDefinition/other`, name: 'MySlot' }, {})).toEqual([
+      'warning profile.unknown-project-url StructureDefinition.differential.element[0].type[0].profile',
+    ]);
+  });
+
+  test('a profile without an id: no url message with a missing id in it', () => {
+    const findings = run('x', 'Slot', [], { id: undefined as unknown as string });
+    expect(findings.filter((f) => f.includes('url-convention'))).toEqual([]);
   });
 
   test('url and major-version naming conventions', () => {

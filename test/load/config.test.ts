@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Diagnostics, type Diagnostic } from '../../scripts/diagnostics/diagnostics.js';
@@ -67,7 +67,67 @@ describe('loadConfig', () => {
       examples: '/projects/demo/examples',
       languageCodeSystems: [],
       validationDependencies: {},
+      rules: {},
+      suppressions: [],
+      resourceVersions: 'check',
     });
+  });
+
+  it('needs only packageId, version, canonical and fhirVersion; the rest has defaults', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fhir-config-'));
+    try {
+      for (const folder of ['profiles', 'codesystems', 'examples']) mkdirSync(join(dir, folder));
+      const minimal = { packageId: 'example.minimal', version: '0.1.0', canonical: 'https://example.org/fhir', fhirVersion: '3.0.2' };
+      writeFileSync(join(dir, 'fhir.config.json'), JSON.stringify(minimal));
+      const d = new Diagnostics();
+      const config = loadConfig(join(dir, 'fhir.config.json'), d, options);
+      expect(d.all).toEqual([]);
+      expect(config).toMatchObject({ ...minimal, title: 'example.minimal', dependencies: { 'hl7.fhir.r3.core': '3.0.2' }, examples: join(dir, 'examples') });
+      // the default source folders that exist, in order
+      expect(config?.sources).toEqual([join(dir, 'profiles'), join(dir, 'codesystems')]);
+      expect(config).not.toHaveProperty('author');
+      for (const field of ['packageId', 'version', 'canonical', 'fhirVersion']) {
+        const { [field]: _omit, ...rest } = minimal as Record<string, string>;
+        expect(errorsOf(parse(rest).diagnostics)).toEqual([{ code: 'config.missing-field', path: field }]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads rule severities and suppressions; unknown ids are warnings with a suggestion, fixed rules errors', () => {
+    const text = JSON.stringify(
+      {
+        ...good,
+        rules: { 'profile.url-convention': 'error', 'example.*': 'warning', 'profile.url-conventoin': 'error', 'load.xml-malformed': 'off', 'profile.min-above-max': 'loud' },
+        suppressions: [
+          { rule: 'terminology.iso639-display', resource: 'CodeSystem/Languages-1', path: 'CodeSystem.concept[3]', reason: 'ISO 639-2 names it differently' },
+          { rule: 'profile.min-below-base' },
+          { rule: 'load.json-malformed', reason: 'x' },
+        ],
+      },
+      null,
+      2,
+    );
+    const { config, diagnostics } = parse(text);
+    expect(config?.rules).toEqual({ 'profile.url-convention': 'error', 'example.*': 'warning' });
+    expect(config?.suppressions).toEqual([
+      { rule: 'terminology.iso639-display', resource: 'CodeSystem/Languages-1', path: 'CodeSystem.concept[3]', reason: 'ISO 639-2 names it differently', where: { file: 'fhir.config.json', path: 'suppressions[0]', line: expect.any(Number) } },
+    ]);
+    const errors = errorsOf(diagnostics);
+    expect(errors).toHaveLength(4);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        { code: 'config.missing-field', path: 'suppressions[1].reason' },
+        { code: 'config.invalid-value', path: 'suppressions[2].rule' },
+        { code: 'config.invalid-value', path: "rules['load.xml-malformed']" },
+        { code: 'config.invalid-value', path: "rules['profile.min-above-max']" },
+      ]),
+    );
+    const unknown = diagnostics.find((d) => d.code === 'config.unknown-rule');
+    expect(unknown).toMatchObject({ severity: 'warning', path: "rules['profile.url-conventoin']" });
+    expect(unknown?.message).toContain('did you mean profile.url-convention?');
+    expect(diagnostics.every((d) => d.line !== undefined && d.line > 1)).toBe(true);
   });
 
   it('reads validationDependencies like dependencies, kept apart from them', () => {
@@ -174,7 +234,7 @@ describe('loadConfig', () => {
     const text = '{\n  "packageId": "example.fhir.test",\n  "version": "x",\n  "canonical": "https://e.org/f"\n}';
     const { diagnostics } = parse(text);
     expect(diagnostics.find((d) => d.path === 'version')?.line).toBe(3);
-    expect(diagnostics.find((d) => d.path === 'title')).toMatchObject({ code: 'config.missing-field', line: 1 });
+    expect(diagnostics.find((d) => d.path === 'fhirVersion')).toMatchObject({ code: 'config.missing-field', line: 1 });
   });
 
   it('warns about unpinned dependencies and a missing core dependency, and rejects other versions', () => {

@@ -110,8 +110,8 @@ describe('the packed toolchain, installed into an empty folder', () => {
     const r = fhirStu3(['validate', '--offline', 'payloads/valid-patient.xml', 'payloads/invalid-patient.json'], clinic);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('payloads/valid-patient.xml: valid');
-    expect(r.stdout).toMatch(/^payloads\/invalid-patient\.json: error \[required\] Patient: missing required element 'identifier'$/m);
-    expect(r.stdout).toMatch(/^payloads\/invalid-patient\.json: error \[code-invalid\] Patient\.maritalStatus: .*divorced is not in the required value set/m);
+    expect(r.stdout).toMatch(/^payloads\/invalid-patient\.json:1:1: error \[required\] Patient: missing required element 'identifier'$/m);
+    expect(r.stdout).toMatch(/^payloads\/invalid-patient\.json:4:3: error \[code-invalid\] Patient\.maritalStatus: .*divorced is not in the required value set/m);
     expect(r.stdout).toContain('2 file(s): 1 valid, 1 invalid');
   }, 300_000);
 

@@ -7,7 +7,6 @@ import { projectRoot } from '../helpers/shared.js';
 import { versionOf } from './versions.js';
 
 const PATIENT = 'profiles/StructureDefinition-CareConnect-GPC-Patient-1.xml';
-const CAPABILITY = 'capabilities/CapabilityStatement-GPConnect-CapabilityStatement-1.xml';
 const source = (path: string) => readFileSync(join(projectRoot, path), 'utf8');
 
 /** CareConnect-GPC-Patient-1 with birthDate made mandatory: a breaking change. */
@@ -19,7 +18,6 @@ function birthDateMandatory(xml: string): string {
 
 /** The same profile as major version 2 (id, url, name). */
 const asMajor2 = (xml: string) => xml.replace(/CareConnect-GPC-Patient-1"/g, 'CareConnect-GPC-Patient-2"');
-const withVersion = (version: string) => ({ [CAPABILITY]: source(CAPABILITY).replace('<version value="1.2.7"/>', `<version value="${version}"/>`) });
 const errorsOf = (r: Awaited<ReturnType<typeof build>>) => r.diagnostics.sorted().filter((d) => d.severity === 'error' || d.severity === 'fatal');
 
 describe('version rules at build', () => {
@@ -48,17 +46,20 @@ describe('version rules at build', () => {
   });
 
   test('given the previous release, a breaking change to a profile that keeps its major version fails the build', async () => {
-    const project = tempProject({ [PATIENT]: birthDateMandatory(source(PATIENT)), ...withVersion('1.2.8') }, { version: '1.2.8', previousPackage: baselineTarball });
+    const project = tempProject({ [PATIENT]: birthDateMandatory(source(PATIENT)) }, { version: '1.2.8', previousPackage: baselineTarball });
     const r = await build({ configFile: project.config, offline: true });
     expect(r.status).toBe('content-errors');
     const errors = errorsOf(r);
-    expect(errors.map((d) => d.code)).toEqual(['version.breaking-without-major']);
-    expect(errors[0]?.message).toMatch(/1 breaking change\(s\) since nhsdigital\.gpconnect\.stu3#1\.2\.7 without a new major version \(make it CareConnect-GPC-Patient-2\): Patient\.birthDate: min raised 0 -> 1/);
-    expect(errors[0]?.file).toBe(PATIENT);
+    // GP Connect (its config turns the convention on): a new major of the profile is needed, and that is a minor release
+    expect(errors.map((d) => d.code)).toEqual(['version.bump-too-small', 'version.breaking-without-major']);
+    const breaking = errors[1];
+    expect(breaking?.message).toBe('1 breaking change(s) (Patient.birthDate: min raised 0 -> 1) since nhsdigital.gpconnect.stu3#1.2.7 without a new major version of CareConnect-GPC-Patient-1 (make it CareConnect-GPC-Patient-2)');
+    expect(breaking?.file).toBe(PATIENT);
+    expect(errors[0]?.message).toMatch(/^1\.2\.8 is a patch release after 1\.2\.7, but the changes since need a minor release \(make it 1\.3\.0\)/);
   });
 
   test('the same change as a new major beside the old one passes the check; --previous overrides the config', async () => {
-    const project = tempProject({ 'profiles/StructureDefinition-CareConnect-GPC-Patient-2.xml': birthDateMandatory(asMajor2(source(PATIENT))), ...withVersion('1.3.0') }, { version: '1.3.0' });
+    const project = tempProject({ 'profiles/StructureDefinition-CareConnect-GPC-Patient-2.xml': birthDateMandatory(asMajor2(source(PATIENT))) }, { version: '1.3.0' });
     const r = await build({ configFile: project.config, offline: true, previous: baselineTarball });
     expect(errorsOf(r)).toEqual([]);
     expect(r.status).toBe('ok');

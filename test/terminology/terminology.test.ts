@@ -42,11 +42,4 @@ describe('terminology checks', () => {
       'error terminology.unknown-code ValueSet.compose.include[0].concept[1] 4',
     ]);
   });
-
-  test('a CapabilityStatement version that differs from the package version fails the build', async () => {
-    const project = tempProject({}, { version: '1.2.8' });
-    const result = await build({ configFile: project.config, offline: true });
-    expect(result.status).toBe('content-errors');
-    expect(result.diagnostics.sorted().filter((d) => d.code === 'capability.version').map((d) => d.message)).toEqual(['CapabilityStatement version 1.2.7 differs from the package version 1.2.8']);
-  });
 });

@@ -27,7 +27,7 @@ test('bytes that are not UTF-8', () => {
 
 test('text that is not JSON, with the line of the problem', () => {
   const outcome = setup.validator.validateJson('{\n  "resourceType": "Patient",\n  "active": tru\n}');
-  expect(outcome.issue).toEqual([expect.objectContaining({ severity: 'fatal', code: 'invalid', location: ['line 3'], diagnostics: "payload is not valid JSON: unexpected 't', expected a value at line 3, column 13" })]);
+  expect(outcome.issue).toEqual([expect.objectContaining({ severity: 'fatal', code: 'invalid', location: ['line 3, column 13'], diagnostics: "payload is not valid JSON: unexpected 't', expected a value at line 3, column 13" })]);
 });
 
 test('a byte order mark, as text and as bytes', () => {
@@ -51,7 +51,7 @@ test('an object without resourceType, and an unknown resourceType', () => {
 test('__proto__, constructor and prototype keys are refused and pollute nothing', () => {
   const proto = setup.validator.validateJson('{"resourceType":"Patient","name":[{"__proto__":{"polluted":true}}]}');
   expect(proto.issue).toEqual([
-    { severity: 'fatal', code: 'security', diagnostics: "property name '__proto__' is not allowed (no FHIR element has it)", expression: ['Patient.name[0].__proto__'], location: ['line 1'] },
+    { severity: 'fatal', code: 'security', diagnostics: "property name '__proto__' is not allowed (no FHIR element has it)", expression: ['Patient.name[0].__proto__'], location: ['line 1, column 36'] },
   ]);
   expect(only('{"resourceType":"Patient","constructor":{"prototype":{"polluted":true}}}')).toEqual({
     severity: 'fatal',

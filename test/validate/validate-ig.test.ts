@@ -224,7 +224,7 @@ describe('the CLI, outside any project', () => {
     const args = ['good.json', 'bad.json', '--ig', fixtures, '--packages', fhirPackagesDir, '--offline', '--cache-dir', cacheDir];
     const first = cli(...args);
     expect(first.stdout).toMatch(/^good\.json: valid\n/m);
-    expect(first.stdout).toMatch(/^bad\.json: error \[code-invalid\] Patient\.gender: 'other' is not in the required value set http:\/\/example\.org\/fhir\/ValueSet\/test-gender$/m);
+    expect(first.stdout).toMatch(/^bad\.json:1:107: error \[code-invalid\] Patient\.gender: 'other' is not in the required value set http:\/\/example\.org\/fhir\/ValueSet\/test-gender$/m);
     expect(first.stdout).toMatch(/2 file\(s\): 1 valid, 1 invalid\n$/);
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/compiling the validators of 2 profile\(s\)/);

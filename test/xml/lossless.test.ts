@@ -73,7 +73,7 @@ describe('decimals keep their text', () => {
 describe('what cannot be converted faithfully is an error, never a silent change', () => {
   test('duplicate keys', () => {
     const r = convert('{"resourceType":"Patient","id":"a","id":"b"}', 'json', 'xml');
-    expect(r.problems).toEqual(["payload.json:1: error [load.json-duplicate-key] Patient.id: property 'id' occurs more than once; the first is kept"]);
+    expect(r.problems).toEqual(["payload.json:1:36: error [load.json-duplicate-key] Patient.id: property 'id' occurs more than once; the first is kept"]);
   });
 
   test('control characters and lone surrogates are refused by the XML writer', () => {

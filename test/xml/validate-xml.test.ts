@@ -127,7 +127,7 @@ describe('CLI', () => {
     const target = join(scratch, 'never.json');
     const bad = cli('convert', broken, '--to', 'json', '--out', target, '--config', project.config, '--offline');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/broken\.xml:2: error \[load\.xml-unknown-element\] Patient\.nope: unknown element 'nope'/);
+    expect(bad.stderr).toMatch(/broken\.xml:2:3: error \[load\.xml-unknown-element\] Patient\.nope: unknown element 'nope'/);
     expect(existsSync(target)).toBe(false);
 
     expect(cli('convert', json, '--to', 'yaml', '--config', project.config).code).toBe(2);

@@ -123,7 +123,8 @@ function resourceFolder(folder: string, resources: readonly Resource[], diagnost
   const what = conformance ? 'resource' : 'example';
   const byName = new Map<string, Candidate[]>();
   for (const resource of resources) {
-    const where = { path: `${resource.resourceType}/${resource.id ?? '?'}` };
+    // The resource names its source file (the build maps resources to files); the path is its id.
+    const where = { ...(resource.id ? { resource: `${resource.resourceType}/${resource.id}` } : {}), path: `${resource.resourceType}.id` };
     if (typeof resource.resourceType !== 'string' || !RESOURCE_TYPE.test(resource.resourceType)) {
       diagnostics.error('package.invalid-resource-type', `${what} has no valid resourceType (${JSON.stringify(resource.resourceType)}); left out of the package`, where);
       continue;
@@ -149,7 +150,7 @@ function resourceFolder(folder: string, resources: readonly Resource[], diagnost
       diagnostics.error(
         'package.duplicate-file',
         `${list.length} ${what}s share the file name ${folder}/${filename} (${list[0].resource.resourceType} id "${list[0].resource.id}"); only one is kept`,
-        { path: `${list[0].resource.resourceType}/${list[0].resource.id}` },
+        { resource: `${list[0].resource.resourceType}/${list[0].resource.id}`, path: `${list[0].resource.resourceType}.id` },
       );
       // Keep the same one whatever the input order: the smallest serialisation.
       list.sort((a, b) => Buffer.compare(a.content, b.content));
@@ -176,7 +177,7 @@ function reportCaseCollisions(folder: string, chosen: readonly Candidate[], diag
       diagnostics.error(
         'package.duplicate-file',
         `${what} files ${folder}/${other} and ${folder}/${c.filename} differ only in case; one overwrites the other when the package is unpacked on a case-insensitive file system`,
-        { path: `${c.resource.resourceType}/${c.resource.id}` },
+        { resource: `${c.resource.resourceType}/${c.resource.id}`, path: `${c.resource.resourceType}.id` },
       );
     } else seen.set(key, c.filename);
   }
