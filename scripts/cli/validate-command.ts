@@ -1,5 +1,5 @@
 /**
- * `validate <files or globs...> [--profile URL] [--format text|json]`: payloads checked with the built
+ * `validate <files or globs...> [--profile URL] [--format text|json] [--rule id=severity]`: payloads checked with the built
  * project's validators (generated/). Text: one line per issue, `file[:line]: severity [code] location:
  * why`, then a summary; JSON: the OperationOutcome of a single file, or a collection Bundle of one
  * OperationOutcome per file. Exit 1 when any payload has an error, 2 when nothing could be validated.
@@ -12,7 +12,8 @@ import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { loadValidator } from '../commands/load-validator.js';
 import type { OperationOutcome } from '../model/fhir.js';
-import { toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
+import { toOperationOutcome, VALIDATION_RULE_SYSTEM, type ValidationIssue } from '../validate/issues.js';
+import { overrideProblems, type RuleOverrides } from '../validate/policy.js';
 import { sizeIssue } from '../validate/json-payload.js';
 import type { ValidateOptions, Validator } from '../validate/validator.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
@@ -33,6 +34,7 @@ interface ValidateCliOptions {
   offline?: boolean;
   invariants: boolean;
   quiet?: boolean;
+  rule: string[];
 }
 
 export const validateCommand: CommandRegistration = (program) => {
@@ -46,6 +48,7 @@ export const validateCommand: CommandRegistration = (program) => {
     .option('--out <dir>', 'build output holding the validators (default: generated/ beside the config)')
     .option('--offline', 'never touch the network')
     .option('--no-invariants', 'skip FHIRPath invariants')
+    .option('--rule <id=severity>', 'set a rule\'s severity (error, warning, information, off); repeatable; ids in docs/validation-rules.md', collect, [])
     .option('-q, --quiet', 'text format: print errors only')
     .action(async (patterns: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(patterns, opts);
@@ -57,6 +60,11 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
     process.stderr.write(`error: --format must be text or json, not '${opts.format}'\n`);
     return 2;
   }
+  const rules = parseRules(opts.rule);
+  if (typeof rules === 'string') {
+    process.stderr.write(`error: ${rules}\n`);
+    return 2;
+  }
   const files = await expand(patterns);
   if (files.length === 0) {
     process.stderr.write(`error: no files match ${patterns.join(' ')}\n`);
@@ -66,7 +74,7 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   const validator = await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, diagnostics });
   printDiagnostics(diagnostics, true);
   if (!validator) return 2;
-  const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants };
+  const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants, rules };
   const results = files.map((file) => ({ file, outcome: toOperationOutcome(validateFile(validator, file, options)) }));
   const failed = results.filter((r) => r.outcome.issue.some((i) => i.severity === 'error' || i.severity === 'fatal')).length;
   if (opts.format === 'json') process.stdout.write(JSON.stringify(jsonReport(results), null, 2) + '\n');
@@ -75,6 +83,22 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
     process.stdout.write(`${results.length} file(s): ${results.length - failed} valid, ${failed} invalid\n`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--rule id=severity` settings as overrides, or the problem with them. */
+function parseRules(settings: readonly string[]): RuleOverrides | string {
+  const out: Record<string, string> = {};
+  for (const setting of settings) {
+    const eq = setting.indexOf('=');
+    if (eq <= 0) return `--rule wants id=severity, not '${setting}'`;
+    out[setting.slice(0, eq).trim()] = setting.slice(eq + 1).trim();
+  }
+  const problems = overrideProblems(out);
+  return problems.length > 0 ? problems.join('; ') : (out as RuleOverrides);
 }
 
 /** Files named directly, and the matches of glob patterns, each once, in a stable order. */
@@ -114,7 +138,8 @@ function textReport(file: string, outcome: OperationOutcome, quiet: boolean): st
     if (i.severity === 'information' || (quiet && i.severity === 'warning')) continue;
     const line = i.location?.[0]?.replace(/^line /, ':') ?? '';
     const where = i.expression?.[0] ? `${i.expression[0]}: ` : '';
-    lines.push(`${file}${line}: ${i.severity} [${i.code}] ${where}${i.diagnostics ?? ''}`);
+    const rule = i.details?.coding?.find((c) => c.system === VALIDATION_RULE_SYSTEM)?.code;
+    lines.push(`${file}${line}: ${i.severity} [${i.code}] ${where}${i.diagnostics ?? ''}${rule ? ` (rule ${rule})` : ''}`);
   }
   if (counts.error === 0 && !quiet) lines.push(`${file}: valid${counts.warning ? ` (${counts.warning} warning(s))` : ''}`);
   return lines.map((l) => l + '\n').join('');

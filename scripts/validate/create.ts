@@ -13,6 +13,7 @@ import { isStructureDefinition, type Resource } from '../model/fhir.js';
 import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
 import { SnapshotGenerator } from '../snapshot/generate.js';
 import type { PayloadLimits } from './json-payload.js';
+import type { RuleOverrides } from './policy.js';
 import { createSemanticContext } from './semantic-context.js';
 import type { ValidatorTable } from './structure.js';
 import type { ExpansionLookup } from '../terminology/value-set-expansion.js';
@@ -30,6 +31,8 @@ export interface ValidatorDefinitions {
   /** Emitted structure validators; generated from the profiles (the module the build would emit) when absent. */
   structure?: ValidatorTable;
   limits?: Partial<PayloadLimits>;
+  /** Severity overrides by rule id (policy.ts) for every validation. */
+  rules?: RuleOverrides;
 }
 
 /** A validator over the given definitions; profiles without a snapshot get one generated. */
@@ -41,7 +44,7 @@ export async function createValidator(input: ValidatorDefinitions): Promise<{ va
   const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
   const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions });
   const structure = input.structure ?? (await compiledStructure(buildValidatorSchemas(profiles, ctx, semantic.expander)));
-  return { validator: new Validator({ structure, semantic, limits: input.limits }), diagnostics };
+  return { validator: new Validator({ structure, semantic, limits: input.limits, rules: input.rules }), diagnostics };
 }
 
 /** The standalone module of these schemas, imported from memory: the code a build would emit, run as it would be. */

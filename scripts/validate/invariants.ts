@@ -7,6 +7,7 @@ import fhirpath from 'fhirpath';
 import stu3Model from 'fhirpath/fhir-context/stu3';
 import type { ElementDefinitionConstraint } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
+import { ruleIssue } from './policy.js';
 import { isObject } from '../util/values.js';
 
 /** STU3's ref-1 calls trace(); its output is not a finding, so it goes nowhere. */
@@ -90,6 +91,7 @@ export class InvariantEngine {
         code: 'invariant',
         diagnostics: `constraint ${constraint.key} failed: ${constraint.human} (${expression})`,
         expression: location,
+        rule: constraint.key,
       },
     ];
   }
@@ -118,7 +120,7 @@ export class InvariantEngine {
     const key = `${constraint.key}|${constraint.expression ?? ''}`;
     if (this.reported.has(key)) return [];
     this.reported.add(key);
-    return [{ severity: 'information', code: 'informational', diagnostics: `constraint ${constraint.key} not evaluated: ${reason}`, expression: location }];
+    return [ruleIssue('invariant-not-evaluated', location, `constraint ${constraint.key} not evaluated: ${reason}`)];
   }
 }
 

@@ -16,6 +16,7 @@
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload, type PayloadLimits } from './json-payload.js';
+import { applyOverrides, type RuleOverrides } from './policy.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { validateClaimed, validateSemantics } from './semantic.js';
 import { ANY_RESOURCE, structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
@@ -30,6 +31,11 @@ export interface ValidateOptions {
   narrative?: boolean;
   /** Run the semantic layer (slicing, extensions, bindings, invariants, references); false: structure only. Default true. */
   semantic?: boolean;
+  /**
+   * Severity overrides by rule id (the policy table of policy.ts, or an invariant key such as `dom-6`): a
+   * severity, or `off` to drop the rule's issues. Added to (and winning over) the validator's own.
+   */
+  rules?: RuleOverrides;
 }
 
 export interface ValidatorParts {
@@ -38,6 +44,8 @@ export interface ValidatorParts {
   /** Profiles (with snapshots), terminology and element model for the semantic layer. */
   semantic: SemanticContext;
   limits?: Partial<PayloadLimits>;
+  /** Severity overrides by rule id for every validation (see ValidateOptions.rules). */
+  rules?: RuleOverrides;
 }
 
 export class Validator {
@@ -94,7 +102,8 @@ export class Validator {
       if (!sd) issues.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found`, expression: location });
       else issues.push(...validateSemantics(r, sd, semantic, location));
     } else issues.push(...validateClaimed(r, semantic, location));
-    return dedupe(issues);
+    const rules = options.rules ? { ...this.parts.rules, ...options.rules } : this.parts.rules;
+    return applyOverrides(dedupe(issues), rules);
   }
 
   /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type). */

@@ -1,0 +1,15 @@
+/**
+ * Rules of a resource type as a whole, run once per resource after its walk against its profiles: a table
+ * by resource type, so further whole-resource rules are one entry each.
+ */
+import type { Resource } from '../model/fhir.js';
+import type { ValidationIssue } from './issues.js';
+import { checkQuestionnaireResponse } from './questionnaire-response.js';
+import type { SemanticContext } from './semantic-context.js';
+import type { WalkScope } from './slice-navigation.js';
+
+export type ResourceRule = (resource: Resource, location: string, scope: WalkScope, ctx: SemanticContext) => ValidationIssue[];
+
+export const RESOURCE_RULES: Readonly<Record<string, ResourceRule>> = {
+  QuestionnaireResponse: checkQuestionnaireResponse,
+};
