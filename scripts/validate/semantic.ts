@@ -2,9 +2,12 @@
  * Semantic validation (what JSON Schema cannot say well): a resource walked alongside a profile's snapshot,
  * element by element, with choice types, arrays, backbone elements and datatypes (unfolded from their
  * definitions through the element model where the snapshot does not unfold them). Per element: slicing
- * (slicing.ts), extensions by URL against their own definitions, bindings (bindings.ts), FHIRPath
- * invariants (invariants.ts), references (references.ts); contained resources and Bundle entries are
- * validated recursively against their `meta.profile` or their base type. Every issue has a FHIRPath location.
+ * (slicing.ts), extensions by URL against their own definitions and their context (extension-context.ts),
+ * bindings (bindings.ts), codes against held code systems (codings.ts), FHIRPath invariants
+ * (node-constraints.ts, invariants.ts), references (references.ts); per resource, the rules of its type as
+ * a whole (resource-rules.ts: a QuestionnaireResponse against its Questionnaire); contained resources and
+ * Bundle entries are validated recursively against their `meta.profile` or their base type. Every issue has
+ * a FHIRPath location, and those of the rule table (policy.ts) its rule id.
  */
 import type { Resource, StructureDefinition } from '../model/fhir.js';
 import type { ResolvedProperty } from '../resolve/element-model.js';
@@ -96,7 +99,9 @@ export class SemanticWalker implements SliceWalker {
   }
 
   /**
-   * Walks one value against its element: invariants, binding, reference, then its properties. `compiled`:
+   * Walks one value against its element: invariants (the element's, its data type's, a contentReference
+   * target's), binding, codes of a Coding, narrative, reference, then its properties (extensions checked
+   * against their context). `compiled`:
    * the element is one the structure validators' compiled schema covers (see SemanticContext.compiledProfile).
    */
   node(node: ProfileNode, value: unknown, ctxKey: string, type: string | undefined, location: string, scope: WalkScope, compiled = false): void {
@@ -120,15 +125,7 @@ export class SemanticWalker implements SliceWalker {
       }
       const prop = this.ctx.model.property(ctxKey, key);
       if (!prop) continue;
-      if (key === 'extension' || key === 'modifierExtension') {
-        const holder: ExtensionHolder = {
-          logicalPath: logicalPath(location, scope),
-          elementPaths: elementPaths(node),
-          types: typeLineage(type, this.ctx.profiles),
-          extensionUrl: type === 'Extension' && typeof value.url === 'string' ? value.url : undefined,
-        };
-        this.extensionContexts(v, holder, `${location}.${key}`);
-      }
+      if (key === 'extension' || key === 'modifierExtension') this.extensionContexts(v, this.holder(node, type, value, location, scope), `${location}.${key}`);
       this.property(source, prop, v, `${location}.${key}`, scope, childrenCompiled);
     }
     this.missingSlices(source, value, location);
@@ -226,6 +223,16 @@ export class SemanticWalker implements SliceWalker {
       ? `${prop.property}: type ${prop.type ?? '?'} is not allowed here; allowed: ${allowed.map((t) => name + t[0].toUpperCase() + t.slice(1)).join(', ')}`
       : `${prop.property}: ${name}[x] is not allowed here (max 0)`;
     this.issues.push(ruleIssue('choice-type', location, diagnostics));
+  }
+
+  /** An element holding extensions, described in every way an extension's context can name it. */
+  private holder(node: ProfileNode, type: string | undefined, value: Record<string, unknown>, location: string, scope: WalkScope): ExtensionHolder {
+    return {
+      logicalPath: logicalPath(location, scope),
+      elementPaths: elementPaths(node),
+      types: typeLineage(type, this.ctx.profiles),
+      extensionUrl: type === 'Extension' && typeof value.url === 'string' ? value.url : undefined,
+    };
   }
 
   /** Each extension whose definition resolves, against the contexts that definition allows. */

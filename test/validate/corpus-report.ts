@@ -15,6 +15,15 @@ const isError = (i: ValidationIssue) => i.severity === 'error' || i.severity ===
 function report(title: string, results: Array<{ name: string; issues: ValidationIssue[] }>): void {
   const valid = results.filter((r) => !r.issues.some(isError)).length;
   console.log(`\n## ${title}: ${valid}/${results.length} valid`);
+  const bySeverityRule = new Map<string, number>();
+  for (const r of results)
+    for (const i of r.issues) {
+      const key = `${i.severity} ${i.rule ?? i.code}`;
+      bySeverityRule.set(key, (bySeverityRule.get(key) ?? 0) + 1);
+    }
+  console.log([...bySeverityRule].sort().map(([k, n]) => `  ${k}: ${n}`).join('\n'));
+  if (process.env.WARNINGS)
+    for (const r of results) for (const w of sortIssues(r.issues).filter((i) => i.severity === 'warning')) console.log(`  W ${r.name} ${w.expression}: ${w.diagnostics}`);
   for (const r of results) {
     const errors = sortIssues(r.issues).filter(isError);
     if (errors.length === 0) continue;
