@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- topic...]`: the benchmarks, printed as one table on stdout (progress goes to stderr).
- * With no topic, every one runs; topics: build, xml, snapshot, validate (and those registered below).
+ * With no topic, every one runs; topics: build, xml, snapshot, validate, fhirpath (and those registered below).
  * Nothing is written into the repository: builds go to temp folders, removed at the end.
  */
 import { availableParallelism } from 'node:os';
@@ -8,6 +8,7 @@ import type { LoadedPackages } from '../scripts/load/packages/index.js';
 import { ElementModel } from '../scripts/resolve/element-model.js';
 import { benchBuild, benchLoad } from './build.bench.js';
 import { formatTable, removeTemps, say, type Row } from './common.js';
+import { benchFhirpath } from './fhirpath.bench.js';
 import { benchPeers } from './peers.js';
 import { benchRelease } from './release.bench.js';
 import { benchSnapshots } from './snapshot.bench.js';
@@ -37,6 +38,7 @@ const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
   validate: async ({ rows, packages }) => benchValidate(rows, packages),
   types: async ({ rows, packages }) => benchTypes(rows, packages),
   release: async ({ rows }) => benchRelease(rows),
+  fhirpath: async ({ rows }) => benchFhirpath(rows),
 };
 
 async function main(): Promise<void> {
