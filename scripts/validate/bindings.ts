@@ -37,7 +37,7 @@ export function checkBinding(binding: ElementDefinitionBinding, type: string | u
   if ('unavailable' in result) return [ruleIssue('binding-unavailable', location, `binding to ${url} not checked: ${result.unavailable}`)];
   if (codings.some((c) => inExpansion(c, result.expansion))) return [];
   const strength = binding.strength ?? 'required';
-  return [ruleIssue(STRENGTH_RULES[strength] ?? 'binding-required', location, notInValueSet(codings, url, strength))];
+  return [ruleIssue(Object.hasOwn(STRENGTH_RULES, strength) ? STRENGTH_RULES[strength] : 'binding-required', location, notInValueSet(codings, url, strength))];
 }
 
 /** The expansion of a bound value set: by canonical URL, or (`#id`) contained in the profile. */

@@ -26,7 +26,10 @@ const ANYWHERE = new Set(['*', 'Any']);
 
 /** The issue of an extension whose definition does not allow it on this holder, if any. */
 export function checkExtensionContext(definition: StructureDefinition, holder: ExtensionHolder, location: string): ValidationIssue[] {
-  const contexts = (definition.context ?? []).flatMap((c) => c.split(',')).map((c) => c.trim()).filter((c) => c !== '');
+  const contexts = (Array.isArray(definition.context) ? definition.context : [])
+    .flatMap((c) => (typeof c === 'string' ? c.split(',') : []))
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   if (!definition.contextType || contexts.length === 0) return [];
   if (contexts.some((c) => allows(definition.contextType as string, c, holder))) return [];
   const where = holder.extensionUrl ? `in extension ${holder.extensionUrl}` : `on ${holder.logicalPath ?? holder.elementPaths[0] ?? holder.types[0] ?? 'this element'}`;

@@ -93,7 +93,7 @@ export function applyOverrides(issues: ValidationIssue[], overrides: RuleOverrid
   if (!overrides) return issues;
   const out: ValidationIssue[] = [];
   for (const issue of issues) {
-    const setting = issue.rule === undefined ? undefined : overrides[issue.rule];
+    const setting = issue.rule !== undefined && Object.hasOwn(overrides, issue.rule) ? overrides[issue.rule] : undefined;
     if (setting === undefined) out.push(issue);
     else if (setting !== 'off') out.push(setting === issue.severity ? issue : { ...issue, severity: setting });
   }

@@ -51,8 +51,8 @@ export class EnableWhen {
   }
 
   /** Whether an item (defined by `def`, inside the response items `path`) is enabled. */
-  enabled(def: { enableWhen?: Array<Record<string, unknown>> }, path: readonly ResponseItem[]): boolean {
-    const conditions = (def.enableWhen ?? []).filter(isObject);
+  enabled(def: { enableWhen?: unknown }, path: readonly ResponseItem[]): boolean {
+    const conditions = Array.isArray(def.enableWhen) ? def.enableWhen.filter(isObject) : [];
     if (conditions.length === 0) return true;
     return conditions.some((c) => this.holds(c, path));
   }

@@ -221,7 +221,7 @@ class ResponseChecker {
 
 /** The answer types an item accepts; a choice item also those of its option values (STU3 options may be integers, dates, times, strings). */
 function allowedTypes(def: QuestionItem): readonly string[] | undefined {
-  const base = ANSWER_TYPES[def.type ?? ''];
+  const base = def.type !== undefined && Object.hasOwn(ANSWER_TYPES, def.type) ? ANSWER_TYPES[def.type] : undefined;
   if (!base || (def.type !== 'choice' && def.type !== 'open-choice')) return base;
   const fromOptions = asArray(def.option).flatMap((o) => (isObject(o) ? [answerOf(o)?.type] : [])).filter((t): t is string => t !== undefined);
   return [...new Set([...base, ...fromOptions])];

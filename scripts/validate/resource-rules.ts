@@ -10,6 +10,5 @@ import type { WalkScope } from './slice-navigation.js';
 
 export type ResourceRule = (resource: Resource, location: string, scope: WalkScope, ctx: SemanticContext) => ValidationIssue[];
 
-export const RESOURCE_RULES: Readonly<Record<string, ResourceRule>> = {
-  QuestionnaireResponse: checkQuestionnaireResponse,
-};
+/** By resource type (a Map: a payload's resourceType is data, never an object key). */
+export const RESOURCE_RULES: ReadonlyMap<string, ResourceRule> = new Map([['QuestionnaireResponse', checkQuestionnaireResponse]]);

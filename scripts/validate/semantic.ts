@@ -71,7 +71,7 @@ export class SemanticWalker implements SliceWalker {
       this.node(tree.root, resource, resource.resourceType, resource.resourceType, location, scope, this.ctx.compiledProfile?.(profile) ?? false);
     }
     // Rules of a resource type as a whole (a QuestionnaireResponse against its Questionnaire), once whatever the profiles.
-    const rule = RESOURCE_RULES[resource.resourceType];
+    const rule = RESOURCE_RULES.get(resource.resourceType);
     if (rule) this.push(rule(resource, location, scope, this.ctx));
   }
 

@@ -141,3 +141,13 @@ describe('finding the Questionnaire', () => {
     expect(findings(response([{ linkId: 'anything' }], 'completed', { reference: 'http://example.org/missing' }))).toEqual(['warning qr-questionnaire-unresolved QuestionnaireResponse.questionnaire']);
   });
 });
+
+describe('a malformed Questionnaire or response never throws', () => {
+  test('prototype names as types and resource types, objects where arrays belong', () => {
+    const odd = { ...intake, url: undefined, id: 'odd', contained: undefined, item: [{ linkId: 'a', type: 'constructor', enableWhen: { question: 'b' }, option: 'x', item: 'y' }] };
+    const qr = { ...response([{ linkId: 'a', answer: [{ valueString: 'x' }] }], 'completed', { reference: '#odd' }), contained: [odd] };
+    expect(() => findings(qr)).not.toThrow();
+    const nested = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'constructor' } }, { resource: { resourceType: 'toString' } }] };
+    expect(() => findings(nested)).not.toThrow();
+  });
+});
