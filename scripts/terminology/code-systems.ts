@@ -14,6 +14,7 @@ export interface HeldConcept {
 
 export interface HeldCodeSystem {
   readonly url: string;
+  readonly version: string | undefined;
   readonly content: CodeSystem['content'];
   /** The concept for a code: exact, else (when the system is not case-sensitive) in any case. */
   concept(code: string): HeldConcept | undefined;
@@ -54,6 +55,7 @@ function indexed(url: string, cs: CodeSystem): HeldCodeSystem {
   const anyCase = cs.caseSensitive !== true;
   return {
     url,
+    version: typeof cs.version === 'string' ? cs.version : undefined,
     content: cs.content,
     concept: (code) => exact.get(code) ?? (anyCase ? folded.get(code.toLowerCase()) : undefined),
   };

@@ -49,4 +49,7 @@ describe('a code system not held', () => {
   test('is information at the Coding', () => {
     expect(findings(observation({ system: 'http://example.org/unheld', code: 'x' }), { information: true })).toEqual(['information code-system-unknown Observation.code.coding[0]']);
   });
+  test('so is another version of a held one (its codes may differ)', () => {
+    expect(findings(observation({ system: colours, version: '2', code: 'blue' }), { information: true })).toEqual(['information code-system-unknown Observation.code.coding[0]']);
+  });
 });
