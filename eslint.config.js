@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['generated/**', 'node_modules/**', 'bin/**', 'test/fixtures/**', 'test/global-setup.js', '*.config.js'] },
+  { ignores: ['generated/**', 'node_modules/**', 'dist/**', 'test/fixtures/**', 'test/global-setup.js', '*.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,13 +10,11 @@ import { join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { Diagnostics, formatDiagnostic } from '../scripts/diagnostics/diagnostics.js';
 import { loadDependencies, type LoadedPackages } from '../scripts/load/packages/index.js';
-import { fhirPackagesDir, median, projectRoot, say, seconds, tempDir, timeAsync, type Row } from './common.js';
+import { compiledCli, fhirPackagesDir, median, projectRoot, say, seconds, tempDir, timeAsync, type Row } from './common.js';
 
-const tsxCli = join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const cli = join(projectRoot, 'scripts', 'cli.ts');
 
 /** A temp project: the real config, with absolute source folders and the shared tarball folder as the only dependency source. */
-function tempProject(): { root: string; config: string; out: string } {
+export function tempProject(): { root: string; config: string; out: string } {
   const root = tempDir('project');
   const real = parse(readFileSync(join(projectRoot, 'fhir.config.json'), 'utf8')) as Record<string, unknown>;
   const abs = (p: unknown) => (typeof p === 'string' ? join(projectRoot, p) : p);
@@ -30,11 +28,11 @@ function tempProject(): { root: string; config: string; out: string } {
   return { root, config: join(root, 'fhir.config.json'), out: join(root, 'generated') };
 }
 
-/** Wall-clock milliseconds of `node tsx scripts/cli.ts <args>` in a child process; throws on a non-zero exit. */
+/** Wall-clock milliseconds of `node dist/cli.js <args>` (the compiled CLI) in a child process; throws on a non-zero exit. */
 async function runCli(args: string[]): Promise<number> {
   const started = performance.now();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [tsxCli, cli, ...args], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [compiledCli(), ...args], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
@@ -69,7 +67,7 @@ export async function benchBuild(rows: Row[], runs = { cold: 2, warm: 3 }): Prom
     { section, what: 'cold build (tarball extracted)', value: seconds(m.cold), note: `median of ${cold.length}: ${cold.map(seconds).join(', ')}` },
     { section, what: 'warm build (.fhir-cache reused)', value: seconds(m.warm), note: `median of ${warm.length}: ${warm.map(seconds).join(', ')}` },
     { section, what: 'cold / warm', value: `${(m.cold / m.warm).toFixed(2)}x` },
-    { section, what: 'startup floor (node+tsx, `--help`)', value: seconds(m.startup), note: `median of 3; warm build minus floor = ${seconds(m.warm - m.startup)}; tsx's transform cache is warm in every run` },
+    { section, what: 'start-up floor (`--help`)', value: seconds(m.startup), note: `median of 3; warm build minus floor = ${seconds(m.warm - m.startup)}` },
   );
 }
 

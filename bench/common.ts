@@ -1,5 +1,5 @@
 /** Shared bits of the benchmarks: timing, temp folders, the table printer, and the corpus/config paths. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { X2jOptions } from 'fast-xml-parser';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,13 @@ import { corePackageTgz, definitionsXmlDir, fhirPackagesDir, nhsAssetsDir, proje
 
 export { corePackageTgz, definitionsXmlDir, fhirPackagesDir, projectRoot };
 export const corpusProfilesDir = join(nhsAssetsDir, 'StructureDefinitions');
+
+/** The compiled CLI (what an installed `fhir-stu3` runs); `npm run bench` compiles it first. */
+export function compiledCli(): string {
+  const cli = join(projectRoot, 'dist', 'cli.js');
+  if (!existsSync(cli)) throw new Error(`no ${cli}: run \`npm run compile\` first (\`npm run bench\` does)`);
+  return cli;
+}
 
 /** One printed row: a benchmark, its figure, and what the figure is set against. */
 export interface Row {

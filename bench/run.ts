@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- topic...]`: the benchmarks, printed as one table on stdout (progress goes to stderr).
- * With no topic, every one runs; topics: build, xml, snapshot, validate, fhirpath (and those registered below).
+ * With no topic, every one runs; topics: startup, build, xml, snapshot, validate, fhirpath, site (and those registered below).
  * Nothing is written into the repository: builds go to temp folders, removed at the end.
  */
 import { availableParallelism } from 'node:os';
@@ -11,7 +11,9 @@ import { formatTable, removeTemps, say, type Row } from './common.js';
 import { benchFhirpath } from './fhirpath.bench.js';
 import { benchPeers } from './peers.js';
 import { benchRelease } from './release.bench.js';
+import { benchSite } from './site.bench.js';
 import { benchSnapshots } from './snapshot.bench.js';
+import { benchStartup } from './startup.bench.js';
 import { benchTypes } from './types.bench.js';
 import { benchValidate } from './validate.bench.js';
 import { benchXml } from './xml.bench.js';
@@ -27,6 +29,7 @@ interface BenchContext {
 
 /** Topic -> benchmark, in run order. */
 const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
+  startup: async ({ rows }) => benchStartup(rows),
   build: async ({ rows }) => benchBuild(rows),
   xml: async ({ rows, model }) => benchXml(rows, model),
   'xml-validate': async ({ rows, packages, model }) => benchXmlValidate(rows, packages, model),
@@ -39,6 +42,7 @@ const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
   types: async ({ rows, packages }) => benchTypes(rows, packages),
   release: async ({ rows }) => benchRelease(rows),
   fhirpath: async ({ rows }) => benchFhirpath(rows),
+  site: async ({ rows, model, packages }) => benchSite(rows, model, packages),
 };
 
 async function main(): Promise<void> {

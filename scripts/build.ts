@@ -10,6 +10,7 @@ import { checkCompatibility } from './release/compatibility.js';
 import type { StageContext } from './context.js';
 import { Diagnostics } from './diagnostics/diagnostics.js';
 import { SourceMap } from './diagnostics/source-map.js';
+import { buildSiteFiles, QA_FILE, qaReport, qaReportBuffer } from './site/prepare.js';
 import { emitFhirPackage, packageTarball } from './emit/package/index.js';
 import { emitTypes } from './emit/types/emit-types.js';
 import { structureFromSource } from './compile/compile.js';
@@ -39,6 +40,8 @@ export interface BuildOptions {
   progress?: (message: string) => void;
   /** The previous release (tarball, folder or name@version): breaking changes without a new major fail the build. Overrides config `previousPackage`. */
   previous?: string;
+  /** Also write the documentation site (`<out>/site`). */
+  site?: boolean;
 }
 
 export type BuildStatus = 'ok' | 'content-errors' | 'environment-error';
@@ -105,8 +108,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   progress('generating TypeScript types');
   const types = await emitTypes({ config, snapshots, resources: output, validators: validators.files, expander: semantic.expander }, ctx);
+  // The QA report is what the build reported; the site (when asked for) is made from the package files just emitted.
+  const qa = qaReport(diagnostics);
+  const qaFile = { path: QA_FILE, content: qaReportBuffer(qa) };
+  if (options.site) progress('generating the documentation site');
+  const site = options.site ? await buildSiteFiles({ files, config, packages, qa, previous: options.previous, offline: options.offline }, diagnostics) : [];
+  if (diagnostics.hasErrors()) return { status: 'environment-error', diagnostics, counts };
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  await writeOutput(outDir, [...files, tarball, ...validators.files, ...types]);
+  await writeOutput(outDir, [...files, tarball, ...validators.files, ...types, qaFile, ...site]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path) };
 }
 

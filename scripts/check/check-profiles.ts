@@ -6,12 +6,15 @@ import { profileRules } from './profile-rules.js';
 
 export interface ProfileCheckOptions {
   canonical: string;
+  /** Run only the rules with these codes (default: every rule). */
+  only?: readonly string[];
 }
 
 export function checkProfiles(results: SnapshotResult[], ctx: StageContext, opts: ProfileCheckOptions): void {
+  const selected = <T extends { code: string }>(rules: T[]) => (opts.only ? rules.filter((r) => opts.only?.includes(r.code)) : rules);
   for (const { profile, trace } of results) {
     const file = ctx.sources.at(profile);
-    for (const rule of profileRules) {
+    for (const rule of selected(profileRules)) {
       rule.check({
         profile,
         canonical: opts.canonical,
@@ -21,7 +24,7 @@ export function checkProfiles(results: SnapshotResult[], ctx: StageContext, opts
     trace.forEach(({ diff, id, base, result }, i) => {
       if (!base || !result) return;
       const where = { ...file, ...ctx.sources.at(diff) };
-      for (const rule of elementRules) {
+      for (const rule of selected(elementRules)) {
         rule.check({
           diff,
           base,

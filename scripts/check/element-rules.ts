@@ -38,6 +38,16 @@ export function derivesFrom(url: string, ancestor: string, resolver: DefinitionR
   return false;
 }
 
+function reportUnresolvedProfiles({ diff, resolver, report }: ElementCheckInput, field: 'profile' | 'targetProfile'): void {
+  (diff.type ?? []).forEach((t, i) => {
+    const url = t[field];
+    if (!url || resolver.structureDefinition(url)) return;
+    const project = resolver.isProjectUrl(url);
+    const what = t.code === 'Extension' && field === 'profile' ? 'extension definition' : 'profile';
+    report(project ? 'error' : 'warning', project ? 'profile.unknown-project-url' : 'profile.unresolved-external-url', `type[${i}].${field}`, `${what} ${url} ${project ? 'should be in the project but is not' : 'is not in the project or its dependencies'}`);
+  });
+}
+
 export const elementRules: ElementRule[] = [
   {
     code: 'profile.min-below-base',
@@ -85,15 +95,18 @@ export const elementRules: ElementRule[] = [
     },
   },
   {
+    // A type or extension profile the snapshot unfolds and merges from.
     code: 'profile.unknown-type-profile',
+    check: (input) => reportUnresolvedProfiles(input, 'profile'),
+  },
+  {
+    code: 'profile.unknown-target-profile',
+    check: (input) => reportUnresolvedProfiles(input, 'targetProfile'),
+  },
+  {
+    code: 'profile.type-profile-mismatch',
     check: ({ diff, resolver, report }) => {
       (diff.type ?? []).forEach((t, i) => {
-        for (const [field, url] of [['profile', t.profile], ['targetProfile', t.targetProfile]] as const) {
-          if (!url || resolver.structureDefinition(url)) continue;
-          const project = resolver.isProjectUrl(url);
-          const what = t.code === 'Extension' && field === 'profile' ? 'extension definition' : 'profile';
-          report(project ? 'error' : 'warning', project ? 'profile.unknown-project-url' : 'profile.unresolved-external-url', `type[${i}].${field}`, `${what} ${url} ${project ? 'should be in the project but is not' : 'is not in the project or its dependencies'}`);
-        }
         const sd = t.profile ? resolver.structureDefinition(t.profile) : undefined;
         if (sd && sd.type !== t.code) report('error', 'profile.type-profile-mismatch', `type[${i}].profile`, `profile ${t.profile} constrains ${sd.type}, not ${t.code}`);
       });

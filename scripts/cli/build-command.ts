@@ -14,14 +14,15 @@ export const buildCommand: CommandRegistration = (program) => {
     .option('--out <dir>', 'output folder (default: generated/ beside the config)')
     .option('--offline', 'never touch the network: dependencies must be available locally')
     .option('--previous <package>', 'the previous release (tarball, folder or name@version): refuse breaking changes without a new major version')
+    .option('--site', 'also write the documentation site (<out>/site; see fhir-stu3 site)')
     .option('-q, --quiet', 'print errors only, no progress or summary')
-    .action(async (opts: { config?: string; out?: string; offline?: boolean; quiet?: boolean; previous?: string }) => {
+    .action(async (opts: { config?: string; out?: string; offline?: boolean; quiet?: boolean; previous?: string; site?: boolean }) => {
       const started = Date.now();
       const quiet = !!opts.quiet;
       const say = (line: string) => {
         if (!quiet) process.stderr.write(line + '\n');
       };
-      const result = await build({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, previous: opts.previous, progress: say });
+      const result = await build({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, previous: opts.previous, site: opts.site, progress: say });
       printDiagnostics(result.diagnostics, quiet);
       const counts = Object.entries(result.counts).map(([type, n]) => `${n} ${type}`).join(', ') || 'none';
       const errors = result.diagnostics.count('error') + result.diagnostics.count('fatal');

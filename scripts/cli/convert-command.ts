@@ -12,6 +12,7 @@ import { CONFIG_FILE_NAME, loadConfig } from '../load/config.js';
 import { loadDependencies } from '../load/packages/index.js';
 import { ElementModel } from '../resolve/element-model.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
+import { errorMessage } from '../util/values.js';
 
 interface ConvertOptions {
   to: string;
@@ -45,7 +46,7 @@ async function runConvert(input: string, opts: ConvertOptions): Promise<number> 
   try {
     text = readFileSync(input, 'utf8');
   } catch (e) {
-    return usage(`cannot read ${input}: ${(e as Error).message}`);
+    return usage(`cannot read ${input}: ${errorMessage(e)}`);
   }
   const diagnostics = new Diagnostics();
   const config = loadConfig(configOrExit(opts.config), diagnostics);
@@ -72,7 +73,7 @@ async function runConvert(input: string, opts: ConvertOptions): Promise<number> 
     renameSync(temp, target);
   } catch (e) {
     rmSync(temp, { force: true });
-    process.stderr.write(`error: cannot write ${opts.out}: ${(e as Error).message}\n`);
+    process.stderr.write(`error: cannot write ${opts.out}: ${errorMessage(e)}\n`);
     return 2;
   }
   if (!opts.quiet) process.stderr.write(`wrote ${opts.out}\n`);

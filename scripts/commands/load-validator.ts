@@ -40,14 +40,16 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
   const resources = packageResources(packageDir);
   const structure = await loadStructureValidators(outDir);
   const hasExpansions = packages.labels.includes(EXPANSIONS_PACKAGE);
-  const { validator } = await createValidator({
+  const created = await createValidator({
     resources,
     dependencies: [packages],
     canonical: config.canonical,
     structure,
     expansions: hasExpansions ? expansionsFrom(packages) : undefined,
   });
-  return validator;
+  // What assembling the validator found (a profile whose snapshot could not be made) is the caller's to see.
+  for (const d of created.diagnostics.all) diagnostics.report(d);
+  return created.validator;
 }
 
 /** Loads the emitted standalone validators (`<outDir>/validators/index.mjs`): nothing is compiled. */

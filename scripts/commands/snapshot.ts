@@ -1,37 +1,36 @@
 /**
- * `snapshot <paths...> --out DIR [--compare]`: snapshots for any StructureDefinitions, resolving bases,
- * extensions and value sets from the project's dependencies plus the given files together. With
- * `--compare`, the agreement with the snapshot already present in each file, per file and overall.
+ * `snapshot <paths...> --out DIR [--format json|xml] [--compare]`: snapshots for any StructureDefinitions,
+ * resolving bases, extensions and value sets from the project's dependencies plus the given files together,
+ * with a warning for each type or extension profile that does not resolve. With `--compare`, the agreement
+ * with the snapshot already present in each file, per file and overall (agreement.ts).
  */
 import { basename, relative } from 'node:path';
 import type { StageContext } from '../context.js';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
+import { checkProfiles } from '../check/check-profiles.js';
 import { jsonBuffer, type OutputFile } from '../emit/output.js';
+import { writeXmlResource } from '../format/xml/write-xml.js';
 import { writeOutput } from '../emit/writer.js';
 import { loadConfig } from '../load/config.js';
 import { loadDependencies } from '../load/packages/index.js';
 import { findSourceFiles, readSourceFiles } from '../load/sources.js';
 import { isStructureDefinition, type StructureDefinition } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
-import { LayeredResolver, ResourceIndex } from '../resolve/resolver.js';
-import { compareSnapshots, normaliseId, type SnapshotComparison } from '../snapshot/compare.js';
-import { SnapshotGenerator } from '../snapshot/generate.js';
+import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
+import { agreement, printAgreement } from '../snapshot/agreement.js';
+import { generateSnapshots, SnapshotGenerator } from '../snapshot/generate.js';
 
 export interface SnapshotCommandOptions {
   configFile: string;
   out: string;
   compare?: boolean;
+  /** Output format (default json). */
+  format?: 'json' | 'xml';
   offline?: boolean;
   quiet?: boolean;
   print: (line: string) => void;
   printDiagnostics: (diagnostics: Diagnostics, quiet: boolean) => void;
-}
-
-export interface FileAgreement {
-  file: string;
-  url: string;
-  comparison: SnapshotComparison;
 }
 
 /** Snapshots every given StructureDefinition that has a differential; returns the published/generated pairs. */
@@ -51,10 +50,29 @@ export async function snapshotFiles(paths: string[], configFile: string, diagnos
     published.set(copy, sd);
     return copy;
   });
-  const ctx: StageContext = { resolver: new LayeredResolver([new ResourceIndex(stripped), packages], config.canonical), diagnostics, sources };
+  // The given files are not a project of their own: an unresolved URL under the config's canonical is a warning too.
+  const ctx: StageContext = { resolver: new LayeredResolver([new ResourceIndex(stripped), packages]), diagnostics, sources };
   const generator = new SnapshotGenerator(ctx);
-  const results = stripped.filter((sd) => sd.differential).map((sd) => ({ file: sources.at(sd).file ?? '', published: published.get(sd) as StructureDefinition, generated: generator.generate(sd)?.profile }));
-  return { results, generator };
+  const results = stripped
+    .filter((sd) => sd.differential)
+    .map((sd) => {
+      const result = generator.generate(sd);
+      return { file: sources.at(sd).file ?? '', published: published.get(sd) as StructureDefinition, generated: result?.profile, result };
+    });
+  return { results, generator, model, ctx };
+}
+
+/**
+ * Snapshots of StructureDefinitions already in memory (the API's entry to snapshot generation): each
+ * profile with a differential gets its snapshot from its base, looked up among the given profiles first,
+ * then the dependencies (hl7.fhir.r3.core and others, e.g. from loadDependencies). Problems go into the
+ * returned diagnostics; a profile whose snapshot cannot be made is left out of `profiles`.
+ */
+export function snapshotProfiles(profiles: readonly StructureDefinition[], dependencies: readonly DefinitionSource[], options: { canonical?: string } = {}): { profiles: StructureDefinition[]; diagnostics: Diagnostics } {
+  const diagnostics = new Diagnostics();
+  const ctx: StageContext = { resolver: new LayeredResolver([new ResourceIndex(profiles), ...dependencies], options.canonical ?? ''), diagnostics, sources: new SourceMap() };
+  const results = generateSnapshots(profiles.filter((sd) => sd.differential), ctx);
+  return { profiles: results.map((r) => r.profile), diagnostics };
 }
 
 export async function runSnapshotCommand(paths: string[], opts: SnapshotCommandOptions): Promise<number> {
@@ -64,42 +82,19 @@ export async function runSnapshotCommand(paths: string[], opts: SnapshotCommandO
     opts.printDiagnostics(diagnostics, !!opts.quiet);
     return 2;
   }
-  const { results, generator } = snapshotted;
-  const outputs: OutputFile[] = results.filter((r) => r.generated).map((r) => ({ path: `${basename(r.file).replace(/\.(xml|json)$/, '')}.json`, content: jsonBuffer(r.generated) }));
+  const { results, generator, model, ctx } = snapshotted;
+  // Type and extension profiles that do not resolve are warned of, as the build does.
+  checkProfiles(results.flatMap((r) => (r.result ? [r.result] : [])), ctx, { canonical: '', only: ['profile.unknown-type-profile'] });
+  const format = opts.format ?? 'json';
+  const outputs: OutputFile[] = [];
+  for (const r of results) {
+    if (!r.generated) continue;
+    const content = format === 'xml' ? writeXmlResource(r.generated, model, diagnostics, r.file) : jsonBuffer(r.generated);
+    if (content !== undefined) outputs.push({ path: `${basename(r.file).replace(/\.(xml|json)$/, '')}.${format}`, content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content });
+  }
   if (opts.compare) printAgreement(agreement(results, generator), opts.print);
   opts.printDiagnostics(diagnostics, !!opts.quiet);
   await writeOutput(opts.out, outputs, { preserve: [] });
   if (!opts.quiet) opts.print(`wrote ${outputs.length} snapshot(s) to ${relative(process.cwd(), opts.out) || opts.out}`);
   return diagnostics.hasErrors() ? 1 : 0;
-}
-
-/**
- * Per file, the generated snapshot against the published one. Elements the published snapshot merely
- * unfolds (unconstrained children of complex types, as Forge shows them) are unfolded on our side too, by
- * the generator itself, so they are compared rather than counted missing.
- */
-export function agreement(results: Array<{ file: string; published: StructureDefinition; generated?: StructureDefinition }>, generator: SnapshotGenerator): FileAgreement[] {
-  return results
-    .filter((r) => r.published.snapshot?.element?.length)
-    .map((r) => {
-      const published = r.published.snapshot?.element ?? [];
-      const ours = r.generated ? generator.expand(r.generated, published.map((e) => normaliseId(e.id ?? e.path)), normaliseId) : [];
-      return { file: r.file, url: r.published.url, comparison: compareSnapshots(published, ours) };
-    });
-}
-
-export function printAgreement(rows: FileAgreement[], print: (line: string) => void): void {
-  let total = 0;
-  let identical = 0;
-  for (const { file, comparison } of rows) {
-    total += comparison.total;
-    identical += comparison.identical;
-    print(`${percent(comparison.identical, comparison.total).padStart(7)}  ${String(comparison.identical).padStart(4)}/${String(comparison.total).padEnd(4)}  ${file}`);
-    for (const d of comparison.differences) print(`           ${d.id}: ${d.aspect}${d.expected !== undefined ? ` published ${d.expected} generated ${d.actual}` : ''}`);
-  }
-  print(`overall: ${identical}/${total} elements identical (${percent(identical, total)}) over ${rows.length} file(s)`);
-}
-
-function percent(n: number, d: number): string {
-  return d === 0 ? '100.00%' : `${((100 * n) / d).toFixed(2)}%`;
 }

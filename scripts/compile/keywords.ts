@@ -27,6 +27,10 @@
  * Errors carry `params.check` (`format`, `required`, `choice`, `align`, `null`, `unknown`, `empty`,
  * `binding`, `resourceType`), `params.element`, for array problems `params.index`, for bindings
  * `params.url` and `params.kind`; scripts/validate/structure.ts turns them into issues.
+ *
+ * The code generators below use ajv's internals (ajv/dist/compile/..., vocabularies/...), which are not
+ * part of its public API and may change in any release: package.json pins ajv to the exact version they
+ * were written against. Upgrade it deliberately, with the tests of test/validate/ run.
  */
 import type { KeywordCxt, KeywordDefinition, KeywordErrorDefinition } from 'ajv';
 import { _, and, nil, or, strConcat, stringify, type Code, type Name } from 'ajv/dist/compile/codegen/index.js';

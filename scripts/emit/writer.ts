@@ -11,7 +11,7 @@
  * carried over from the old folder unless the new file list has them itself.
  */
 import { constants } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { assertValidFileList, sortOutputFiles, unsafePathReason, type OutputFile } from './output.js';
 
@@ -47,6 +47,8 @@ export async function writeOutput(outDir: string, files: readonly OutputFile[], 
   const oldExists = await isDirectory(target);
 
   const temp = await mkdtemp(join(parent, `.${name}.tmp-`));
+  // mkdtemp makes the folder private (0700); the output is meant to be read by others (a web server serving the site).
+  await chmod(temp, 0o755);
   const result: WriteOutputResult = { outDir: target, written: [], preserved: [] };
   try {
     const sorted = sortOutputFiles(files);

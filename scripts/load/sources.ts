@@ -12,6 +12,7 @@ import type { Resource } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
 import { readJsonResource } from '../format/json/read-json.js';
 import { readXmlResource } from '../format/xml/read-xml.js';
+import { errorMessage } from '../util/values.js';
 
 export interface ReadSourcesContext {
   model: ElementModel;
@@ -51,7 +52,7 @@ export function readSourceFiles(files: string[], ctx: ReadSourcesContext): Resou
     try {
       text = readFileSync(abs, 'utf8');
     } catch (e) {
-      ctx.diagnostics.error('load.unreadable', `cannot read file: ${(e as Error).message}`, { file });
+      ctx.diagnostics.error('load.unreadable', `cannot read file: ${errorMessage(e)}`, { file });
       continue;
     }
     const readerCtx = { model: ctx.model, diagnostics: ctx.diagnostics, sources: ctx.sources };

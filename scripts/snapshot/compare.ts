@@ -1,7 +1,9 @@
 /**
- * Compares a generated snapshot with a published one, element by element, on what decides conformance:
- * id, path, cardinality, types (code, profile, targetProfile), binding (strength, value set), fixed and
- * pattern values, slicing and mustSupport. Used by `snapshot --compare` and the oracle test.
+ * Compares a generated snapshot with a published one, element by element, on every field that decides
+ * conformance: path, cardinality, types (code, profile, targetProfile), binding (strength, value set),
+ * fixed and pattern values, slicing, sliceName, constraints (by key: severity and expression), condition,
+ * isModifier, maxLength and mustSupport. Text (short, definition, comments) and mappings are not compared.
+ * Used by `snapshot --compare`, the oracle test and the benchmark (see agreement.ts for the two figures).
  */
 import type { ElementDefinition } from '../model/fhir.js';
 import { canonicalJson } from '../util/values.js';
@@ -22,9 +24,13 @@ export interface SnapshotComparison {
 
 const canonical = canonicalJson;
 
-/** The aspects compared, each as a function giving a comparable string. */
-const aspects: Record<string, (e: ElementDefinition) => string> = {
+const sortedUnique = (values: string[] | undefined): string[] => [...new Set(values ?? [])].sort();
+
+/** The aspects compared, each as a function giving a comparable string (`normalised`: choice spellings as one). */
+export const comparedAspects: Readonly<Record<string, (e: ElementDefinition, normalised: boolean) => string>> = {
   path: (e) => e.path,
+  // Forge's `value[x]:valueCode` names a renamed choice with a sliceName repeating its name: the same element as `valueCode`.
+  sliceName: (e, normalised) => (normalised && e.sliceName === e.path.slice(e.path.lastIndexOf('.') + 1) ? '' : (e.sliceName ?? '')),
   min: (e) => String(e.min ?? ''),
   max: (e) => e.max ?? '',
   type: (e) => canonical((e.type ?? []).map((t) => ({ code: t.code, profile: t.profile, targetProfile: t.targetProfile }))),
@@ -39,6 +45,16 @@ const aspects: Record<string, (e: ElementDefinition) => string> = {
           rules: e.slicing.rules ?? 'open',
         })
       : '',
+  // By key: the order of constraints carries no meaning, their text is not conformance.
+  constraint: (e) =>
+    canonical(
+      [...(e.constraint ?? [])]
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .map((c) => ({ key: c.key, severity: c.severity, expression: c.expression })),
+    ),
+  condition: (e) => sortedUnique(e.condition).join(' '),
+  isModifier: (e) => String(e.isModifier ?? false),
+  maxLength: (e) => String(e.maxLength ?? ''),
   mustSupport: (e) => String(e.mustSupport ?? false),
 };
 
@@ -53,19 +69,34 @@ function valueFields(e: ElementDefinition, prefix: string): Record<string, unkno
  * and `valueCode:valueCode` both become `valueCode` (Forge writes both, sometimes within one snapshot).
  */
 export function normaliseId(id: string): string {
+  if (!id.includes(':')) return id;
   return id
     .split('.')
     .map((seg) => {
-      const [name, slice] = seg.split(':', 2);
-      if (slice !== undefined && (slice === name || (name.endsWith('[x]') && slice.startsWith(name.slice(0, -3))))) return slice;
+      const colon = seg.indexOf(':');
+      if (colon < 0) return seg;
+      const name = seg.slice(0, colon);
+      const slice = seg.slice(colon + 1);
+      if (slice === name || (name.endsWith('[x]') && isChoiceRename(name.slice(0, -3), slice))) return slice;
       return seg;
     })
     .join('.');
 }
 
-export function compareSnapshots(expected: ElementDefinition[], actual: ElementDefinition[]): SnapshotComparison {
-  const ours = new Map(actual.map((e) => [normaliseId(e.id ?? e.path), e]));
-  const theirs = new Map(expected.map((e) => [normaliseId(e.id ?? e.path), e]));
+/** `valueCode` renames `value[x]`: the stem followed by a type name (upper case first). */
+function isChoiceRename(stem: string, name: string): boolean {
+  return name.length > stem.length && name.startsWith(stem) && /[A-Z]/.test(name.charAt(stem.length)) && !name.includes('/');
+}
+
+export interface CompareOptions {
+  /** Match elements by their normalised id (normaliseId) rather than exactly. */
+  normaliseIds?: boolean;
+}
+
+export function compareSnapshots(expected: ElementDefinition[], actual: ElementDefinition[], opts: CompareOptions = {}): SnapshotComparison {
+  const key = (e: ElementDefinition) => (opts.normaliseIds ? normaliseId(e.id ?? e.path) : (e.id ?? e.path));
+  const ours = new Map(actual.map((e) => [key(e), e]));
+  const theirs = new Map(expected.map((e) => [key(e), e]));
   const differences: ElementDifference[] = [];
   let identical = 0;
   for (const [id, exp] of theirs) {
@@ -75,9 +106,9 @@ export function compareSnapshots(expected: ElementDefinition[], actual: ElementD
       continue;
     }
     let same = true;
-    for (const [aspect, get] of Object.entries(aspects)) {
-      const e = get(exp);
-      const a = get(act);
+    for (const [aspect, get] of Object.entries(comparedAspects)) {
+      const e = get(exp, !!opts.normaliseIds);
+      const a = get(act, !!opts.normaliseIds);
       if (e !== a) {
         same = false;
         differences.push({ id, aspect, expected: e, actual: a });

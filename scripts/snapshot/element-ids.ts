@@ -44,13 +44,18 @@ export function sliceEntryId(id: string): string | undefined {
 }
 
 /**
- * Gives every differential element an id. Elements that carry one keep it; others get one from their
- * path and the slice context built up in document order (STU3 differentials need not carry ids).
+ * Gives every differential element an id. Elements that carry one that fits their path keep it; others get
+ * one from their path and the slice context built up in document order (STU3 differentials need not carry
+ * ids, and some carry one that is not the full path: `onIdNotFitting` hears of those).
  */
-export function assignDifferentialIds(elements: ElementDefinition[]): string[] {
+export function assignDifferentialIds(elements: ElementDefinition[], onIdNotFitting: (el: ElementDefinition, index: number) => void = () => {}): string[] {
   const current = new Map<string, string>(); // path -> id of the latest element with that path
-  return elements.map((el) => {
+  return elements.map((el, index) => {
     let id = el.id;
+    if (id && !idFitsPath(id, el.path)) {
+      onIdNotFitting(el, index);
+      id = undefined;
+    }
     if (!id) {
       const path = el.path;
       const dot = path.lastIndexOf('.');
@@ -64,6 +69,17 @@ export function assignDifferentialIds(elements: ElementDefinition[]): string[] {
     for (const key of [...current.keys()]) if (key.startsWith(el.path + '.')) current.delete(key);
     return id;
   });
+}
+
+/**
+ * True when an id names its path segment for segment (ignoring the root's name, which a profile on another
+ * type may spell its own way): each name is the path's, or the choice (`value[x]`) the path renames.
+ */
+export function idFitsPath(id: string, path: string): boolean {
+  const segs = parseId(id);
+  const names = path.split('.');
+  if (segs.length !== names.length) return false;
+  return segs.every((seg, i) => i === 0 || seg.name === names[i] || (seg.name.endsWith('[x]') && names[i].startsWith(seg.name.slice(0, -3))) || (names[i].endsWith('[x]') && seg.name.startsWith(names[i].slice(0, -3))));
 }
 
 /** True when `id` is `ancestor` itself or lies beneath it (as a child, one of its slices, or a reslice of it). */

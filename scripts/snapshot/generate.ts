@@ -5,10 +5,12 @@
  */
 import type { StageContext } from '../context.js';
 import type { ElementDefinition, StructureDefinition } from '../model/fhir.js';
-import { assignDifferentialIds, joinId, parseId, type IdSegment } from './element-ids.js';
+import { assignDifferentialIds } from './element-ids.js';
+import { locate } from './locate.js';
 import { mergeElement, mergeProfileRoot } from './merge-rules.js';
 import { applySlicingDefaults, fillBase } from './finish.js';
 import { WorkingSnapshot } from './working-snapshot.js';
+import { carryTypeConstraints } from './type-constraints.js';
 import { unfoldChildren } from './unfold.js';
 
 /** One differential element and what it was merged onto: the input of the profile checks. */
@@ -32,6 +34,12 @@ export class SnapshotGenerator {
   private readonly inProgress = new Set<string>();
 
   constructor(private readonly ctx: StageContext) {}
+
+  /**
+   * What every element placed from a definition gets: its type's invariants (type-constraints.ts). A type
+   * profile still being generated (an extension that nests itself) contributes nothing rather than a cycle.
+   */
+  private readonly placeElement = (e: ElementDefinition): void => carryTypeConstraints(e, (ref) => (this.inProgress.has(ref) ? undefined : this.resolve(ref)));
 
   /** The StructureDefinition with this URL (or base type name), snapshotted if it was differential-only. */
   resolve(ref: string): StructureDefinition | undefined {
@@ -81,7 +89,7 @@ export class SnapshotGenerator {
    */
   expand(profile: StructureDefinition, wanted: string[], key: (id: string) => string = (id) => id): ElementDefinition[] {
     const base = this.resolve(profile.baseDefinition ?? '') ?? profile;
-    const work = new WorkingSnapshot(profile.snapshot?.element ?? []);
+    const work = new WorkingSnapshot(profile.snapshot?.element ?? [], this.placeElement);
     const index = () => new Map(work.elements.map((e) => [key(e.id as string), e]));
     let byKey = index();
     for (const target of wanted) {
@@ -99,23 +107,23 @@ export class SnapshotGenerator {
   }
 
   private build(sd: StructureDefinition, base: StructureDefinition): SnapshotResult {
-    const work = new WorkingSnapshot(base.snapshot?.element ?? []);
+    const work = new WorkingSnapshot(base.snapshot?.element ?? [], this.placeElement);
     const diffs = sd.differential?.element ?? [];
-    const ids = assignDifferentialIds(diffs);
+    const ids = assignDifferentialIds(diffs, (diff, i) => this.idNotFittingPath(diff, i));
     const trace: MergeTrace[] = [];
+    const unfold = { unfold: (el: ElementDefinition) => unfoldChildren(work, el, this, base) };
     diffs.forEach((diff, i) => {
-      const location = { ...this.ctx.sources.at(diff), path: `StructureDefinition.differential.element[${i}]` };
       const id = this.normaliseRootId(ids[i], base.type, sd.type);
-      const target = this.locate(work, id, diff, base);
-      if (!target) {
-        this.ctx.diagnostics.error('snapshot.unmatched-element', `differential element '${id}' (path ${diff.path}) matches nothing in base ${base.url}`, location);
+      const found = locate(work, id, diff, unfold);
+      if (!found?.element) {
+        this.reportUnmatched(diff, i, id, base, found?.nearest, work);
         trace.push({ diff, id });
         return;
       }
-      this.followChoicePath(work, target, diff);
+      const target = found.element;
       const before = structuredClone(target);
-      const profileRoot = this.typeProfileRoot(diff);
-      if (profileRoot) mergeProfileRoot(target, profileRoot, { source: sd.url });
+      const profile = this.typeProfile(diff);
+      if (profile) mergeProfileRoot(target, profile.root, { source: profile.url });
       if (target.sliceName && diff.min !== undefined) target.min = Math.min(target.min ?? 0, diff.min);
       mergeElement(target, diff, { source: sd.url });
       trace.push({ diff, id, base: before, result: target });
@@ -131,18 +139,26 @@ export class SnapshotGenerator {
     return { profile, trace };
   }
 
-  /**
-   * A differential may name a choice element by id (`Extension.value[x]`) while its path restricts it
-   * (`Extension.valueDateTime`): the path decides, as STU3 defines paths before ids.
-   */
-  private followChoicePath(work: WorkingSnapshot, target: ElementDefinition, diff: ElementDefinition): void {
-    if (target.path === diff.path || !target.path.endsWith('[x]')) return;
-    const last = diff.path.slice(diff.path.lastIndexOf('.') + 1);
-    if (diff.path.slice(0, diff.path.lastIndexOf('.')) !== target.path.slice(0, target.path.lastIndexOf('.'))) return;
-    const chosen = choiceType(target, last);
-    if (!chosen) return;
-    work.rename(target.id as string, target.id as string, diff.path);
-    if (!diff.type) target.type = (target.type ?? []).filter((t) => t.code === chosen);
+  private location(diff: ElementDefinition, i: number) {
+    return { ...this.ctx.sources.at(diff), path: `StructureDefinition.differential.element[${i}]` };
+  }
+
+  /** A differential id that does not name its path (`patient.reference` for `Consent.patient.reference`): matched by path. */
+  private idNotFittingPath(diff: ElementDefinition, i: number): void {
+    this.ctx.diagnostics.warning('snapshot.id-not-path', `element id '${diff.id}' does not fit its path ${diff.path}; the element is matched by its path`, {
+      ...this.location(diff, i),
+      path: `StructureDefinition.differential.element[${i}].id`,
+    });
+  }
+
+  /** An error naming the nearest element that exists and what could follow it there. */
+  private reportUnmatched(diff: ElementDefinition, i: number, id: string, base: StructureDefinition, nearest: ElementDefinition | undefined, work: WorkingSnapshot): void {
+    let where = '';
+    if (nearest) {
+      const names = [...new Set(work.children(nearest.id as string).map((c) => (c.id as string).slice((nearest.id as string).length + 1)))];
+      where = `; the nearest element that exists is ${nearest.id}${names.length ? ` (children: ${names.join(', ')})` : ' (no children)'}`;
+    }
+    this.ctx.diagnostics.error('snapshot.unmatched-element', `differential element '${id}' (path ${diff.path}) matches nothing in base ${base.url}${where}`, this.location(diff, i));
   }
 
   /** Differentials of a logical model or of a profile on another type keep their own root name. */
@@ -150,84 +166,14 @@ export class SnapshotGenerator {
     return baseType !== type && id.startsWith(type) ? baseType + id.slice(type.length) : id;
   }
 
-  /** The root element of the profile a differential type names, when it names exactly one. */
-  private typeProfileRoot(diff: ElementDefinition): ElementDefinition | undefined {
-    const profiles = (diff.type ?? []).map((t) => t.profile).filter((p): p is string => !!p);
-    if (profiles.length !== 1 || (diff.type ?? []).length !== 1) return undefined;
-    return this.resolve(profiles[0])?.snapshot?.element[0];
+  /** The profile a differential's single type names (an extension definition or a data-type profile), when it is one of that type. */
+  private typeProfile(diff: ElementDefinition): { url: string; root: ElementDefinition } | undefined {
+    const types = diff.type ?? [];
+    if (types.length !== 1 || !types[0].profile) return undefined;
+    const sd = this.resolve(types[0].profile);
+    const root = sd?.snapshot?.element[0];
+    return sd && root && sd.type === types[0].code ? { url: sd.url, root } : undefined;
   }
-
-  /** Finds (creating slices, unfolding types, renaming choices as needed) the snapshot element for a differential id. */
-  private locate(work: WorkingSnapshot, id: string, diff: ElementDefinition, base: StructureDefinition): ElementDefinition | undefined {
-    const segs = parseId(id);
-    const pathSegs = diff.path.split('.');
-    if (pathSegs.length !== segs.length) return undefined;
-    if (!work.get(joinId(segs.slice(0, 1)))) return undefined;
-    for (let i = 1; i < segs.length; i++) {
-      const prefix = joinId(segs.slice(0, i + 1));
-      if (work.get(prefix)) continue;
-      const parent = joinId(segs.slice(0, i));
-      if (!this.place(work, parent, segs[i], pathSegs[i], prefix, i === segs.length - 1 ? diff : undefined, base)) return undefined;
-    }
-    return work.get(id);
-  }
-
-  /** Makes the element `prefix` (child `seg` of `parent`) exist; false when the base has nothing it could be. */
-  private place(
-    work: WorkingSnapshot,
-    parent: string,
-    seg: IdSegment,
-    pathSeg: string,
-    prefix: string,
-    diff: ElementDefinition | undefined,
-    base: StructureDefinition,
-  ): boolean {
-    const parentEl = work.get(parent);
-    if (!parentEl) return false;
-    if (!work.hasChildren(parent) && !unfoldChildren(work, parentEl, this, base)) return false;
-    if (work.get(prefix)) return true;
-    const plain = `${parent}.${seg.name}`;
-    // A choice restricted to one type: `value[x]:valueCode` or `valueCode:valueCode` or plain `valueCode`.
-    const choice = this.findChoice(work, parent, seg, pathSeg);
-    if (choice) {
-      const chosen = pathSeg.endsWith('[x]') ? undefined : choiceType(choice, pathSeg);
-      work.rename(choice.id as string, prefix, `${parentEl.path}.${pathSeg}`);
-      if (chosen && (!diff?.type || diff.type.length === 0)) {
-        const renamed = work.get(prefix);
-        if (renamed) renamed.type = (renamed.type ?? []).filter((t) => t.code === chosen);
-      }
-      return true;
-    }
-    if (seg.slice === undefined) return false;
-    // A reslice (`a/b`) starts from, and follows, the slice it refines; a slice from its entry.
-    const slash = seg.slice.lastIndexOf('/');
-    const from = slash < 0 ? plain : `${plain}:${seg.slice.slice(0, slash)}`;
-    const entry = work.get(from);
-    if (!entry) return false;
-    const slice = structuredClone(work.original(from) ?? entry);
-    delete slice.slicing;
-    slice.id = prefix;
-    slice.sliceName = seg.slice;
-    work.insertSlice(from, slice);
-    return true;
-  }
-
-  private findChoice(work: WorkingSnapshot, parent: string, seg: IdSegment, pathSeg: string): ElementDefinition | undefined {
-    const candidates = work.elements.filter((e) => e.id?.startsWith(parent + '.') && e.id.endsWith('[x]') && !e.id.slice(parent.length + 1).includes('.'));
-    return candidates.find((c) => {
-      const stem = (c.id as string).slice(parent.length + 1, -3);
-      if (seg.name === `${stem}[x]`) return seg.slice !== undefined || pathSeg !== seg.name;
-      return seg.name.startsWith(stem) && choiceType(c, seg.name) !== undefined;
-    });
-  }
-}
-
-/** The type code a renamed choice (`valueCodeableConcept`) selects among the choice element's types. */
-function choiceType(choice: ElementDefinition, name: string): string | undefined {
-  const stem = choice.path.slice(choice.path.lastIndexOf('.') + 1, -3);
-  if (!name.startsWith(stem)) return undefined;
-  const suffix = name.slice(stem.length);
-  return (choice.type ?? []).map((t) => t.code).find((code) => code.charAt(0).toUpperCase() + code.slice(1) === suffix);
 }
 
 /** The snapshot stage: every profile in order, each snapshotted once. */

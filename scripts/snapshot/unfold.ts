@@ -43,8 +43,10 @@ function childSource(work: WorkingSnapshot, el: ElementDefinition, profiles: Pro
   const codes = [...new Set(types.map((t) => t.code))];
   const typeProfiles = [...new Set(types.map((t) => t.profile).filter((p): p is string => !!p))];
   if (codes.length === 1 && typeProfiles.length === 1) {
+    // A profile of another type (a Reference's `profile` naming a Patient profile, where STU3 wants
+    // `targetProfile`) says nothing about the element's children: they come from the type.
     const profile = profiles.resolve(typeProfiles[0]);
-    const fromProfile = profile && snapshotSource(profile);
+    const fromProfile = profile?.type === codes[0] ? snapshotSource(profile) : undefined;
     if (fromProfile) return fromProfile;
   }
   if (el.contentReference?.startsWith('#')) {
@@ -57,7 +59,25 @@ function childSource(work: WorkingSnapshot, el: ElementDefinition, profiles: Pro
   if (copied) return { ...copied, trackCopies: true };
   if (codes.length !== 1) return undefined;
   const typeDef = profiles.resolve(codes[0]);
-  return typeDef ? snapshotSource(typeDef) : undefined;
+  const source = typeDef && snapshotSource(typeDef);
+  return source && typeDef?.kind === 'primitive-type' ? withInheritedMaxLength(source, typeDef, profiles) : source;
+}
+
+/**
+ * A primitive that specialises another (code, id, markdown... from string) keeps the limits of the one it
+ * derives from: its `value` gets the ancestor's maxLength (1048576 for strings) where its own snapshot,
+ * which the STU3 publication leaves thin, does not say it.
+ */
+function withInheritedMaxLength(source: ChildSource, sd: StructureDefinition, profiles: ProfileResolver): ChildSource {
+  let maxLength: number | undefined;
+  const seen = new Set<string>([sd.url]);
+  for (let base = sd.baseDefinition && profiles.resolve(sd.baseDefinition); base && maxLength === undefined && !seen.has(base.url); base = base.baseDefinition && profiles.resolve(base.baseDefinition)) {
+    seen.add(base.url);
+    maxLength = base.snapshot?.element.find((e) => e.path === `${base.type}.value`)?.maxLength;
+  }
+  if (maxLength === undefined) return source;
+  const valuePath = `${source.rootPath}.value`;
+  return { ...source, elements: source.elements.map((e) => (e.path === valuePath && e.maxLength === undefined ? { ...e, maxLength } : e)) };
 }
 
 function snapshotSource(sd: StructureDefinition): ChildSource | undefined {

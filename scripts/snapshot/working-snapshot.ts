@@ -12,11 +12,16 @@ export class WorkingSnapshot {
   /** id of an element copied from another (a slice from its entry, a child of a slice from the entry's child). */
   private readonly copiedFrom = new Map<string, string>();
 
-  constructor(base: ElementDefinition[]) {
+  /** `place`: what every element placed from a definition gets (base elements, unfolded children) before it is recorded. */
+  constructor(
+    base: ElementDefinition[],
+    private readonly place: (e: ElementDefinition) => void = () => {},
+  ) {
     this.elements = base.map((e) => structuredClone(e));
     for (const e of this.elements) {
       e.id ??= e.path;
       e.base ??= { path: e.path, min: e.min ?? 0, max: e.max ?? '*' };
+      place(e);
       this.pristine.set(e.id, structuredClone(e));
     }
   }
@@ -32,6 +37,11 @@ export class WorkingSnapshot {
   /** The element as first placed, before differential merges. */
   original(id: string): ElementDefinition | undefined {
     return this.pristine.get(id);
+  }
+
+  /** The direct children of the element `id` (its slices and their children excluded). */
+  children(id: string): ElementDefinition[] {
+    return this.elements.filter((e) => e.id !== undefined && isDescendant(e.id, id) && !e.id.slice(id.length + 1).includes('.'));
   }
 
   hasChildren(id: string): boolean {
@@ -57,6 +67,7 @@ export class WorkingSnapshot {
 
   /** Inserts `children` right after the element at `index` (its children come before its slices). */
   insertChildren(index: number, children: ElementDefinition[], copiedFrom?: Map<string, string>): void {
+    for (const c of children) this.place(c);
     this.elements.splice(index + 1, 0, ...children);
     for (const c of children) this.pristine.set(c.id as string, structuredClone(c));
     if (copiedFrom) for (const [k, v] of copiedFrom) this.copiedFrom.set(k, v);

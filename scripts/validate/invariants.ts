@@ -8,7 +8,7 @@ import stu3Model from 'fhirpath/fhir-context/stu3';
 import type { ElementDefinitionConstraint } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
 import { ruleIssue } from './policy.js';
-import { isObject } from '../util/values.js';
+import { errorMessage, isObject } from '../util/values.js';
 
 /** STU3's ref-1 calls trace(); its output is not a finding, so it goes nowhere. */
 const silentTrace = (): void => undefined;
@@ -77,8 +77,8 @@ export class InvariantEngine {
     try {
       result = evaluator(node, { resource, rootResource: resource, context: node });
     } catch (e) {
-      this.compiled.set(`${base}|${expression}`, `fhirpath.js failed to evaluate it: ${(e as Error).message}`);
-      return this.skip(constraint, `fhirpath.js failed to evaluate it: ${(e as Error).message}`, location);
+      this.compiled.set(`${base}|${expression}`, `fhirpath.js failed to evaluate it: ${errorMessage(e)}`);
+      return this.skip(constraint, `fhirpath.js failed to evaluate it: ${errorMessage(e)}`, location);
     }
     if (result.length === 0 || result.every((r) => r === true)) return [];
     return this.failed(constraint, expression, location);
@@ -108,7 +108,7 @@ export class InvariantEngine {
           const fn = fhirpath.compile({ base, expression }, stu3Model, { traceFn: silentTrace });
           evaluator = (node, env) => fn(node, env) as unknown[];
         } catch (e) {
-          evaluator = `fhirpath.js cannot compile it: ${(e as Error).message}`;
+          evaluator = `fhirpath.js cannot compile it: ${errorMessage(e)}`;
         }
       }
       this.compiled.set(key, evaluator);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,15 @@ describe('CLI', () => {
     expect(r.stderr).toMatch(/offline/);
   });
 
+  test('--version prints the toolchain version; --help lists every command', () => {
+    const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(cli('--version')).toEqual(expect.objectContaining({ code: 0, stdout: `${version}\n` }));
+    const help = cli('--help');
+    expect(help.code).toBe(0);
+    for (const command of ['build', 'snapshot', 'validate', 'convert', 'diff', 'release-notes', 'publish']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect(cli('help', 'validate').stdout).toMatch(/--profile <url>/);
+  });
+
   test('usage errors exit 2', () => {
     expect(cli('build', '--config', join(tmpdir(), 'does-not-exist.json')).code).toBe(2);
     expect(cli('no-such-command').code).toBe(2);
@@ -54,9 +63,33 @@ describe('CLI', () => {
     const dir = join(nhsAssetsDir, 'StructureDefinitions');
     const r = cli('snapshot', join(dir, 'GPConnect-Slot-1.xml'), join(dir, 'Extension-GPConnect-DeliveryChannel-2.xml'), '--out', out, '--compare', '--offline');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/100\.00%\s+\d+\/\d+\s+.*GPConnect-Slot-1\.xml/);
-    expect(r.stdout).toMatch(/overall: \d+\/\d+ elements identical \(100\.00%\) over 2 file\(s\)/);
+    expect(r.stdout).toMatch(/\d+\.\d\d%\s+100\.00%\s+\d+\/\d+\s+.*GPConnect-Slot-1\.xml/);
+    expect(r.stdout).toMatch(/overall, plain: \d+\/\d+ elements identical \(\d+\.\d\d%\) over 2 file\(s\)/);
+    expect(r.stdout).toMatch(/overall, normalised: \d+\/\d+ elements identical \(100\.00%\) over 2 file\(s\)/);
+    expect(r.stdout).toMatch(/^ {2}unfolded \(\d+ elements\): /m);
     expect(readdirSync(out).sort()).toEqual(['Extension-GPConnect-DeliveryChannel-2.json', 'GPConnect-Slot-1.json']);
+  });
+
+  test('snapshot --format xml writes FHIR XML, and warns of a type profile that does not resolve', () => {
+    const out = mkdtempSync(join(tmpdir(), 'fhir-stu3-snap-'));
+    const input = join(mkdtempSync(join(tmpdir(), 'fhir-stu3-in-')), 'Test-Slot-2.json');
+    const missing = 'https://example.org/StructureDefinition/Missing-Extension-1';
+    writeFileSync(
+      input,
+      JSON.stringify({
+        resourceType: 'StructureDefinition', id: 'Test-Slot-2', url: 'https://fhir.nhs.uk/STU3/StructureDefinition/Test-Slot-2', name: 'Test-Slot-2', status: 'draft', kind: 'resource', abstract: false, type: 'Slot',
+        baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Slot', derivation: 'constraint',
+        differential: { element: [{ id: 'Slot.extension:missing', path: 'Slot.extension', sliceName: 'missing', type: [{ code: 'Extension', profile: missing }] }] },
+      }),
+    );
+    const r = cli('snapshot', input, '--out', out, '--format', 'xml', '--offline');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning \[profile\.unresolved-external-url\] .*Missing-Extension-1 is not in the project or its dependencies/);
+    expect(readdirSync(out)).toEqual(['Test-Slot-2.xml']);
+    const xml = readFileSync(join(out, 'Test-Slot-2.xml'), 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<StructureDefinition xmlns="http:\/\/hl7\.org\/fhir">/);
+    expect(xml).toContain('<element id="Slot.extension:missing">');
+    expect(xml).toContain('<key value="ele-1"/>');
   });
 
   test('snapshot of JSON input', () => {

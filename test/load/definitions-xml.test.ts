@@ -53,16 +53,11 @@ describe('definitions-xml bundles read as the core package', () => {
   const read = new Map<string, Resource[]>();
   const sources = new SourceMap();
   const diagnostics = new Diagnostics();
-  let bytes = 0;
-  let millis = 0;
 
   beforeAll(() => {
     for (const file of files) {
       const text = readFileSync(join(definitionsXmlDir, file), 'utf8');
-      bytes += Buffer.byteLength(text);
-      const started = performance.now();
       const bundle = readXmlResource(text, file, { model, diagnostics, sources }) as Bundle | undefined;
-      millis += performance.now() - started;
       expect(bundle?.resourceType).toBe('Bundle');
       for (const entry of bundle?.entry ?? []) {
         if (!entry.resource) continue;
@@ -73,10 +68,10 @@ describe('definitions-xml bundles read as the core package', () => {
     }
   });
 
-  it('reads every bundle without a diagnostic, at a useful speed', () => {
+  // The reading speed is a benchmark figure (`npm run bench -- xml`), not a test.
+  it('reads every bundle without a diagnostic', () => {
     expect(files).toHaveLength(10);
     expect(diagnostics.all.map(formatDiagnostic)).toEqual([]);
-    expect(bytes / 1000 / millis).toBeGreaterThan(1); // MB/s; measured ~7 (fast-xml-parser alone ~14)
   });
 
   it('covers every resource of the package, and the package covers every resource read', () => {

@@ -27,9 +27,7 @@ describe('security gate', () => {
     const entities = ['<!ENTITY lol "lol">'];
     for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${entities.join('\n')}\n]>\n<Patient ${NS}><id value="&lol9;"/></Patient>`;
-    const started = performance.now();
-    const r = read(xml);
-    expect(performance.now() - started).toBeLessThan(1000);
+    const r = read(xml); // refused before parsing: an expansion would run out of memory, not merely be slow
     expect(r.resource).toBeUndefined();
     expect(r.diagnostics.map((d) => d.code)).toEqual(['load.xml-doctype']);
   });

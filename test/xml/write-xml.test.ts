@@ -1,15 +1,11 @@
 /** The JSON -> XML writer: order, primitives and their companions, choices, wrappers, narrative, attributes, determinism, bad input. */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Diagnostics, formatDiagnostic } from '../../scripts/diagnostics/diagnostics.js';
 import { convertPayload, jsonToXml, xmlToJson } from '../../scripts/format/convert.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
-import { coreIndex, sharedDir } from '../helpers/shared.js';
+import { coreIndex } from '../helpers/shared.js';
+import { loadXsd } from '../helpers/xsd.js';
 
 const model = ElementModel.fromSource(coreIndex());
-const XSD = join(sharedDir, 'hl7-stu3', 'xsd', 'fhir-single.xsd');
 
 function write(resource: unknown): { xml: string | undefined; problems: string[] } {
   const diagnostics = new Diagnostics();
@@ -87,9 +83,8 @@ describe('jsonToXml', () => {
   });
 
   it('is valid against the official XML schema', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fhir-stu3-xmlw-'));
-    writeFileSync(join(dir, 'p.xml'), xml as string);
-    expect(execFileSync('xmllint', ['--noout', '--schema', XSD, join(dir, 'p.xml')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('');
+    // The verdict is plain data, so a failure reports libxml2's messages (lines and reasons).
+    expect(loadXsd()(xml as string).messages).toEqual([]);
   });
 
   it('wraps Bundle entry resources and puts the XHTML namespace on a div that lacks it', () => {

@@ -1,0 +1,44 @@
+/** Sites for the site tests: the demo fixture guide and the GP Connect project, each built into a temp folder with `build --site`. */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type BuildResult } from '../../scripts/build.js';
+import { formatDiagnostic } from '../../scripts/diagnostics/diagnostics.js';
+import { tempProject } from '../build/project.js';
+import { fhirPackagesDir, projectRoot } from '../helpers/shared.js';
+
+export const fixtureDir = join(projectRoot, 'test', 'site', 'fixtures', 'demo');
+/** Where the browser tests write their screenshots (git-ignored). */
+export const testOutputDir = join(projectRoot, 'test-output', 'site');
+
+export interface BuiltSite {
+  root: string;
+  config: string;
+  out: string;
+  site: string;
+  result: BuildResult;
+}
+
+/** A copy of the demo fixture guide whose only dependency source is ../shared/fhir-packages (absolute). */
+export function fixtureProject(): { root: string; config: string; out: string } {
+  const root = mkdtempSync(join(tmpdir(), 'fhir-stu3-site-demo-'));
+  cpSync(fixtureDir, root, { recursive: true });
+  const configFile = join(root, 'fhir.config.json');
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(configFile, JSON.stringify({ ...config, dependencySources: [{ type: 'directory', path: fhirPackagesDir }] }, null, 2));
+  return { root, config: configFile, out: join(root, 'generated') };
+}
+
+async function buildSite(project: { root: string; config: string; out: string }): Promise<BuiltSite> {
+  const result = await build({ configFile: project.config, outDir: project.out, offline: true, site: true });
+  if (result.status !== 'ok') throw new Error(`build failed:\n${result.diagnostics.sorted().map(formatDiagnostic).join('\n')}`);
+  return { ...project, site: join(project.out, 'site'), result };
+}
+
+export function buildFixtureSite(): Promise<BuiltSite> {
+  return buildSite(fixtureProject());
+}
+
+export function buildGpConnectSite(): Promise<BuiltSite> {
+  return buildSite(tempProject());
+}
