@@ -15,7 +15,8 @@ export { loadDependencies, LoadedPackages, type DependencyConfig, type LoadDepen
 export { loadValidator, type LoadValidatorOptions } from './commands/load-validator.js';
 export { createValidator, type ValidatorDefinitions } from './validate/create.js';
 export { Validator, type ValidateOptions } from './validate/validator.js';
-export { hasErrors, toOperationOutcome, type IssueCode, type ValidationIssue } from './validate/issues.js';
+export { hasErrors, toOperationOutcome, VALIDATION_RULE_SYSTEM, type IssueCode, type ValidationIssue } from './validate/issues.js';
+export { VALIDATION_RULES, type RuleDefinition, type RuleId, type RuleOverrides, type RuleSeverity } from './validate/policy.js';
 export { EXPANSIONS_PACKAGE, expansionsFrom } from './validate/semantic-context.js';
 
 // Snapshots.
