@@ -177,6 +177,7 @@ export class SliceNavigator {
     const type = value.type ?? node.def.type?.[0]?.code;
     if (binding?.strength === 'required' && bindingUrl(binding)) {
       if (!type) return `is of no known type, so its membership in ${bindingUrl(binding)} cannot be tested`;
+      // Not in the value set, or a value set that cannot be expanded (information): either way the item is not shown to be in the slice.
       const failed = checkBinding(binding, type, value.value, '', this.ctx.expander, { profile: node.profile }).find((i) => i.severity !== 'warning');
       return failed ? failed.diagnostics : undefined;
     }
