@@ -6,6 +6,8 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/global-setup.js',
+  // An internal error (a bug a guard turned into a fatal issue) fails the test it happens in.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/internal-errors.ts'],
   testTimeout: 120000,
   maxWorkers: 2,
 };

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- topic...]`: the benchmarks, printed as one table on stdout (progress goes to stderr).
- * With no topic, every one runs; topics: startup, build, xml, snapshot, validate, fhirpath, site (and those registered below).
+ * With no topic, every one runs; topics: startup, build, xml, snapshot, validate, fhirpath, site, scaling (and those registered below).
  * Nothing is written into the repository: builds go to temp folders, removed at the end.
  */
 import { availableParallelism } from 'node:os';
@@ -11,6 +11,7 @@ import { formatTable, removeTemps, say, type Row } from './common.js';
 import { benchFhirpath } from './fhirpath.bench.js';
 import { benchPeers } from './peers.js';
 import { benchRelease } from './release.bench.js';
+import { benchScaling } from './scaling.bench.js';
 import { benchSite } from './site.bench.js';
 import { benchSnapshots } from './snapshot.bench.js';
 import { benchStartup } from './startup.bench.js';
@@ -43,6 +44,7 @@ const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
   release: async ({ rows }) => benchRelease(rows),
   fhirpath: async ({ rows }) => benchFhirpath(rows),
   site: async ({ rows, model, packages }) => benchSite(rows, model, packages),
+  scaling: async ({ rows, model }) => benchScaling(rows, model),
 };
 
 async function main(): Promise<void> {

@@ -2,21 +2,23 @@
  * `validate <files or globs...> [--profile URL] [--format text|json] [--rule id=severity]`: payloads checked with the built
  * project's validators (generated/). Text: one line per issue, `file[:line]: severity [code] location:
  * why`, then a summary; JSON: the OperationOutcome of a single file, or a collection Bundle of one
- * OperationOutcome per file. Exit 1 when any payload has an error, 2 when nothing could be validated.
+ * OperationOutcome per file. Exit 1 when any payload has an error or any named input cannot be read
+ * (missing, a directory, a FIFO, a link loop, over the size limit: each is that file's fatal issue, or a
+ * line on stderr for a glob that matches nothing), 2 when the validator itself cannot be loaded. Every
+ * file of a batch gets its outcome: one that fails is never the end of the others.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { globby } from 'globby';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
+import { internalError } from '../diagnostics/internal-errors.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { loadValidator } from '../commands/load-validator.js';
 import type { OperationOutcome } from '../model/fhir.js';
 import { toOperationOutcome, VALIDATION_RULE_SYSTEM, type ValidationIssue } from '../validate/issues.js';
 import { overrideProblems, type RuleOverrides } from '../validate/policy.js';
-import { sizeIssue } from '../validate/json-payload.js';
 import type { ValidateOptions, Validator } from '../validate/validator.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
+import { expandInputs, readPayloadFile } from './payload-files.js';
 
 /** How a payload file is read and validated, by extension. */
 type PayloadReader = (validator: Validator, bytes: Buffer, options: ValidateOptions) => ValidationIssue[];
@@ -65,24 +67,22 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
     process.stderr.write(`error: ${rules}\n`);
     return 2;
   }
-  const files = await expand(patterns);
-  if (files.length === 0) {
-    process.stderr.write(`error: no files match ${patterns.join(' ')}\n`);
-    return 2;
-  }
+  const { inputs, problems } = await expandInputs(patterns);
+  for (const problem of problems) process.stderr.write(`error: ${problem}\n`);
+  if (inputs.length === 0) return 1;
   const diagnostics = new Diagnostics();
   const validator = await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, diagnostics });
   printDiagnostics(diagnostics, true);
   if (!validator) return 2;
   const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants, rules };
-  const results = files.map((file) => ({ file, outcome: toOperationOutcome(validateFile(validator, file, options)) }));
+  const results = inputs.map(({ file }) => ({ file, outcome: toOperationOutcome(validateFile(validator, file, options)) }));
   const failed = results.filter((r) => r.outcome.issue.some((i) => i.severity === 'error' || i.severity === 'fatal')).length;
   if (opts.format === 'json') process.stdout.write(JSON.stringify(jsonReport(results), null, 2) + '\n');
   else {
     for (const { file, outcome } of results) process.stdout.write(textReport(relative(process.cwd(), file), outcome, !!opts.quiet));
     process.stdout.write(`${results.length} file(s): ${results.length - failed} valid, ${failed} invalid\n`);
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 || problems.length > 0 ? 1 : 0;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -101,32 +101,18 @@ function parseRules(settings: readonly string[]): RuleOverrides | string {
   return problems.length > 0 ? problems.join('; ') : (out as RuleOverrides);
 }
 
-/** Files named directly, and the matches of glob patterns, each once, in a stable order. */
-async function expand(patterns: string[]): Promise<string[]> {
-  const out = new Set<string>();
-  for (const p of patterns) {
-    const direct = resolve(p);
-    if (isFile(direct)) out.add(direct);
-    else for (const m of await globby(p, { absolute: true, onlyFiles: true })) out.add(m);
-  }
-  return [...out].sort();
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
+/** One file's issues, whatever happens: unreadable files and bugs are its fatal issue, never the batch's end. */
 function validateFile(validator: Validator, file: string, options: ValidateOptions): ValidationIssue[] {
-  const reader = payloadReaders[extname(file).toLowerCase()];
-  if (!reader) return [{ severity: 'fatal', code: 'not-found', diagnostics: `cannot validate ${extname(file) || 'extensionless'} files (known: ${Object.keys(payloadReaders).join(', ')})`, expression: '' }];
-  // Refused before reading, so a huge file is never loaded into memory.
-  const oversize = sizeIssue(statSync(file).size);
-  if (oversize) return [oversize];
-  return reader(validator, readFileSync(file), options);
+  try {
+    const reader = payloadReaders[extname(file).toLowerCase()];
+    if (!reader) return [{ severity: 'fatal', code: 'not-found', diagnostics: `cannot validate ${extname(file) || 'extensionless'} files (known: ${Object.keys(payloadReaders).join(', ')})`, expression: '' }];
+    // Refused before reading when over the size limit, so a huge file is never loaded into memory.
+    const read = readPayloadFile(file);
+    if ('error' in read) return [{ severity: 'fatal', code: 'not-found', diagnostics: read.error, expression: '' }];
+    return reader(validator, read.bytes, options);
+  } catch (e) {
+    return [{ severity: 'fatal', code: 'exception', diagnostics: internalError(e, `validating ${file}`), expression: '' }];
+  }
 }
 
 function textReport(file: string, outcome: OperationOutcome, quiet: boolean): string {

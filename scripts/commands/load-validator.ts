@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostics } from '../diagnostics/diagnostics.js';
 import type { Resource } from '../model/fhir.js';
+import { recoverOutput } from '../emit/writer.js';
 import { createValidator } from '../validate/create.js';
 import { EXPANSIONS_PACKAGE, expansionsFrom } from '../validate/semantic-context.js';
 import type { ValidatorTable } from '../validate/structure.js';
@@ -29,6 +30,8 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
   const config = loadConfig(options.configFile, diagnostics);
   if (!config || diagnostics.hasErrors()) return undefined;
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
+  // A build interrupted while it swapped its output in left the previous output aside: put it back.
+  await recoverOutput(outDir);
   const index = join(outDir, 'validators', 'index.mjs');
   const packageDir = join(outDir, 'package');
   if (!existsSync(index) || !existsSync(packageDir)) {

@@ -5,6 +5,7 @@
  * with the snapshot already present in each file, per file and overall (agreement.ts).
  */
 import { basename, relative } from 'node:path';
+import { reportImpossibleCardinalities } from '../check/cardinality.js';
 import type { StageContext } from '../context.js';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
@@ -89,6 +90,7 @@ export async function runSnapshotCommand(paths: string[], opts: SnapshotCommandO
   const outputs: OutputFile[] = [];
   for (const r of results) {
     if (!r.generated) continue;
+    reportImpossibleCardinalities(r.generated, r.file, diagnostics);
     const content = format === 'xml' ? writeXmlResource(r.generated, model, diagnostics, r.file) : jsonBuffer(r.generated);
     if (content !== undefined) outputs.push({ path: `${basename(r.file).replace(/\.(xml|json)$/, '')}.${format}`, content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content });
   }

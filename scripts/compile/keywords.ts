@@ -39,6 +39,7 @@ import ajvNames from 'ajv/dist/compile/names.js';
 import { alwaysValidSchema } from 'ajv/dist/compile/util.js';
 import { usePattern } from 'ajv/dist/vocabularies/code.js';
 import { getValidate } from 'ajv/dist/vocabularies/core/ref.js';
+import { NUMBER_TEXT } from '../model/number-text.js';
 
 /** One element an object's `fhirElements` keyword checks. */
 export interface ElementRule {
@@ -58,6 +59,10 @@ export type PrimitiveKeyword = {
   /** The anchored regex; absent for a type whose StructureDefinition gives none. */
   pattern?: string;
   maxLength?: number;
+  /** A type whose JSON value is a number: judged by its text (see below); integer types have a range. */
+  number?: boolean;
+  min?: number;
+  max?: number;
 };
 
 /** ajv's names of the generated code's variables (`vErrors`, `errors`, `instancePath`). */
@@ -78,8 +83,9 @@ const fhirPrimitive: KeywordDefinition = {
   error,
   code(cxt: KeywordCxt) {
     const { data } = cxt;
-    const { type, pattern, maxLength } = cxt.schema as PrimitiveKeyword;
+    const { type, pattern, maxLength, number } = cxt.schema as PrimitiveKeyword;
     cxt.setParams({ check: _`"format"`, fhirType: _`${type}` });
+    if (number) return numberCheck(cxt, pattern);
     if (pattern === undefined) {
       const tooLong = maxLength === undefined ? _`false` : _`${data}.length > ${maxLength}`;
       cxt.fail(_`typeof ${data} == "string" && (${data}.length === 0 || ${tooLong})`);
@@ -89,6 +95,36 @@ const fhirPrimitive: KeywordDefinition = {
     cxt.fail(_`(typeof ${data} == "string" || typeof ${data} == "number") && !${regex}.test(String(${data}))`);
   },
 };
+
+/**
+ * A number-typed primitive (decimal, integer, positiveInt, unsignedInt). A number read from text is judged
+ * by that text, which the readers keep on its container under the registered symbol of
+ * scripts/model/number-text.ts where `String(value)` would not give it back (`1.10`, `1e21`,
+ * `2147483648.0`): it must match the type's regex and, for an integer type, lie in its range. A number
+ * with no text kept (read back as written, or handed in as a parsed object) must be finite and, for an
+ * integer type, an integer in range. The error's params carry the text and range for the message.
+ */
+function numberCheck(cxt: KeywordCxt, pattern: string | undefined): void {
+  const { gen, data, it } = cxt;
+  const { min, max } = cxt.schema as PrimitiveKeyword;
+  const key = gen.scopeValue('obj', { key: 'fhir number text', ref: NUMBER_TEXT_KEY, code: _`Symbol.for(${NUMBER_TEXT_KEY.description ?? ''})` });
+  const kept: Name = gen.let('kept');
+  gen.if(_`typeof ${data} == "number" && ${it.parentData} !== undefined && ${it.parentData} !== null`, () => {
+    const record: Name = gen.const('record', _`${it.parentData}[${key}]`);
+    gen.if(_`${record} !== undefined`, () => gen.assign(kept, _`${record}[${it.parentDataProperty}]`));
+  });
+  const inRange = (v: Code): Code => and(min === undefined ? _`true` : _`${v} >= ${min}`, max === undefined ? _`true` : _`${v} <= ${max}`);
+  const integer = min !== undefined || max !== undefined;
+  const regex = pattern === undefined ? undefined : usePattern(cxt, pattern);
+  const textOk = and(regex ? _`${regex}.test(${kept})` : _`true`, inRange(_`Number(${kept})`));
+  const valueOk = integer ? and(_`Number.isInteger(${data})`, inRange(data)) : _`Number.isFinite(${data})`;
+  cxt.setParams({ check: _`"format"`, fhirType: _`${(cxt.schema as PrimitiveKeyword).type}`, text: _`${kept} === undefined ? String(${data}) : ${kept}`, ...(min !== undefined ? { min: _`${min}` } : {}), ...(max !== undefined ? { max: _`${max}` } : {}) });
+  const stringBad = regex ? _`typeof ${data} == "string" && !${regex}.test(${data})` : _`false`;
+  cxt.fail(or(stringBad, _`typeof ${data} == "number" && !(${kept} === undefined ? ${valueOk} : ${textOk})`));
+}
+
+/** The registered symbol of the readers' number texts (scripts/model/number-text.ts), named in the generated code. */
+const NUMBER_TEXT_KEY: symbol = NUMBER_TEXT;
 
 const fhirElements: KeywordDefinition = {
   keyword: 'fhirElements',
@@ -335,9 +371,16 @@ function emptyContext(cxt: KeywordCxt): Name {
 }
 
 /**
+ * Errors a validator keeps at most: a payload of millions of wrong items would otherwise allocate and hold
+ * one error object each (gigabytes for 32 MiB), far past the issues anyone is shown (the validator reports
+ * 1,000 by default). Past it, a callee's errors are dropped rather than adopted.
+ */
+export const MAX_KEPT_ERRORS = 10_000;
+
+/**
  * After a failed call of `validate` on this keyword's data: its errors (paths from the callee's root) get
  * this data's path in front, and are adopted as the errors so far or appended to them, as ajv does with its
- * own; the callee's `errors` is cleared.
+ * own (up to MAX_KEPT_ERRORS); the callee's `errors` is cleared.
  */
 function adoptErrors(cxt: KeywordCxt, validate: Code): void {
   const { gen, it } = cxt;
@@ -345,10 +388,12 @@ function adoptErrors(cxt: KeywordCxt, validate: Code): void {
   // The errors are this call's now: the callee lets go of them (and of the values they carry), rather
   // than keep them until its next call, by when a collection may have moved them to the old generation.
   gen.assign(_`${validate}.errors`, null);
-  const path = strConcat(N.instancePath, it.errorPath);
-  gen.forOf('e', errors, (e) => gen.assign(_`${e}.instancePath`, _`${path} + ${e}.instancePath`));
-  gen.if(_`${N.vErrors} === null`, () => gen.assign(N.vErrors, errors), () => gen.forOf('e', errors, (e) => gen.code(_`${N.vErrors}.push(${e})`)));
-  gen.assign(N.errors, _`${N.vErrors}.length`);
+  gen.if(_`${N.vErrors} === null || ${N.vErrors}.length < ${MAX_KEPT_ERRORS}`, () => {
+    const path = strConcat(N.instancePath, it.errorPath);
+    gen.forOf('e', errors, (e) => gen.assign(_`${e}.instancePath`, _`${path} + ${e}.instancePath`));
+    gen.if(_`${N.vErrors} === null`, () => gen.assign(N.vErrors, errors), () => gen.forOf('e', errors, (e) => gen.code(_`${N.vErrors}.push(${e})`)));
+    gen.assign(N.errors, _`${N.vErrors}.length`);
+  });
 }
 
 export const fhirKeywords: readonly KeywordDefinition[] = [fhirPrimitive, fhirElements, fhirProperties, fhirBinding, fhirResource];

@@ -24,6 +24,18 @@ const REGEX_EXTENSION = 'http://hl7.org/fhir/StructureDefinition/structuredefini
  */
 const LINEAR_FORMS: ReadonlyMap<string, string> = new Map([['[^\\s]+([\\s]?[^\\s]+)*', '[^\\s]+(?:[\\s][^\\s]+)*']]);
 
+/**
+ * The value ranges of STU3's integer types, as the datatypes page states them (integer: a signed 32-bit
+ * integer; positiveInt: 1 to 2,147,483,647; unsignedInt: 0 to 2,147,483,647). The StructureDefinitions
+ * give integer's bounds as minValueInteger/maxValueInteger on its value element, which win where present;
+ * positiveInt's and unsignedInt's carry none.
+ */
+const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  integer: [-2147483648, 2147483647],
+  positiveInt: [1, 2147483647],
+  unsignedInt: [0, 2147483647],
+};
+
 /** What the SD says about a primitive's lexical form. */
 export interface PrimitiveRule {
   readonly type: string;
@@ -31,6 +43,9 @@ export interface PrimitiveRule {
   /** The SD's regex (unanchored, as written there), undefined when the SD has none. */
   readonly regex: string | undefined;
   readonly maxLength: number | undefined;
+  /** For integer types: the smallest and largest value. */
+  readonly min?: number;
+  readonly max?: number;
 }
 
 /** The rule for a primitive type, from its StructureDefinition; undefined for a non-primitive. */
@@ -39,7 +54,10 @@ export function primitiveRule(model: ElementModel, type: string): PrimitiveRule 
   const sd = model.definition(type);
   if (!info || !sd) return undefined;
   const value = sd.snapshot?.element.find((e) => e.path === `${sd.type}.value`);
-  return { type, jsonType: info.jsonType, regex: regexOf(value), maxLength: value?.maxLength };
+  const range = INTEGER_RANGES[type];
+  const min = typeof value?.minValueInteger === 'number' ? value.minValueInteger : range?.[0];
+  const max = typeof value?.maxValueInteger === 'number' ? value.maxValueInteger : range?.[1];
+  return { type, jsonType: info.jsonType, regex: regexOf(value), maxLength: value?.maxLength, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
 }
 
 function regexOf(value: ElementDefinition | undefined): string | undefined {
@@ -64,9 +82,12 @@ export function anchoredPattern(regex: string): string {
 export function primitiveSchema(rule: PrimitiveRule, nullable: boolean): JsonSchema {
   const schema: JsonSchema = { type: nullable ? [rule.jsonType, 'null'] : rule.jsonType };
   if (rule.jsonType === 'boolean') return schema;
-  // The SD's regex where there is one; else non-empty (FHIR JSON) and at most maxLength code units.
+  // The SD's regex where there is one; else non-empty (FHIR JSON) and at most maxLength code units. Numbers
+  // are judged by the text they were written with (scripts/model/number-text.ts), and integers by range.
+  const range = rule.min !== undefined || rule.max !== undefined ? { ...(rule.min !== undefined ? { min: rule.min } : {}), ...(rule.max !== undefined ? { max: rule.max } : {}) } : {};
+  const number = rule.jsonType === 'number' ? { number: true, ...range } : {};
   schema.fhirPrimitive = rule.regex
-    ? { type: rule.type, pattern: anchoredPattern(rule.regex) }
-    : { type: rule.type, ...(rule.maxLength !== undefined ? { maxLength: rule.maxLength } : {}) };
+    ? { type: rule.type, pattern: anchoredPattern(rule.regex), ...number }
+    : { type: rule.type, ...(rule.maxLength !== undefined ? { maxLength: rule.maxLength } : {}), ...number };
   return schema;
 }

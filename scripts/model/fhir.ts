@@ -259,6 +259,17 @@ export interface Bundle extends Resource {
   entry?: BundleEntry[];
 }
 
+/**
+ * The profiles a resource claims in `meta.profile`: its string entries. A payload may put anything there
+ * (a string, numbers, null, objects); the structure validators report the shape, and everything that reads
+ * the claim reads it through this.
+ */
+export function claimedProfiles(resource: unknown): string[] {
+  const meta = typeof resource === 'object' && resource !== null ? (resource as { meta?: unknown }).meta : undefined;
+  const profile = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
+  return Array.isArray(profile) ? profile.filter((p): p is string => typeof p === 'string' && p !== '') : [];
+}
+
 export function isStructureDefinition(r: Resource): r is StructureDefinition {
   return r.resourceType === 'StructureDefinition';
 }

@@ -1,8 +1,13 @@
 /**
  * The npm command line as a registry client, isolated from the user's and the project's npm settings:
- * each call runs in a temporary folder with its own userconfig (registry URL and auth token) and an empty
- * globalconfig, no `npm_config_*` variables inherited, no lifecycle scripts, and no retries, so a
- * registry that is down is reported at once.
+ * each call runs in a temporary folder with its own userconfig (registry URL, and where the auth token
+ * is) and an empty globalconfig, no `npm_config_*` variables inherited, no lifecycle scripts, and no
+ * retries, so a registry that is down is reported at once.
+ *
+ * The token is never written to disk nor put on a command line: the userconfig names an environment
+ * variable (`${FHIR_STU3_NPM_TOKEN}`, which npm expands when it reads the file), set only in the
+ * environment of the npm child processes. The temporary folder holds nothing secret, and is removed on
+ * dispose or, failing that, when the process exits.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,18 +23,23 @@ export interface NpmResult {
 /** Why an npm call failed, from its error code. */
 export type NpmFailure = 'unreachable' | 'auth' | 'conflict' | 'not-found' | 'other';
 
+/** The environment variable the userconfig names for the token (set in npm's environment only). */
+export const TOKEN_VARIABLE = 'FHIR_STU3_NPM_TOKEN';
+
 export class NpmClient {
   private readonly dir: string;
+  private readonly cleanUp = (): void => this.dispose();
 
   constructor(
     readonly registry: string,
-    token: string | undefined,
+    private readonly token: string | undefined,
     private readonly npmCommand: string = process.platform === 'win32' ? 'npm.cmd' : 'npm',
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'fhir-stu3-npm-'));
+    process.once('exit', this.cleanUp);
     const url = new URL(registry);
     const scope = `//${url.host}${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}`;
-    const lines = [`registry=${registry}`, ...(token ? [`${scope}:_authToken=${token}`] : []), ''];
+    const lines = [`registry=${registry}`, ...(token ? [`${scope}:_authToken=\${${TOKEN_VARIABLE}}`] : []), ''];
     writeFileSync(join(this.dir, 'npmrc'), lines.join('\n'), { mode: 0o600 });
     writeFileSync(join(this.dir, 'global-npmrc'), '');
   }
@@ -37,7 +47,8 @@ export class NpmClient {
   /** Runs `npm <args>` against the registry. */
   run(args: string[]): Promise<NpmResult> {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_config_/i.test(k) && k !== 'NPM_TOKEN' && k !== 'NODE_AUTH_TOKEN') env[k] = v;
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^npm_config_/i.test(k) && k !== 'NPM_TOKEN' && k !== 'NODE_AUTH_TOKEN' && k !== TOKEN_VARIABLE) env[k] = v;
+    if (this.token) env[TOKEN_VARIABLE] = this.token;
     const common = [
       '--registry', this.registry,
       '--userconfig', join(this.dir, 'npmrc'),
@@ -60,8 +71,9 @@ export class NpmClient {
     });
   }
 
-  /** Removes the temporary config (holding the token). */
+  /** Removes the temporary config folder. */
   dispose(): void {
+    process.off('exit', this.cleanUp);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,8 @@ import stu3Model from 'fhirpath/fhir-context/stu3';
 import type { ElementDefinitionConstraint } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
 import { ruleIssue } from './policy.js';
+import { LINEAR_EVALUATORS, type LinearEvaluator } from './linear-invariants.js';
+import type { Budget } from '../util/limits.js';
 import { errorMessage, isObject } from '../util/values.js';
 
 /** STU3's ref-1 calls trace(); its output is not a finding, so it goes nowhere. */
@@ -61,24 +63,39 @@ export const NATIVE_EVALUATORS: Readonly<Record<string, { published: string; hol
 /** Functions fhirpath.js lacks or evaluates only against a terminology or resolution service. */
 const UNSUPPORTED_FUNCTIONS = /\b(htmlChecks|htmlchecks|conformsTo|memberOf|resolve)\s*\(/;
 
+/**
+ * What one payload's evaluations share, and nothing longer: the constraints already reported as not
+ * evaluated (each once per payload), and the payload's time budget, looked at before each FHIRPath
+ * evaluation (one may itself take long).
+ */
+export interface InvariantRun {
+  readonly reported: Set<string>;
+  readonly budget?: Budget;
+}
+
+/**
+ * Compiled expressions are kept for the engine's life (they depend on the definitions only); whatever
+ * depends on a payload (an evaluation that throws, what was reported) stays with that payload's run, so
+ * one payload never changes the verdict on another.
+ */
 export class InvariantEngine {
   private readonly compiled = new Map<string, Evaluator | string>();
-  private readonly reported = new Set<string>();
 
   /** Evaluates one constraint on one node; `base` is the node's type context (`Patient`, `Patient.contact`, `HumanName`). */
-  check(constraint: ElementDefinitionConstraint, base: string, node: unknown, resource: unknown, location: string): ValidationIssue[] {
+  check(constraint: ElementDefinitionConstraint, base: string, node: unknown, resource: unknown, location: string, run: InvariantRun = { reported: new Set() }): ValidationIssue[] {
     const expression = effectiveExpression(constraint);
     if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return [];
-    const native = NATIVE_EVALUATORS[constraint.key];
-    if (native && constraint.expression === native.published) return native.holds(node) ? [] : this.failed(constraint, expression, location);
+    const native: LinearEvaluator | undefined = NATIVE_EVALUATORS[constraint.key] ?? LINEAR_EVALUATORS[constraint.key];
+    if (native && constraint.expression === native.published) return native.holds(node, resource) ? [] : this.failed(constraint, expression, location);
     const evaluator = this.evaluator(constraint, base);
-    if (typeof evaluator === 'string') return this.skip(constraint, evaluator, location);
+    if (typeof evaluator === 'string') return this.skip(constraint, evaluator, location, run);
+    run.budget?.checkTime();
     let result: unknown[];
     try {
       result = evaluator(node, { resource, rootResource: resource, context: node });
     } catch (e) {
-      this.compiled.set(`${base}|${expression}`, `fhirpath.js failed to evaluate it: ${errorMessage(e)}`);
-      return this.skip(constraint, `fhirpath.js failed to evaluate it: ${errorMessage(e)}`, location);
+      // This payload's evaluation failed, not the expression: the next payload evaluates it afresh.
+      return this.skip(constraint, `fhirpath.js failed to evaluate it on this payload: ${errorMessage(e)}`, location, run);
     }
     if (result.length === 0 || result.every((r) => r === true)) return [];
     return this.failed(constraint, expression, location);
@@ -116,10 +133,10 @@ export class InvariantEngine {
     return evaluator;
   }
 
-  private skip(constraint: ElementDefinitionConstraint, reason: string, location: string): ValidationIssue[] {
+  private skip(constraint: ElementDefinitionConstraint, reason: string, location: string, run: InvariantRun): ValidationIssue[] {
     const key = `${constraint.key}|${constraint.expression ?? ''}`;
-    if (this.reported.has(key)) return [];
-    this.reported.add(key);
+    if (run.reported.has(key)) return [];
+    run.reported.add(key);
     return [ruleIssue('invariant-not-evaluated', location, `constraint ${constraint.key} not evaluated: ${reason}`)];
   }
 }

@@ -6,7 +6,7 @@
 import type { OperationOutcome, OperationOutcomeIssue } from '../model/fhir.js';
 
 /** FHIR IssueType codes the validators use. */
-export type IssueCode = 'structure' | 'required' | 'value' | 'invariant' | 'code-invalid' | 'invalid' | 'not-found' | 'processing' | 'too-costly' | 'security' | 'informational' | 'extension' | 'business-rule';
+export type IssueCode = 'structure' | 'required' | 'value' | 'invariant' | 'code-invalid' | 'invalid' | 'not-found' | 'processing' | 'too-costly' | 'security' | 'informational' | 'extension' | 'business-rule' | 'exception';
 
 export interface ValidationIssue {
   severity: OperationOutcomeIssue['severity'];

@@ -1,29 +1,22 @@
 /**
- * Reading a JSON payload safely, before any validation: bytes that are not UTF-8, a byte order mark,
- * text that is not JSON, a top-level value that is not an object, property names that would reach an
- * object's prototype (`__proto__`, `constructor`, `prototype`), nesting deeper than any FHIR resource
- * needs, and payloads over the size limit are each one clear issue, never an exception. The depth and key
- * checks walk the parsed value once, recursing no deeper than the depth limit, so a 10,000-deep payload
- * cannot overflow the call stack here (and is refused before any recursive validator sees it).
+ * Reading a JSON payload safely, before any validation: bytes that are not UTF-8 (never replaced), a byte
+ * order mark, text that is not JSON, a top-level value that is not an object, nesting deeper than the
+ * limit, property names that would reach an object's prototype, and payloads over the size limit are each
+ * one fatal issue, never an exception. Duplicate property names and strings holding characters FHIR
+ * forbids are errors at their path, and validation goes on (with the first of duplicates). Numbers keep
+ * the text they were written with where a double would lose it (scripts/format/json/parse-json.ts).
  */
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { expressionOf, parseJson, type JsonProblem } from '../format/json/parse-json.js';
+import { LineIndex } from '../format/line-index.js';
+import { resolveLimits, type PayloadLimits } from '../util/limits.js';
+import { forbiddenCharacter, loneSurrogateAt } from '../util/text.js';
 import type { ValidationIssue } from './issues.js';
-import { errorMessage } from '../util/values.js';
 
-export interface PayloadLimits {
-  /** Largest payload accepted, in bytes (default 32 MiB; a 10,000-entry searchset Bundle is about 10 MiB). */
-  maxBytes: number;
-  /** Deepest nesting of objects and arrays accepted (default 200, at most 1,000; FHIR resources stay far below). */
-  maxDepth: number;
-}
-
-export const DEFAULT_LIMITS: PayloadLimits = { maxBytes: 32 * 1024 * 1024, maxDepth: 200 };
+export type { PayloadLimits };
+export { DEFAULT_LIMITS } from '../util/limits.js';
 
 /** Decodes whole payloads (never streamed), so one instance serves every call. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** Property names JSON may carry but no FHIR element has, and which reach into prototypes if used as keys (compared directly: this runs on every key). */
-const isForbiddenKey = (key: string) => key === '__proto__' || key === 'constructor' || key === 'prototype';
 
 export interface JsonPayload {
   /** The parsed object, when it is safe to validate. */
@@ -31,114 +24,99 @@ export interface JsonPayload {
   issues: ValidationIssue[];
 }
 
-const fatal = (code: ValidationIssue['code'], diagnostics: string, line?: number): ValidationIssue => ({
+const fatal = (code: ValidationIssue['code'], diagnostics: string, line?: number, expression = ''): ValidationIssue => ({
   severity: 'fatal',
   code,
   diagnostics,
-  expression: '',
+  expression,
   ...(line !== undefined ? { line } : {}),
 });
 
 /** The issue of a payload of `size` bytes over the limit (JSON, XML, or a file before it is read), undefined within it. */
-export function sizeIssue(size: number, maxBytes: number = DEFAULT_LIMITS.maxBytes): ValidationIssue | undefined {
+export function sizeIssue(size: number, maxBytes: number = resolveLimits().maxBytes): ValidationIssue | undefined {
   return size > maxBytes ? fatal('too-costly', `payload of ${mib(size)} exceeds the limit of ${mib(maxBytes)}`) : undefined;
+}
+
+/** Payload bytes as text: UTF-8 only, invalid sequences an error (never replaced); undefined with the issue otherwise. */
+export function decodePayload(input: string | Uint8Array): { text: string } | { issue: ValidationIssue } {
+  if (typeof input === 'string') {
+    const at = loneSurrogateAt(input);
+    if (at < 0) return { text: input };
+    const { line, column } = new LineIndex(input).at(at);
+    return { issue: fatal('invalid', `payload text holds a lone surrogate at line ${line}, column ${column}: it is not Unicode text`, line) };
+  }
+  try {
+    return { text: UTF8.decode(input) };
+  } catch {
+    return { issue: fatal('invalid', `payload is not valid UTF-8 (${invalidUtf8At(input)}): FHIR payloads are UTF-8, and bytes that are not are never replaced`) };
+  }
 }
 
 /** Parses a JSON payload (bytes or text) and checks it is an object safe to walk. */
 export function readJsonPayload(input: string | Uint8Array, limits: Partial<PayloadLimits> = {}): JsonPayload {
-  const { maxBytes, maxDepth } = { ...DEFAULT_LIMITS, ...limits };
+  const { maxBytes, maxDepth, maxIssues } = resolveLimits(limits);
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
   const oversize = sizeIssue(size, maxBytes);
   if (oversize) return { issues: [oversize] };
-  let text: string;
-  if (typeof input === 'string') text = input;
-  else {
-    try {
-      text = UTF8.decode(input);
-    } catch {
-      return { issues: [fatal('invalid', 'payload is not valid UTF-8')] };
-    }
-  }
+  const decoded = decodePayload(input);
+  if ('issue' in decoded) return { issues: [decoded.issue] };
+  const text = decoded.text;
   if (text.charCodeAt(0) === 0xfeff) return { issues: [fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1)] };
   if (text.trim() === '') return { issues: [fatal('invalid', 'payload is empty')] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    return { issues: [parseError(text, e)] };
+  const parsed = parseJson(text, { maxDepth, maxProblems: maxIssues });
+  const lines = new LineIndex(text);
+  if (parsed.error) {
+    const { line, column } = lines.at(parsed.error.offset);
+    if (parsed.error.tooDeep) return { issues: [fatal('too-costly', `payload nests deeper than ${maxDepth} levels (line ${line}, column ${column})`, line)] };
+    return { issues: [fatal('invalid', `payload is not valid JSON: ${parsed.error.message} at line ${line}, column ${column}`, line)] };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    const what = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : `a ${typeof parsed}`;
+  const value = parsed.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
     return { issues: [fatal('structure', `payload is ${what}, not a FHIR resource (a JSON object with resourceType)`)] };
   }
-  const problem = unsafeShape(parsed, maxDepth);
-  if (problem) return { issues: [problem] };
-  return { value: parsed as Record<string, unknown>, issues: [] };
+  const object = value as Record<string, unknown>;
+  const root = typeof object.resourceType === 'string' ? object.resourceType : '';
+  const issues = parsed.problems.map((p) => problemIssue(p, root, lines));
+  if (issues.some((i) => i.severity === 'fatal')) return { issues: issues.filter((i) => i.severity === 'fatal').slice(0, 1) };
+  return { value: object, issues };
 }
 
-/** A forbidden key or over-deep nesting, with the path to it (built only on the way back from a problem). */
-interface ShapeProblem {
-  kind: 'depth' | 'key';
-  path: Array<string | number>;
+function problemIssue(problem: JsonProblem, root: string, lines: LineIndex): ValidationIssue {
+  const expression = expressionOf(root, problem.path);
+  const line = lines.line(problem.offset);
+  switch (problem.kind) {
+    case 'forbidden-key':
+      return { severity: 'fatal', code: 'security', diagnostics: `property name '${problem.key ?? ''}' is not allowed (no FHIR element has it)`, expression, line };
+    case 'duplicate-key':
+      return { severity: 'error', code: 'structure', diagnostics: `property '${problem.key ?? ''}' occurs more than once in this object (JSON names must be unique): the first is kept`, expression, line };
+    case 'control-character':
+    case 'lone-surrogate':
+      return { severity: 'error', code: 'value', diagnostics: forbiddenCharacter(String.fromCharCode(problem.codePoint ?? 0)) ?? 'forbidden character', expression, line };
+  }
 }
 
-/** Deepest nesting the walk accepts as a limit: it recurses once per level, so the limit bounds its stack. */
-const MAX_DEPTH_LIMIT = 1000;
-
-/** The first forbidden key or over-deep nesting, as an issue naming where it is. */
-function unsafeShape(root: object, maxDepth: number): ValidationIssue | undefined {
-  const limit = Math.min(maxDepth, MAX_DEPTH_LIMIT);
-  const problem = shapeProblem(root, limit);
-  if (!problem) return undefined;
-  let expression = '';
-  for (const s of problem.path) expression += typeof s === 'number' ? `[${s}]` : expression ? `.${s}` : s;
-  if (problem.kind === 'depth') return { severity: 'fatal', code: 'too-costly', diagnostics: `payload nests deeper than ${limit} levels`, expression };
-  const key = String(problem.path[problem.path.length - 1]);
-  return { severity: 'fatal', code: 'security', diagnostics: `property name '${key}' is not allowed (no FHIR element has it)`, expression };
-}
-
-/**
- * The walk every payload takes: undefined when no key is forbidden and nothing nests deeper than `levels`.
- * Primitives are skipped in the loop (no call per member); the path is built only on the way back from a
- * problem.
- */
-function shapeProblem(value: object, levels: number): ShapeProblem | undefined {
-  if (levels === 0) return { kind: 'depth', path: [] };
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item !== 'object' || item === null) continue;
-      const problem = shapeProblem(item, levels - 1);
-      if (problem) return within(problem, i);
+/** Where the first invalid UTF-8 sequence starts, for the message. */
+function invalidUtf8At(bytes: Uint8Array): string {
+  let line = 1;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    let ok = length > 0 && i + length <= bytes.length;
+    for (let k = 1; ok && k < length; k++) ok = (bytes[i + k] & 0xc0) === 0x80;
+    if (ok && length > 1) {
+      // Overlong forms, surrogates and values past U+10FFFF are invalid too; the decoder has the last word.
+      try {
+        UTF8.decode(bytes.subarray(i, i + length));
+      } catch {
+        ok = false;
+      }
     }
-    return undefined;
+    if (!ok) return `byte 0x${b.toString(16).toUpperCase().padStart(2, '0')} at offset ${i}, line ${line}`;
+    if (b === 0x0a) line++;
+    i += length;
   }
-  for (const key in value) {
-    if (isForbiddenKey(key)) return { kind: 'key', path: [key] };
-    const item: unknown = (value as Record<string, unknown>)[key];
-    if (typeof item !== 'object' || item === null) continue;
-    const problem = shapeProblem(item, levels - 1);
-    if (problem) return within(problem, key);
-  }
-  return undefined;
-}
-
-/** A problem found beneath member `key` (of an object, or index of an array), its path starting there. */
-function within(problem: ShapeProblem, key: string | number): ShapeProblem {
-  problem.path.unshift(key);
-  return problem;
-}
-
-/** Where and why the text is not JSON: jsonc-parser (strict settings) finds the first error's offset, which JSON.parse's message does not always give. */
-function parseError(text: string, e: unknown): ValidationIssue {
-  const errors: ParseError[] = [];
-  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  if (!first) return fatal('invalid', `payload is not valid JSON: ${errorMessage(e)}`);
-  const before = text.slice(0, first.offset);
-  const line = before.split('\n').length;
-  const column = first.offset - before.lastIndexOf('\n');
-  return fatal('invalid', `payload is not valid JSON: ${printParseErrorCode(first.error)} at line ${line}, column ${column}`, line);
+  return 'at the end';
 }
 
 function mib(bytes: number): string {

@@ -8,7 +8,8 @@
  * (`Patient?identifier=...`, http.html#trules) is a search the server resolves when it processes a
  * transaction or batch: there it is checked on its type only, anywhere else it is an error.
  */
-import type { ElementDefinition, Resource } from '../model/fhir.js';
+import { claimedProfiles, type ElementDefinition, type Resource } from '../model/fhir.js';
+import { isObject } from '../util/values.js';
 import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
 import type { ValidationIssue } from './issues.js';
 import { ruleIssue } from './policy.js';
@@ -30,22 +31,23 @@ const CONDITIONAL = /^([A-Z][A-Za-z]+)\?./;
 /** The lookup keys of a Bundle's entries: fullUrl, `Type/id`. */
 export function bundleScope(bundle: Resource, location: string): ReferenceScope['bundle'] {
   const byKey = new Map<string, { resource: Resource; location: string }>();
-  const entries = Array.isArray(bundle.entry) ? (bundle.entry as Array<Record<string, unknown>>) : [];
+  const entries: unknown[] = Array.isArray(bundle.entry) ? bundle.entry : [];
   entries.forEach((entry, i) => {
+    if (!isObject(entry)) return;
     const resource = entry.resource as Resource | undefined;
-    if (!resource || typeof resource !== 'object') return;
+    if (!isObject(resource) || typeof resource.resourceType !== 'string') return;
     const target = { resource, location: `${location}.entry[${i}].resource` };
     if (typeof entry.fullUrl === 'string') byKey.set(entry.fullUrl, target);
-    if (resource.id) byKey.set(`${resource.resourceType}/${resource.id}`, target);
+    if (typeof resource.id === 'string') byKey.set(`${resource.resourceType}/${resource.id}`, target);
   });
   return { type: typeof bundle.type === 'string' ? bundle.type : '', byKey };
 }
 
 export function containedScope(resource: Resource, location: string): ReferenceScope['contained'] {
   const byId = new Map<string, { resource: Resource; location: string }>();
-  const contained = Array.isArray(resource.contained) ? (resource.contained as Resource[]) : [];
+  const contained: unknown[] = Array.isArray(resource.contained) ? resource.contained : [];
   contained.forEach((c, i) => {
-    if (c && typeof c.id === 'string') byId.set(c.id, { resource: c, location: `${location}.contained[${i}]` });
+    if (isObject(c) && typeof c.id === 'string' && typeof c.resourceType === 'string') byId.set(c.id, { resource: c as unknown as Resource, location: `${location}.contained[${i}]` });
   });
   return byId;
 }
@@ -105,10 +107,10 @@ function suits(resource: Resource, target: string): boolean {
     const type = target.slice(FHIR_TYPE_BASE.length);
     return type === 'Resource' || type === 'DomainResource' || type === resource.resourceType;
   }
-  return resource.meta?.profile?.includes(target) ?? false;
+  return claimedProfiles(resource).includes(target);
 }
 
 function claimed(resource: Resource): string {
-  const profiles = resource.meta?.profile ?? [];
+  const profiles = claimedProfiles(resource);
   return profiles.length ? ` (claiming ${profiles.join(', ')})` : ' (claiming no profile)';
 }

@@ -6,6 +6,7 @@
 import { isValueSet, type Resource, type StructureDefinition } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
 import type { DefinitionResolver } from '../resolve/resolver.js';
+import { BoundedMemo } from '../util/bounded-memo.js';
 import { InvariantEngine } from './invariants.js';
 import { CodeSystemIndex } from '../terminology/code-systems.js';
 import { ValueSetExpander, type ExpansionLookup } from '../terminology/value-set-expansion.js';
@@ -44,14 +45,10 @@ export interface SemanticContextInput {
 }
 
 export function createSemanticContext(input: SemanticContextInput): SemanticContext {
-  // Definitions do not change under a validator: each reference is resolved once (absent ones too).
-  const resolved = new Map<string, StructureDefinition | undefined>();
-  const profiles = (ref: string) => {
-    if (resolved.has(ref)) return resolved.get(ref);
-    const sd = input.profiles(ref);
-    resolved.set(ref, sd);
-    return sd;
-  };
+  // Definitions do not change under a validator: references are memoised (absent ones too), in a bounded
+  // memo since payloads choose them (meta.profile, extension URLs).
+  const resolved = new BoundedMemo<StructureDefinition>();
+  const profiles = (ref: string) => resolved.get(ref, () => input.profiles(ref));
   return {
     profiles,
     resolver: input.resolver,

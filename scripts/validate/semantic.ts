@@ -9,11 +9,13 @@
  * Bundle entries are validated recursively against their `meta.profile` or their base type. Every issue has
  * a FHIRPath location, and those of the rule table (policy.ts) its rule id.
  */
-import type { Resource, StructureDefinition } from '../model/fhir.js';
+import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
+import type { Budget } from '../util/limits.js';
 import type { ResolvedProperty } from '../resolve/element-model.js';
 import { checkBinding } from './bindings.js';
 import { checkCoding } from './codings.js';
 import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
+import type { InvariantRun } from './invariants.js';
 import type { ValidationIssue } from './issues.js';
 import { nodeConstraints } from './node-constraints.js';
 import { ruleIssue } from './policy.js';
@@ -27,45 +29,66 @@ import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
 
 
+/**
+ * One payload's walk: where its issues go (the caller's array, so that those found before a limit stops
+ * the walk are kept) and its budget (issues and time, scripts/util/limits.ts). Absent: a fresh array, no
+ * limits.
+ */
+export interface WalkRun {
+  issues: ValidationIssue[];
+  budget?: Budget;
+}
+
 /** Validates a resource against a profile (with snapshot). `location` prefixes every issue (default: the resource type). */
-export function validateSemantics(resource: Resource, profile: StructureDefinition, ctx: SemanticContext, location: string = resource.resourceType): ValidationIssue[] {
-  const walker = new SemanticWalker(ctx);
+export function validateSemantics(resource: Resource, profile: StructureDefinition, ctx: SemanticContext, location: string = resource.resourceType, run?: WalkRun): ValidationIssue[] {
+  const walker = new SemanticWalker(ctx, run);
   walker.resource(resource, [profile], location, undefined);
   return walker.issues;
 }
 
 /** Validates a resource against the profiles its `meta.profile` claims (those that resolve), else its base type. */
-export function validateClaimed(resource: Resource, ctx: SemanticContext, location: string = resource.resourceType): ValidationIssue[] {
-  const walker = new SemanticWalker(ctx);
+export function validateClaimed(resource: Resource, ctx: SemanticContext, location: string = resource.resourceType, run?: WalkRun): ValidationIssue[] {
+  const walker = new SemanticWalker(ctx, run);
   walker.resource(resource, walker.profilesFor(resource, location), location, undefined);
   return walker.issues;
 }
 
 export class SemanticWalker implements SliceWalker {
-  readonly issues: ValidationIssue[] = [];
+  readonly issues: ValidationIssue[];
   private readonly navigator: SliceNavigator;
+  private readonly budget: Budget | undefined;
+  /** This payload's share of the invariant engine (see InvariantRun). */
+  private readonly invariantRun: InvariantRun;
 
-  constructor(private readonly ctx: SemanticContext) {
+  /** `counts`: issues found here are reported (a trial walk's are not, and spend nothing but time). */
+  constructor(
+    private readonly ctx: SemanticContext,
+    run?: WalkRun,
+    private readonly counts = true,
+  ) {
+    this.issues = run?.issues ?? [];
+    this.budget = run?.budget;
+    this.invariantRun = { reported: new Set(), budget: this.budget };
     this.navigator = new SliceNavigator(ctx, this);
   }
 
-  /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
-  /** A fresh walker over the same definitions, to try a value against a slice without reporting. */
+  /** A fresh walker over the same definitions, to try a value against a slice without reporting (same time budget). */
   trial(): TrialWalker {
-    return new SemanticWalker(this.ctx);
+    return new SemanticWalker(this.ctx, { issues: [], budget: this.budget }, false);
   }
 
+  /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
   resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void {
     const bundle = resource.resourceType === 'Bundle' ? bundleScope(resource, location) : outerBundle;
     const scope: WalkScope = { root: resource, refs: { bundle, contained: containedScope(resource, location) }, location };
     for (const profile of profiles) {
       const tree = profileTree(profile);
       if (!tree) {
-        this.issues.push({ severity: 'information', code: 'informational', diagnostics: `profile ${profile.url} has no snapshot: not validated against it`, expression: location });
+        this.report({ severity: 'information', code: 'informational', diagnostics: `profile ${profile.url} has no snapshot: not validated against it`, expression: location });
         continue;
       }
       if (profile.type !== resource.resourceType) {
-        this.issues.push({ severity: 'error', code: 'invalid', diagnostics: `profile ${profile.url} is for ${profile.type}, the resource is a ${resource.resourceType}`, expression: location });
+        this.report({ severity: 'error', code: 'invalid', diagnostics: `profile ${profile.url} is for ${profile.type}, the resource is a ${resource.resourceType}`, expression: location });
         continue;
       }
       this.node(tree.root, resource, resource.resourceType, resource.resourceType, location, scope, this.ctx.compiledProfile?.(profile) ?? false);
@@ -78,11 +101,11 @@ export class SemanticWalker implements SliceWalker {
   /** The profiles a resource is validated against: its resolvable `meta.profile` entries, else its base type. */
   profilesFor(resource: Resource, location: string): StructureDefinition[] {
     const out: StructureDefinition[] = [];
-    for (const url of resource.meta?.profile ?? []) {
+    for (const url of claimedProfiles(resource)) {
       const sd = this.ctx.profiles(url);
       if (sd) out.push(sd);
       else
-        this.issues.push(
+        this.report(
           ruleIssue(
             this.ctx.resolver.isProjectUrl(url) ? 'profile-unresolved-own' : 'profile-unresolved',
             `${location}.meta.profile`,
@@ -93,7 +116,7 @@ export class SemanticWalker implements SliceWalker {
     if (out.length === 0) {
       const base = this.ctx.profiles(resource.resourceType);
       if (base) out.push(base);
-      else this.issues.push({ severity: 'error', code: 'not-found', diagnostics: `unknown resource type ${resource.resourceType}`, expression: location });
+      else this.report({ severity: 'error', code: 'not-found', diagnostics: `unknown resource type ${resource.resourceType}`, expression: location });
     }
     return out;
   }
@@ -106,8 +129,10 @@ export class SemanticWalker implements SliceWalker {
    */
   node(node: ProfileNode, value: unknown, ctxKey: string, type: string | undefined, location: string, scope: WalkScope, compiled = false): void {
     const def = node.def;
+    this.budget?.tick();
     if (this.ctx.options.invariants)
-      for (const { constraint, base } of nodeConstraints(node, type, ctxKey, this.ctx.profiles, this.ctx.model)) this.push(this.ctx.invariants.check(constraint, base, value, scope.root, location));
+      for (const { constraint, base } of nodeConstraints(node, type, ctxKey, this.ctx.profiles, this.ctx.model))
+        this.push(this.ctx.invariants.check(constraint, base, value, scope.root, location, this.invariantRun));
     if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander, { compiled, profile: node.profile }));
     if (type === 'Coding') this.push(checkCoding(value, location, this.ctx.codes));
     if (type === 'xhtml' && typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
@@ -136,7 +161,7 @@ export class SemanticWalker implements SliceWalker {
     for (const child of childIndex(source).requiredSlices) {
       if (value[child.name] !== undefined) continue;
       for (const slice of child.slices)
-        if ((slice.def.min ?? 0) > 0) this.issues.push(ruleIssue('slice-cardinality', `${location}.${child.name}`, `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`));
+        if ((slice.def.min ?? 0) > 0) this.report(ruleIssue('slice-cardinality', `${location}.${child.name}`, `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`));
     }
   }
 
@@ -192,7 +217,7 @@ export class SemanticWalker implements SliceWalker {
     if (url && !root && /^[a-z][a-z0-9+.-]*:/i.test(url)) {
       const rule = key === 'modifierExtension' ? 'modifier-extension-unknown' : this.ctx.resolver.isProjectUrl(url) ? 'extension-unknown-own' : 'extension-unknown';
       const what = key === 'modifierExtension' ? 'unknown modifier extension' : 'unknown extension';
-      this.issues.push(ruleIssue(rule, location, `${what} ${url}: its definition does not resolve`));
+      this.report(ruleIssue(rule, location, `${what} ${url}: its definition does not resolve`));
     }
     this.node(root ?? node, item, 'Extension', 'Extension', location, scope);
   }
@@ -222,7 +247,7 @@ export class SemanticWalker implements SliceWalker {
     const diagnostics = allowed.length
       ? `${prop.property}: type ${prop.type ?? '?'} is not allowed here; allowed: ${allowed.map((t) => name + t[0].toUpperCase() + t.slice(1)).join(', ')}`
       : `${prop.property}: ${name}[x] is not allowed here (max 0)`;
-    this.issues.push(ruleIssue('choice-type', location, diagnostics));
+    this.report(ruleIssue('choice-type', location, diagnostics));
   }
 
   /** An element holding extensions, described in every way an extension's context can name it. */
@@ -264,7 +289,13 @@ export class SemanticWalker implements SliceWalker {
   }
 
   private push(issues: ValidationIssue[]): void {
-    for (const i of issues) this.issues.push(i);
+    for (const i of issues) this.report(i);
+  }
+
+  /** One issue found: kept, and (in a counted walk) spent from the payload's budget, which stops the walk past its limit. */
+  private report(issue: ValidationIssue): void {
+    this.issues.push(issue);
+    if (this.counts) this.budget?.spend();
   }
 }
 

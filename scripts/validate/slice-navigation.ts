@@ -4,7 +4,7 @@
  * unfold) and in the instance (the values at that path, with their types), plus the value/pattern/profile
  * agreement the discriminators test.
  */
-import type { Resource, StructureDefinition } from '../model/fhir.js';
+import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
 import { isObject } from '../util/values.js';
 import { checkBinding } from './bindings.js';
 import type { ValidationIssue } from './issues.js';
@@ -190,7 +190,7 @@ export class SliceNavigator {
     if (profiles.length === 0) return this.conformance(value, node, scope);
     const v = value.value;
     if (isObject(v) && typeof v.resourceType === 'string') {
-      const claimed = (v as unknown as Resource).meta?.profile ?? [];
+      const claimed = claimedProfiles(v);
       if (profiles.some((p) => claimed.includes(p))) return undefined;
     }
     const reasons: string[] = [];

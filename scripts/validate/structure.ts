@@ -15,14 +15,15 @@ import { isObject } from '../util/values.js';
 export { ANY_RESOURCE };
 export type { CompiledValidator, ValidatorTable };
 
-/** Runs one validator and maps its errors; `root` prefixes every expression (the resource type). */
-export function structureIssues(resource: unknown, validator: CompiledValidator, root: string): ValidationIssue[] {
+/** Runs one validator and maps its errors (at most `max` issues); `root` prefixes every expression (the resource type). */
+export function structureIssues(resource: unknown, validator: CompiledValidator, root: string, max = Infinity): ValidationIssue[] {
   if (validator(resource)) return [];
   const issues: ValidationIssue[] = [];
   // Two errors may map to one issue (a value and its `_` companion share a FHIRPath); a resource has few
   // issues, so a scan finds repeats without hashing long keys, and a Set takes over past a few dozen.
   let seen: Set<string> | undefined;
   for (const error of validator.errors ?? []) {
+    if (issues.length >= max) break;
     if (error.schemaPath.includes('/contains/')) continue;
     const issue = toIssue(error, root);
     if (issues.length < LINEAR_DEDUPE) {
@@ -72,6 +73,7 @@ function toIssue(error: ErrorObject, root: string): ValidationIssue {
       return errorAt(here, 'value', `no item of '${name}' matches the profile's pattern`);
     case 'fhirPrimitive':
       if (data === '') return errorAt(here, 'value', `empty string is not allowed for '${name}'`);
+      if (typeof data === 'number') return numberIssue(p, data, here);
       return errorAt(here, 'value', `value ${show(data)} does not match the ${String(p.fhirType)} format`);
     case 'fhirElements':
       return elementsIssue(p, data, here);
@@ -84,6 +86,24 @@ function toIssue(error: ErrorObject, root: string): ValidationIssue {
     default:
       return errorAt(here, 'structure', `${name}: ${error.message ?? error.keyword}`);
   }
+}
+
+/** A number-typed primitive judged by its text (params.text: as written, where the reader kept it): format, else range. */
+function numberIssue(p: Record<string, unknown>, data: number, here: string): ValidationIssue {
+  const text = typeof p.text === 'string' ? p.text : String(data);
+  const type = String(p.fhirType);
+  if (!Number.isFinite(data) && !/^-?\d/.test(text)) return errorAt(here, 'value', `${text} is not a number a ${type} can hold`);
+  const integerText = /^-?\d+$/.test(text);
+  if (integerText && (p.min !== undefined || p.max !== undefined)) {
+    const value = Number(text);
+    if ((typeof p.min === 'number' && value < p.min) || (typeof p.max === 'number' && value > p.max))
+      return errorAt(here, 'value', `value ${clip(text)} is out of the ${type} range (${String(p.min)} to ${String(p.max)})`);
+  }
+  return errorAt(here, 'value', `value ${clip(text)} does not match the ${type} format`);
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function errorAt(expression: string, code: IssueCode, diagnostics: string): ValidationIssue {

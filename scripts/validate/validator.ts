@@ -13,9 +13,12 @@
  * Text payloads go through readJsonPayload first (size, encoding, shape and prototype-key checks); XML
  * payloads through the XML rules of FHIR and the type-aware reader (xml-payload.ts).
  */
+import { internalError } from '../diagnostics/internal-errors.js';
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
+import { Budget, LimitReached, type PayloadLimits } from '../util/limits.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
-import { readJsonPayload, type PayloadLimits } from './json-payload.js';
+import { readJsonPayload } from './json-payload.js';
+import { shapeIssues } from './payload-shape.js';
 import { applyOverrides, type RuleOverrides } from './policy.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { validateClaimed, validateSemantics } from './semantic.js';
@@ -43,11 +46,19 @@ export interface ValidatorParts {
   structure: ValidatorTable;
   /** Profiles (with snapshots), terminology and element model for the semantic layer. */
   semantic: SemanticContext;
+  /** Size, depth, issue-count and time limits per payload (scripts/util/limits.ts, docs/limits.md). */
   limits?: Partial<PayloadLimits>;
   /** Severity overrides by rule id for every validation (see ValidateOptions.rules). */
   rules?: RuleOverrides;
 }
 
+/**
+ * Every entry point (JSON text, XML text, parsed object) runs under one guard: a payload gets an
+ * OperationOutcome whatever happens. A limit reached stops that payload with the issues found so far and a
+ * fatal `too-costly` issue; an exception (a bug) becomes a fatal `exception` issue, reported to the
+ * internal-error listeners (scripts/diagnostics/internal-errors.ts). Nothing of one payload's run stays
+ * for the next but the definitions' caches.
+ */
 export class Validator {
   private readonly parts: ValidatorParts;
   /** The structure validators in a Map: looked up by URLs fresh from each payload, which a Map hashes once per string. */
@@ -72,8 +83,13 @@ export class Validator {
   }
 
   jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
-    const read = readJsonPayload(payload, this.parts.limits);
-    return read.value ? [...read.issues, ...this.issues(read.value, options)] : read.issues;
+    return this.guarded('validating a JSON payload', options, (budget, out) => {
+      const read = readJsonPayload(payload, budget.limits);
+      for (const issue of read.issues) out.push(issue);
+      budget.spend(read.issues.length);
+      // The parser checked depth, keys and characters as it read.
+      if (read.value) this.collect(read.value, options, budget, out);
+    });
   }
 
   /** Validates an XML payload given as text or bytes: the XML rules of FHIR while reading it (xml-rules.ts), then every layer above on its JSON. */
@@ -82,34 +98,81 @@ export class Validator {
   }
 
   xmlIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
-    return xmlPayloadIssues(this, this.parts.semantic.model, payload, { ...options, narrative: false }, this.parts.limits);
+    return this.guarded('validating an XML payload', options, (budget, out) => {
+      const validate = (resource: unknown, o: ValidateOptions | undefined, into: ValidationIssue[]) => void this.checkedIssues(resource, o ?? {}, budget, into);
+      xmlPayloadIssues(validate, this.parts.semantic.model, payload, { ...options, narrative: false }, budget, out);
+    });
   }
 
   /** The issues of a parsed resource, unsorted. */
   issues(resource: unknown, options: ValidateOptions = {}): ValidationIssue[] {
-    if (typeof resource !== 'object' || resource === null || Array.isArray(resource) || typeof (resource as Resource).resourceType !== 'string')
-      return [{ severity: 'fatal', code: 'structure', diagnostics: 'not a FHIR resource: expected a JSON object with a resourceType', expression: '' }];
+    return this.guarded('validating a resource', options, (budget, out) => void this.checkedIssues(resource, options, budget, out));
+  }
+
+  /** A parsed object (never text): its shape first (depth, keys, characters), then every layer; the issues added to `out`, which is returned. */
+  private checkedIssues(resource: unknown, options: ValidateOptions, budget: Budget, out: ValidationIssue[]): ValidationIssue[] {
+    if (typeof resource === 'object' && resource !== null) {
+      const root = typeof (resource as { resourceType?: unknown }).resourceType === 'string' ? (resource as Resource).resourceType : '';
+      const shape = shapeIssues(resource, budget.limits.maxDepth, budget.limits.maxIssues, root);
+      for (const issue of shape) out.push(issue);
+      budget.spend(shape.length);
+      if (shape.some((i) => i.severity === 'fatal')) return out;
+    }
+    this.collect(resource, options, budget, out);
+    return out;
+  }
+
+  /**
+   * Runs `work` for one payload with a fresh budget, collecting into one array; a limit reached or an
+   * exception ends the payload's work with one fatal issue (the issues found before it are kept, at most
+   * the limit). Deduplicated, with the rule overrides of the validator and of `options` applied, unsorted.
+   */
+  private guarded(what: string, options: ValidateOptions, work: (budget: Budget, out: ValidationIssue[]) => void): ValidationIssue[] {
+    const out: ValidationIssue[] = [];
+    let budget: Budget | undefined;
+    try {
+      budget = new Budget(this.parts.limits);
+      work(budget, out);
+    } catch (e) {
+      const max = budget?.limits.maxIssues ?? out.length;
+      if (out.length > max) out.length = max;
+      if (e instanceof LimitReached) out.push({ severity: 'fatal', code: 'too-costly', diagnostics: e.message, expression: '' });
+      else out.push({ severity: 'fatal', code: 'exception', diagnostics: internalError(e, what), expression: '' });
+    }
+    const rules = options.rules ? { ...this.parts.rules, ...options.rules } : this.parts.rules;
+    return applyOverrides(dedupe(out), rules);
+  }
+
+  /** Every layer on a parsed object whose shape is safe, issues added to `out`. */
+  private collect(resource: unknown, options: ValidateOptions, budget: Budget, out: ValidationIssue[]): void {
+    if (typeof resource !== 'object' || resource === null || Array.isArray(resource) || typeof (resource as Resource).resourceType !== 'string') {
+      out.push({ severity: 'fatal', code: 'structure', diagnostics: 'not a FHIR resource: expected a JSON object with a resourceType', expression: '' });
+      return;
+    }
     const r = resource as Resource & Record<string, unknown>;
     const location = r.resourceType;
     const semantic = options.invariants === false || options.narrative === false ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false }) : this.parts.semantic;
-    if (!semantic.model.isResourceType(r.resourceType)) return [{ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location }];
-    const issues: ValidationIssue[] = [];
+    if (!semantic.model.isResourceType(r.resourceType)) {
+      out.push({ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location });
+      return;
+    }
     // Nested resources (contained, Bundle entries) are checked inside the structure validator, each against its own claimed profiles.
-    for (const issue of this.structure(r, location, options.profile)) issues.push(issue);
-    if (options.semantic === false) return issues;
+    const structure = this.structure(r, location, options.profile, budget.limits.maxIssues - budget.issues + 1);
+    for (const issue of structure) out.push(issue);
+    budget.spend(structure.length);
+    if (options.semantic === false) return;
+    const run = { issues: out, budget };
     if (options.profile) {
       const sd = semantic.profiles(options.profile);
-      if (!sd) issues.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found`, expression: location });
-      else issues.push(...validateSemantics(r, sd, semantic, location));
-    } else issues.push(...validateClaimed(r, semantic, location));
-    const rules = options.rules ? { ...this.parts.rules, ...options.rules } : this.parts.rules;
-    return applyOverrides(dedupe(issues), rules);
+      if (!sd) out.push({ severity: 'error', code: 'not-found', diagnostics: `profile ${options.profile} not found`, expression: location });
+      else validateSemantics(r, sd, semantic, location, run);
+    } else validateClaimed(r, semantic, location, run);
   }
 
-  /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type). */
-  private structure(resource: Record<string, unknown>, location: string, profile: string | undefined): ValidationIssue[] {
+  /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type); at most `max`. */
+  private structure(resource: Record<string, unknown>, location: string, profile: string | undefined, max: number): ValidationIssue[] {
     const validator = this.validators.get(profile ?? ANY_RESOURCE);
-    if (validator) return structureIssues(resource, validator, location);
+    if (validator) return structureIssues(resource, validator, location, max);
     return profile ? [{ severity: 'error', code: 'not-found', diagnostics: `no structure validator for ${profile}: it is not a profile of this package`, expression: location }] : [];
   }
 }

@@ -17,7 +17,8 @@ import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
 import { convertXmlDocument } from '../format/xml/read-xml.js';
 import { lineOfPath } from '../format/xml/xml-locate.js';
-import { parseXmlDocument } from '../format/xml/xml-tree.js';
+import { parseXmlDocument, type XmlDocument } from '../format/xml/xml-tree.js';
+import { Budget, LimitReached } from '../util/limits.js';
 import type { Resource } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
 import type { IssueCode, ValidationIssue } from './issues.js';
@@ -50,6 +51,8 @@ const issueCodes: Readonly<Record<string, IssueCode>> = {
 export interface XmlPayload {
   resource?: Resource;
   issues: ValidationIssue[];
+  /** A limit of the budget reached while reading: the issues are those found until then, and no resource. */
+  stopped?: LimitReached;
   /** The source line of a FHIRPath location (the element, else the nearest enclosing one), for issues found later on the JSON. */
   lineOf(expression: string): number | undefined;
 }
@@ -57,6 +60,8 @@ export interface XmlPayload {
 export interface XmlPayloadOptions {
   /** Name used in messages about the document as a whole (default `payload.xml`). */
   file?: string;
+  /** The payload's budget (depth, issues, time); default: the default limits. */
+  budget?: Budget;
 }
 
 /**
@@ -69,22 +74,34 @@ export function readXmlPayload(input: string | Uint8Array, model: ElementModel, 
   const issues: ValidationIssue[] = [];
   const text = typeof input === 'string' ? input : decodeUtf8(input, issues);
   const diagnostics = new Diagnostics();
+  const budget = options.budget ?? new Budget();
   if (text !== undefined) checkDeclaredEncoding(text, issues);
-  const doc = text === undefined ? undefined : parseXmlDocument(text, file, diagnostics);
-  const resource: Resource | undefined = doc
-    ? convertXmlDocument(doc, file, { model, diagnostics, sources: new SourceMap() }, {
-        readUnqualified: true,
-        recordSources: false,
-        onXhtml: (node, scope, path, lines) => {
-          for (const f of checkNarrativeNode(node, scope, path, lines)) issues.push({ severity: 'error', code: f.code, diagnostics: f.message, expression: f.path, ...(f.line !== undefined ? { line: f.line } : {}) });
-        },
-      })
-    : undefined;
+  let resource: Resource | undefined;
+  let doc: XmlDocument | undefined;
+  let stopped: LimitReached | undefined;
+  try {
+    doc = text === undefined ? undefined : parseXmlDocument(text, file, diagnostics, { budget });
+    resource = doc
+      ? convertXmlDocument(doc, file, { model, diagnostics, sources: new SourceMap() }, {
+          readUnqualified: true,
+          recordSources: false,
+          budget,
+          onXhtml: (node, scope, path, lines) => {
+            for (const f of checkNarrativeNode(node, scope, path, lines)) issues.push({ severity: 'error', code: f.code, diagnostics: f.message, expression: f.path, ...(f.line !== undefined ? { line: f.line } : {}) });
+          },
+        })
+      : undefined;
+  } catch (e) {
+    if (!(e instanceof LimitReached)) throw e;
+    stopped = e;
+    resource = undefined;
+  }
   const root = resource?.resourceType ?? rootName(text);
   for (const d of diagnostics.all) issues.push(toIssue(d, root));
   // A payload that could not be read at all (refused, malformed, not UTF-8): its errors are fatal.
-  if (!resource) for (const issue of issues) if (issue.severity === 'error') issue.severity = 'fatal';
-  return { resource, issues, lineOf: (expression) => (resource && doc ? lineOfPath(doc, expression) : undefined) };
+  if (!resource && !stopped) for (const issue of issues) if (issue.severity === 'error') issue.severity = 'fatal';
+  const located = resource && doc;
+  return { resource, issues, ...(stopped ? { stopped } : {}), lineOf: (expression) => (located ? lineOfPath(located, expression) : undefined) };
 }
 
 /** Reader warnings that are errors in a payload: an element with neither value nor children breaks ele-1. */

@@ -80,6 +80,8 @@ describe('readJsonResource', () => {
     expect(r.diagnostics).toEqual([
       expect.objectContaining({ code: 'load.json-forbidden-key', line: 2, path: 'Patient.__proto__' }),
       expect.objectContaining({ code: 'load.json-forbidden-key', line: 3, path: 'Patient.name[0].constructor' }),
+      // The refused value is still read (and its own refused key reported) before it is left out.
+      expect.objectContaining({ code: 'load.json-forbidden-key', line: 3, path: 'Patient.name[0].constructor.prototype' }),
     ]);
   });
 

@@ -18,12 +18,16 @@ function only(payload: string | Uint8Array): { severity: string; code: string; d
 }
 
 test('bytes that are not UTF-8', () => {
-  expect(only(Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]))).toEqual({ severity: 'fatal', code: 'invalid', diagnostics: 'payload is not valid UTF-8' });
+  expect(only(Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]))).toEqual({
+    severity: 'fatal',
+    code: 'invalid',
+    diagnostics: 'payload is not valid UTF-8 (byte 0xFF at offset 1, line 1): FHIR payloads are UTF-8, and bytes that are not are never replaced',
+  });
 });
 
 test('text that is not JSON, with the line of the problem', () => {
   const outcome = setup.validator.validateJson('{\n  "resourceType": "Patient",\n  "active": tru\n}');
-  expect(outcome.issue).toEqual([expect.objectContaining({ severity: 'fatal', code: 'invalid', location: ['line 3'], diagnostics: 'payload is not valid JSON: InvalidSymbol at line 3, column 13' })]);
+  expect(outcome.issue).toEqual([expect.objectContaining({ severity: 'fatal', code: 'invalid', location: ['line 3'], diagnostics: "payload is not valid JSON: unexpected 't', expected a value at line 3, column 13" })]);
 });
 
 test('a byte order mark, as text and as bytes', () => {
@@ -47,7 +51,7 @@ test('an object without resourceType, and an unknown resourceType', () => {
 test('__proto__, constructor and prototype keys are refused and pollute nothing', () => {
   const proto = setup.validator.validateJson('{"resourceType":"Patient","name":[{"__proto__":{"polluted":true}}]}');
   expect(proto.issue).toEqual([
-    { severity: 'fatal', code: 'security', diagnostics: "property name '__proto__' is not allowed (no FHIR element has it)", expression: ['name[0].__proto__'] },
+    { severity: 'fatal', code: 'security', diagnostics: "property name '__proto__' is not allowed (no FHIR element has it)", expression: ['Patient.name[0].__proto__'], location: ['line 1'] },
   ]);
   expect(only('{"resourceType":"Patient","constructor":{"prototype":{"polluted":true}}}')).toEqual({
     severity: 'fatal',
@@ -56,15 +60,15 @@ test('__proto__, constructor and prototype keys are refused and pollute nothing'
   });
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect(Object.prototype).not.toHaveProperty('polluted');
-  // The parsed object API is safe too: such keys are just unknown elements there.
+  // The parsed object API refuses them too (JSON.parse makes `__proto__` an own property).
   const direct = setup.validator.validate(JSON.parse('{"resourceType":"Patient","__proto__":{"x":1}}'));
-  expect(direct.issue.map((i) => i.diagnostics)).toContain("unknown element '__proto__'");
+  expect(direct.issue).toEqual([{ severity: 'fatal', code: 'security', diagnostics: "property name '__proto__' is not allowed (no FHIR element has it)", expression: ['Patient.__proto__'] }]);
 });
 
 test('10,000-deep nesting', () => {
   const depth = 10_000;
   const payload = `{"resourceType":"Patient","extension":[${'{"extension":['.repeat(depth)}${']}'.repeat(depth)}]}`;
-  expect(only(payload)).toEqual({ severity: 'fatal', code: 'too-costly', diagnostics: 'payload nests deeper than 200 levels' });
+  expect(only(payload)).toEqual({ severity: 'fatal', code: 'too-costly', diagnostics: expect.stringMatching(/^payload nests deeper than 200 levels \(line 1, column \d+\)$/) });
 });
 
 test('a 50 MB payload is refused before parsing', () => {

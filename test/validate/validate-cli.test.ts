@@ -4,7 +4,7 @@
  * FHIRPath of the problem, and leaves generated/ untouched.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +78,7 @@ test('bad files: not JSON, a BOM, no such file; never a stack trace', () => {
   expect(r.code).toBe(1);
   const missing = cli('validate', join(scratch, 'nothing-*.json'), '--config', project.config, '--offline');
   expect(missing.stderr).toMatch(/^error: no files match /);
-  expect(missing.code).toBe(2);
+  expect(missing.code).toBe(1);
   expect(r.stdout + r.stderr + missing.stderr).not.toMatch(/at .*\.ts:\d+/);
 });
 
@@ -94,6 +94,27 @@ test('--rule sets a severity by rule id, shown at the end of each issue; a bad s
   const bad = cli('validate', patient, '--rule', 'extension-unknown=loud', '--config', project.config, '--offline');
   expect(bad.stderr).toMatch(/^error: rule extension-unknown: unknown severity 'loud'/);
   expect(bad.code).toBe(2);
+});
+
+test('inputs that cannot be read are each a fatal issue of their own, and the batch goes on', () => {
+  const dir = mkdtempSync(join(scratch, 'inputs-'));
+  const good = join(gpconnectExamplesDir, 'appointments', 'book_appt_request_example.json');
+  mkdirSync(join(dir, 'folder.json'));
+  symlinkSync(join(dir, 'loop-b.json'), join(dir, 'loop-a.json'));
+  symlinkSync(join(dir, 'loop-a.json'), join(dir, 'loop-b.json'));
+  spawnSync('mkfifo', [join(dir, 'pipe.json')]);
+  const r = cli('validate', join(dir, 'missing.json'), join(dir, 'folder.json'), join(dir, 'loop-a.json'), join(dir, 'pipe.json'), good, '--config', project.config, '--offline');
+  expect(r.stdout).toMatch(/missing\.json: fatal \[not-found\] cannot read .*missing\.json: no such file\n/);
+  expect(r.stdout).toMatch(/folder\.json: fatal \[not-found\] cannot read .*folder\.json: it is a directory, not a file\n/);
+  expect(r.stdout).toMatch(/loop-a\.json: fatal \[not-found\] cannot read .*loop-a\.json: a loop of symbolic links\n/);
+  expect(r.stdout).toMatch(/pipe\.json: fatal \[not-found\] cannot read .*pipe\.json: it is a FIFO \(named pipe\), not a file\n/);
+  expect(r.stdout).toMatch(/book_appt_request_example\.json: valid\n/);
+  expect(r.stdout).toMatch(/5 file\(s\): 1 valid, 4 invalid\n$/);
+  expect(r.code).toBe(1);
+  // A glob over the folder: the loop is reported as a file, the search does not abort.
+  const glob = cli('validate', join(dir, '*.json'), '--config', project.config, '--offline');
+  expect(glob.stdout).toMatch(/loop-a\.json: fatal \[not-found\] cannot read .*: a loop of symbolic links\n/);
+  expect(glob.code).toBe(1);
 });
 
 test('a project that was not built: exit 2 with what to do', () => {

@@ -133,4 +133,22 @@ describe('CLI', () => {
     expect(cli('convert', json, '--to', 'yaml', '--config', project.config).code).toBe(2);
     expect(cli('convert', join(scratch, 'x.txt'), '--to', 'xml', '--config', project.config).code).toBe(2);
   }, 300000);
+
+  it('convert changes nothing without a word: invalid UTF-8, an unsafe narrative and a missing file exit 1 and write nothing', () => {
+    const latin1 = join(scratch, 'latin1.json');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('{"resourceType":"Patient","name":[{"family":"M'), Buffer.from([0xfc]), Buffer.from('ller"}]}')]));
+    const target = join(scratch, 'never.xml');
+    const r1 = cli('convert', latin1, '--to', 'xml', '--out', target, '--config', project.config, '--offline');
+    expect(r1.stderr).toMatch(/latin1\.json: error: payload is not valid UTF-8 \(byte 0xFC at offset 46, line 1\)/);
+    expect(r1.code).toBe(1);
+    const unsafe = join(scratch, 'unsafe.xml');
+    writeFileSync(unsafe, '<Patient xmlns="http://hl7.org/fhir">\n  <text>\n    <status value="generated"/>\n    <div xmlns="http://www.w3.org/1999/xhtml"><p onclick="steal()">hello</p></div>\n  </text>\n</Patient>\n');
+    const r2 = cli('convert', unsafe, '--to', 'json', '--out', target, '--config', project.config, '--offline');
+    expect(r2.stderr).toMatch(/unsafe\.xml:4: error \[convert\.narrative-security\] Patient\.text\.div: event attribute 'onclick' on 'p' is not allowed in a FHIR narrative \(no scripts\): not converted/);
+    expect(r2.code).toBe(1);
+    const r3 = cli('convert', join(scratch, 'absent.json'), '--to', 'xml', '--config', project.config, '--offline');
+    expect(r3.stderr).toMatch(/^error: cannot read .*absent\.json: no such file\n/);
+    expect(r3.code).toBe(1);
+    expect(existsSync(target)).toBe(false);
+  }, 300000);
 });

@@ -1,26 +1,25 @@
 /**
- * The FHIR JSON reader: strict JSON (no comments, no trailing commas, no byte order mark) parsed
- * with jsonc-parser so that every object node keeps its line. Objects are built as plain objects
- * from own properties only; `__proto__`, `constructor` and `prototype` keys are refused (reported
- * and left out), so no input can reach an object's prototype.
+ * The FHIR JSON reader (source files and `convert`): strict JSON (no comments, no trailing commas, no byte
+ * order mark), read by the payload parser (parse-json.ts), so that every object node keeps its line and
+ * every number its text. `__proto__`, `constructor` and `prototype` keys are refused (reported and left
+ * out), so no input can reach an object's prototype; a duplicate key is an error (the first is kept);
+ * strings holding characters FHIR forbids are errors.
  *
  * Bad content never throws: a document that cannot be read gives an error and no resource; smaller
- * problems (a refused or duplicate key) give an error with file, line and path, and reading carries on.
+ * problems give an error with file, line and path, and reading carries on.
  */
-import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import type { JsonObject, JsonValue, Resource } from '../../model/fhir.js';
+import type { Resource } from '../../model/fhir.js';
+import { DEFAULT_LIMITS } from '../../util/limits.js';
+import { forbiddenCharacter, loneSurrogateAt } from '../../util/text.js';
 import { LineIndex } from '../line-index.js';
 import type { ReaderContext } from '../reader-context.js';
-import { errorMessage } from '../../util/values.js';
+import { expressionOf, parseJson, type JsonProblem } from './parse-json.js';
 
 /** The JSON reader needs no element model; given one, it also checks that `resourceType` is a resource type. */
 export type JsonReaderContext = Pick<ReaderContext, 'diagnostics' | 'sources'> & Partial<Pick<ReaderContext, 'model'>>;
 
-/** Keys that could reach an object's prototype: never set. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-/** Nesting deeper than this is refused (the reader recurses per level). */
-export const MAX_JSON_DEPTH = 400;
-const MAX_REPORTED_SYNTAX_ERRORS = 10;
+/** Nesting deeper than this is refused (the payload depth limit: every stage after the reader recurses per level). */
+export const MAX_JSON_DEPTH = DEFAULT_LIMITS.maxDepth;
 
 /**
  * Reads one FHIR JSON resource and returns it, or undefined when the document cannot be read (malformed
@@ -34,95 +33,49 @@ export function readJsonResource(text: string, file: string, ctx: JsonReaderCont
     return undefined;
   }
   const lines = new LineIndex(text);
-  const errors: ParseError[] = [];
-  let root: JsonNode | undefined;
-  try {
-    root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  } catch (e) {
-    diagnostics.error('load.json-malformed', `JSON could not be parsed: ${errorMessage(e)}`, { file });
+  const surrogate = loneSurrogateAt(text);
+  if (surrogate >= 0) {
+    diagnostics.error('load.json-malformed', 'the text holds a lone surrogate: it is not Unicode text', { file, ...lines.at(surrogate) });
     return undefined;
   }
-  if (errors.length > 0) {
-    for (const err of errors.slice(0, MAX_REPORTED_SYNTAX_ERRORS)) {
-      diagnostics.error('load.json-malformed', `malformed JSON: ${printParseErrorCode(err.error)}`, { file, ...lines.at(err.offset) });
-    }
+  const located: Array<{ object: object; offset: number; path: ReadonlyArray<string | number> }> = [];
+  const parsed = parseJson(text, { maxDepth: MAX_JSON_DEPTH, maxProblems: DEFAULT_LIMITS.maxIssues, onObject: (object, offset, path) => located.push({ object, offset, path }) });
+  if (parsed.error) {
+    const code = parsed.error.tooDeep ? 'load.json-too-deep' : 'load.json-malformed';
+    diagnostics.error(code, parsed.error.tooDeep ? `${parsed.error.message} is refused` : `malformed JSON: ${parsed.error.message}`, { file, ...lines.at(parsed.error.offset) });
     return undefined;
   }
-  if (!root || root.type !== 'object') {
-    diagnostics.error('load.json-not-object', `a FHIR JSON resource must be an object, found ${root ? root.type : 'nothing'}`, { file, ...lines.at(root?.offset ?? 0) });
+  const root = parsed.value;
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) {
+    diagnostics.error('load.json-not-object', `a FHIR JSON resource must be an object, found ${Array.isArray(root) ? 'array' : root === null ? 'null' : typeof root}`, { file, line: 1, column: 1 });
     return undefined;
   }
-  const resourceTypeNode = root.children?.find((p) => p.children?.[0]?.value === 'resourceType')?.children?.[1];
-  const resourceType: unknown = resourceTypeNode?.value;
-  if (resourceTypeNode?.type !== 'string' || typeof resourceType !== 'string' || resourceType === '') {
-    diagnostics.error('load.json-resource-type', 'a FHIR JSON resource needs a string `resourceType`', { file, ...lines.at(root.offset) });
+  const resourceType = (root as { resourceType?: unknown }).resourceType;
+  const rootAt = located.length > 0 ? lines.at(located[located.length - 1].offset) : { line: 1, column: 1 };
+  if (typeof resourceType !== 'string' || resourceType === '') {
+    diagnostics.error('load.json-resource-type', 'a FHIR JSON resource needs a string `resourceType`', { file, ...rootAt });
     return undefined;
   }
   if (ctx.model && !ctx.model.isResourceType(resourceType)) {
-    diagnostics.error('load.json-resource-type', `'${resourceType}' is not a FHIR resource type`, { file, ...lines.at(resourceTypeNode.offset) });
+    diagnostics.error('load.json-resource-type', `'${resourceType}' is not a FHIR resource type`, { file, ...rootAt });
     return undefined;
   }
-  const builder = new JsonBuilder(ctx, file, lines);
-  const resource = builder.value(root, resourceType, 0);
-  return resource as Resource | undefined;
+  for (const { object, offset, path } of located) ctx.sources.record(object, { file, ...lines.at(offset), path: expressionOf(resourceType, path) });
+  for (const problem of parsed.problems) {
+    const [code, message] = problemMessage(problem);
+    diagnostics.error(code, message, { file, ...lines.at(problem.offset), path: expressionOf(resourceType, problem.path) });
+  }
+  return root as Resource;
 }
 
-class JsonBuilder {
-  constructor(
-    private readonly ctx: JsonReaderContext,
-    private readonly file: string,
-    private readonly lines: LineIndex,
-  ) {}
-
-  value(node: JsonNode, path: string, depth: number): JsonValue | undefined {
-    if (depth > MAX_JSON_DEPTH) {
-      this.error('load.json-too-deep', `nesting deeper than ${MAX_JSON_DEPTH} levels is refused`, node, path);
-      return undefined;
-    }
-    switch (node.type) {
-      case 'object':
-        return this.object(node, path, depth);
-      case 'array': {
-        const out: JsonValue[] = [];
-        for (const item of node.children ?? []) {
-          const v = this.value(item, `${path}[${out.length}]`, depth + 1);
-          if (v !== undefined) out.push(v);
-        }
-        return out;
-      }
-      case 'string':
-      case 'number':
-      case 'boolean':
-        return node.value as string | number | boolean;
-      case 'null':
-        return null;
-      default:
-        return undefined;
-    }
-  }
-
-  private object(node: JsonNode, path: string, depth: number): JsonObject {
-    const out: JsonObject = {};
-    for (const property of node.children ?? []) {
-      const [keyNode, valueNode] = property.children ?? [];
-      if (!keyNode || !valueNode || typeof keyNode.value !== 'string') continue;
-      const key = keyNode.value;
-      if (FORBIDDEN_KEYS.has(key)) {
-        this.error('load.json-forbidden-key', `property '${key}' is not allowed (it could reach an object prototype); left out`, keyNode, `${path}.${key}`);
-        continue;
-      }
-      if (Object.prototype.hasOwnProperty.call(out, key)) {
-        this.error('load.json-duplicate-key', `property '${key}' occurs more than once; the first is kept`, keyNode, `${path}.${key}`);
-        continue;
-      }
-      const v = this.value(valueNode, `${path}.${key}`, depth + 1);
-      if (v !== undefined) out[key] = v;
-    }
-    this.ctx.sources.record(out, { file: this.file, ...this.lines.at(node.offset), path });
-    return out;
-  }
-
-  private error(code: string, message: string, node: JsonNode, path: string): void {
-    this.ctx.diagnostics.error(code, message, { file: this.file, ...this.lines.at(node.offset), path });
+function problemMessage(problem: JsonProblem): [string, string] {
+  switch (problem.kind) {
+    case 'forbidden-key':
+      return ['load.json-forbidden-key', `property '${problem.key ?? ''}' is not allowed (it could reach an object prototype); left out`];
+    case 'duplicate-key':
+      return ['load.json-duplicate-key', `property '${problem.key ?? ''}' occurs more than once; the first is kept`];
+    case 'control-character':
+    case 'lone-surrogate':
+      return ['load.json-forbidden-character', forbiddenCharacter(String.fromCharCode(problem.codePoint ?? 0)) ?? 'a character FHIR strings forbid'];
   }
 }

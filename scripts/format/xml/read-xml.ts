@@ -9,6 +9,8 @@
  * elements give an error with file, line and FHIRPath, and reading carries on without them.
  */
 import type { SourceLocation } from '../../diagnostics/diagnostics.js';
+import { recordNumberText } from '../../model/number-text.js';
+import { LimitReached, type Budget } from '../../util/limits.js';
 import type { JsonObject, JsonValue, Resource } from '../../model/fhir.js';
 import type { ElementModel, JsonPrimitiveType, ResolvedProperty, TypeContext } from '../../resolve/element-model.js';
 import type { LineIndex } from '../line-index.js';
@@ -27,6 +29,7 @@ import {
   scopeOf,
   startOf,
   tagOf,
+  withDefaultNamespace,
   type NamespaceScope,
   type XmlDocument,
   type XmlNode,
@@ -42,7 +45,7 @@ const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
  * resource and object node built gets its `{file, line, column, path}` in `ctx.sources`.
  */
 export function readXmlResource(text: string, file: string, ctx: ReaderContext, options: XmlReadOptions = {}): Resource | undefined {
-  const doc = parseXmlDocument(text, file, ctx.diagnostics);
+  const doc = parseXmlDocument(text, file, ctx.diagnostics, { budget: options.budget });
   return doc ? convertXmlDocument(doc, file, ctx, options) : undefined;
 }
 
@@ -68,6 +71,11 @@ export interface XmlReadOptions {
    * it off and find locations in the tree when it needs one (the payload validator: xml-locate.ts).
    */
   recordSources?: boolean;
+  /**
+   * The payload's budget: its clock is looked at as elements are read, and reading stops (LimitReached,
+   * thrown) once more problems are reported than the issues it has room for.
+   */
+  budget?: Budget;
 }
 
 /** The values gathered for one JSON property of the object being built. */
@@ -78,10 +86,14 @@ interface Slot {
   values: JsonValue[];
   /** For primitives: the `_name` objects aligned with `values`. */
   extras: Array<JsonObject | null>;
+  /** For number primitives: the `value` attribute's text where `String(value)` would not give it back (scripts/model/number-text.ts). */
+  texts?: Map<number, string>;
 }
 
 class FhirXmlConverter {
   private readonly model: ElementModel;
+  /** Problems this reader may still report before it stops (the budget's room; unlimited without one). */
+  private room: number;
 
   constructor(
     private readonly ctx: ReaderContext,
@@ -90,6 +102,8 @@ class FhirXmlConverter {
     private readonly options: XmlReadOptions = {},
   ) {
     this.model = ctx.model;
+    const budget = options.budget;
+    this.room = budget ? budget.limits.maxIssues - budget.issues : Infinity;
   }
 
   readRoot(root: XmlNode, tag: string): Resource | undefined {
@@ -98,7 +112,7 @@ class FhirXmlConverter {
     if (ns !== FHIR_NS) {
       this.error('load.xml-namespace', `root element '${tag}' is in namespace '${ns === '' ? '(none)' : (ns ?? '(undeclared prefix)')}', not '${FHIR_NS}'`, root);
       if (!(ns === '' && this.options.readUnqualified)) return undefined;
-      scope = { defaultNs: FHIR_NS, prefixes: scope.prefixes };
+      scope = withDefaultNamespace(scope, FHIR_NS);
     }
     const name = localNameOf(tag);
     if (!this.model.isResourceType(name)) {
@@ -162,6 +176,7 @@ class FhirXmlConverter {
 
     let lastIndex = -1;
     for (const child of childrenOf(node, tag)) {
+      this.options.budget?.tick();
       const childTag = tagOf(child);
       if (childTag === TEXT_KEY || childTag === CDATA_KEY) {
         if (/\S/.test(characterData(child, childTag))) this.error('load.xml-unexpected-text', 'text content is not allowed here (FHIR XML carries values in attributes)', node, path);
@@ -220,6 +235,10 @@ class FhirXmlConverter {
         }
         if (hasExtra) this.record(extra, child, itemPath);
         else if (value === undefined) this.warning('load.xml-empty-element', `'${local}' has no value, id or extension`, child, itemPath);
+        if (typeof value === 'number') {
+          const text = attributesOf(child)?.value;
+          if (text !== undefined && String(value) !== text) (slot.texts ??= new Map()).set(slot.values.length, text);
+        }
         slot.values.push(value ?? null);
         slot.extras.push(hasExtra ? extra : null);
       } else if (content === 'resource') {
@@ -248,9 +267,12 @@ class FhirXmlConverter {
     if (element.repeats) {
       if (slot.values.some((v) => v !== null)) out[property] = slot.values;
       if (slot.extras.some((e) => e !== null)) out[`_${property}`] = slot.extras;
+      for (const [index, text] of slot.texts ?? []) recordNumberText(slot.values, index, text);
     } else {
       if (slot.values[0] !== null) out[property] = slot.values[0];
       if (slot.extras[0] !== null) out[`_${property}`] = slot.extras[0];
+      const text = slot.texts?.get(0);
+      if (text !== undefined) recordNumberText(out, property, text);
     }
   }
 
@@ -313,10 +335,17 @@ class FhirXmlConverter {
 
   private error(code: string, message: string, node: XmlNode, path?: string): void {
     this.ctx.diagnostics.error(code, message, this.at(node, path));
+    this.spend();
   }
 
   private warning(code: string, message: string, node: XmlNode, path?: string): void {
     this.ctx.diagnostics.warning(code, message, this.at(node, path));
+    this.spend();
+  }
+
+  /** One problem reported: past the budget's room, reading stops (the caller reports what was found). */
+  private spend(): void {
+    if (--this.room < 0) throw new LimitReached('issues', `stopped after ${this.options.budget?.limits.maxIssues ?? 0} issues: the rest of the payload was not read`);
   }
 
   private at(node: XmlNode, path: string | undefined): SourceLocation {

@@ -18,15 +18,22 @@ import { Diagnostics } from '../../diagnostics/diagnostics.js';
 import { FHIR_NS } from './read-xml.js';
 import { serializeXhtml } from './xhtml.js';
 import { escapeAttribute } from './xml-text.js';
-import { EMPTY_SCOPE, MAX_XML_DEPTH, parseXmlDocument } from './xml-tree.js';
+import { EMPTY_SCOPE, MAX_XML_DEPTH, parseXmlDocument, type NamespaceScope, type XmlNode } from './xml-tree.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../model/fhir.js';
+import { numberText, recordedNumberText } from '../../model/number-text.js';
+import { forbiddenCharacter } from '../../util/text.js';
 import { upperFirst, type ElementModel, type ResolvedProperty, type TypeContext } from '../../resolve/element-model.js';
 
 const INDENT = '  ';
 
+export interface XmlWriteOptions {
+  /** Called for every narrative `div` parsed to be written, with its node, scope and FHIRPath (no lines: it was a JSON string). */
+  onXhtml?: (node: XmlNode, scope: NamespaceScope, path: string, lines: undefined) => void;
+}
+
 /** Writes a FHIR JSON resource as FHIR XML; undefined (with an error) when it is not a resource the model knows. */
-export function writeXmlResource(resource: unknown, model: ElementModel, diagnostics: Diagnostics, file?: string): string | undefined {
-  const writer = new FhirXmlWriter(model, diagnostics, file);
+export function writeXmlResource(resource: unknown, model: ElementModel, diagnostics: Diagnostics, file?: string, options: XmlWriteOptions = {}): string | undefined {
+  const writer = new FhirXmlWriter(model, diagnostics, file, options);
   if (!isJsonObject(resource) || typeof resource.resourceType !== 'string') {
     writer.error('emit.xml-not-a-resource', 'not a FHIR resource (a JSON object with a resourceType)', 'Resource');
     return undefined;
@@ -45,6 +52,7 @@ class FhirXmlWriter {
     private readonly model: ElementModel,
     private readonly diagnostics: Diagnostics,
     private readonly file: string | undefined,
+    private readonly options: XmlWriteOptions = {},
   ) {}
 
   /** `<Patient xmlns="...">` ... `</Patient>` at `depth`. */
@@ -81,7 +89,9 @@ class FhirXmlWriter {
             this.error('emit.xml-invalid-json', `'${resolved.property}' must be a primitive value`, `${path}.${resolved.property}`);
             continue;
           }
-          open += ` ${resolved.property}="${escapeAttribute(String(value))}"`;
+          // A primitive's own value has the primitive's path in FHIRPath; other attributes are child elements.
+          const text = this.text(value, obj, resolved.property, resolved.type === undefined ? path : `${path}.${resolved.property}`);
+          if (text !== undefined) open += ` ${resolved.property}="${escapeAttribute(text)}"`;
           continue;
         }
         this.property(resolved, obj, path, depth + 1, body);
@@ -147,7 +157,9 @@ class FhirXmlWriter {
         const merged: JsonObject = extra ? { ...extra } : {};
         if (extra && 'value' in extra) this.error('emit.xml-unknown-property', `unknown property 'value' in '_${property}'`, itemPath(i));
         delete merged.value;
-        if (value !== null) merged.value = value;
+        // A number is written with the text it was read with (its precision), kept on its container.
+        if (typeof value === 'number') merged.value = numberText(element.repeats ? (obj[property] as JsonValue[]) : obj, element.repeats ? i : property, value);
+        else if (value !== null) merged.value = value;
         this.element(property, merged, context, itemPath(i), depth, out, '', false);
       }
       return;
@@ -199,6 +211,22 @@ class FhirXmlWriter {
     return [value];
   }
 
+  /**
+   * An attribute value's text: a number as it was read (numberText), a string only if XML can carry every
+   * character of it (FHIR strings forbid the same characters); undefined, reported, when it cannot.
+   */
+  private text(value: string | number | boolean, container: JsonObject, key: string, path: string): string | undefined {
+    if (typeof value === 'number') return Number.isFinite(value) || recordedNumberText(container, key) !== undefined ? numberText(container, key, value) : this.refuse(`${String(value)} is not a number FHIR can write`, path);
+    if (typeof value !== 'string') return String(value);
+    const why = forbiddenCharacter(value);
+    return why ? this.refuse(`${why}; XML cannot carry it: not written`, path) : value;
+  }
+
+  private refuse(message: string, path: string): undefined {
+    this.error('emit.xml-invalid-character', message, path);
+    return undefined;
+  }
+
   /** The narrative string, parsed securely and written in the XHTML namespace on one line. */
   private xhtml(div: string, path: string, depth: number, out: string[]): void {
     const problems = new Diagnostics();
@@ -207,6 +235,7 @@ class FhirXmlWriter {
       for (const d of problems.all) this.error('emit.xml-xhtml', `narrative: ${d.message}`, path);
       return;
     }
+    this.options.onXhtml?.(doc.root, EMPTY_SCOPE, path, undefined);
     const xhtml = serializeXhtml(doc.root, EMPTY_SCOPE);
     out.push(INDENT.repeat(depth) + xhtml);
   }

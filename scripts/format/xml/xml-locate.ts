@@ -27,11 +27,27 @@ export function lineOfPath(doc: XmlDocument, expression: string): number {
   return doc.lines.line(startOf(node));
 }
 
+/**
+ * A node's child elements by local name, built on the first question about that node: a payload with many
+ * issues under one element (a Bundle's entries) asks about it again and again, and each answer must not
+ * walk all of its children. Derived from the tree alone, and dropped with it.
+ */
+const childIndexes = new WeakMap<XmlNode, Map<string, XmlNode[]>>();
+
 /** The `index`-th child element of `node` with local name `name`. */
 function childNamed(node: XmlNode, name: string, index: number): XmlNode | undefined {
-  let seen = 0;
-  for (const child of childrenOf(node, tagOf(node))) if (localNameOf(tagOf(child)) === name && seen++ === index) return child;
-  return undefined;
+  let byName = childIndexes.get(node);
+  if (!byName) {
+    byName = new Map();
+    for (const child of childrenOf(node, tagOf(node))) {
+      const local = localNameOf(tagOf(child));
+      const list = byName.get(local);
+      if (list) list.push(child);
+      else byName.set(local, [child]);
+    }
+    childIndexes.set(node, byName);
+  }
+  return byName.get(name)?.[index];
 }
 
 /** In a resource wrapper (one element child, a resource type: capitalised, unlike FHIR element names), the child of the resource. */

@@ -14,6 +14,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { Diagnostics } from '../../diagnostics/diagnostics.js';
 import { LineIndex } from '../line-index.js';
 import { findRefusedMarkup } from './xml-security.js';
+import { DEFAULT_LIMITS, LimitReached, type Budget } from '../../util/limits.js';
 import { errorMessage } from '../../util/values.js';
 
 /** One node of the ordered tree: an element `{ tag: children, ':@': attributes }`, a text `{ '#text': s }` or a CDATA `{ '#cdata': [{ '#text': s }] }`. */
@@ -25,8 +26,15 @@ const ATTRS_KEY = ':@';
 /** Where an element's `<` is in the text (a symbol: never met by `for...in` over a node). */
 const START = Symbol('start');
 
-/** Nesting deeper than this is refused (the reader recurses per level). */
-export const MAX_XML_DEPTH = 400;
+/** Nesting deeper than this is refused by default (the readers and the writer recurse per level): the payload depth limit. */
+export const MAX_XML_DEPTH = DEFAULT_LIMITS.maxDepth;
+
+export interface ParseXmlOptions {
+  /** Deepest element nesting accepted (default MAX_XML_DEPTH). */
+  maxDepth?: number;
+  /** The payload's budget: its clock is looked at as elements are read (a limit reached is thrown). */
+  budget?: Budget;
+}
 
 /** A parsed document: its root element and the text's line index (offsets in nodes refer to `text`). */
 export interface XmlDocument {
@@ -45,7 +53,7 @@ interface Malformed {
  * Parses a document. Returns undefined (with an error diagnostic carrying file and line) when the
  * document is refused or malformed; never throws for bad content.
  */
-export function parseXmlDocument(source: string, file: string, diagnostics: Diagnostics): XmlDocument | undefined {
+export function parseXmlDocument(source: string, file: string, diagnostics: Diagnostics, options: ParseXmlOptions = {}): XmlDocument | undefined {
   // A byte order mark is allowed in XML; drop it so offsets, lines and the declaration check line up.
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const lines = new LineIndex(text);
@@ -54,7 +62,7 @@ export function parseXmlDocument(source: string, file: string, diagnostics: Diag
     diagnostics.error(refused.code, refused.message, { file, ...lines.at(refused.offset) });
     return undefined;
   }
-  const parsed = parseTree(text);
+  const parsed = parseTree(text, options.maxDepth ?? options.budget?.limits.maxDepth ?? MAX_XML_DEPTH, options.budget);
   if ('message' in parsed) {
     diagnostics.error('load.xml-malformed', `malformed XML: ${parsed.message}`, { file, line: parsed.line, column: parsed.column });
     return undefined;
@@ -66,7 +74,7 @@ export function parseXmlDocument(source: string, file: string, diagnostics: Diag
 class Stop extends Error {}
 
 /** The document's root element, or its first well-formedness error (saxes keeps going after one: the first is kept). */
-function parseTree(text: string): { root: XmlNode } | Malformed {
+function parseTree(text: string, maxDepth: number, budget: Budget | undefined): { root: XmlNode } | Malformed {
   const parser = new SaxesParser({ xmlns: false });
   let first: Malformed | undefined;
   const fail = (message: string) => (first ??= { message, line: parser.line, column: parser.column });
@@ -74,10 +82,11 @@ function parseTree(text: string): { root: XmlNode } | Malformed {
   const open: XmlNode[][] = [top];
   parser.on('error', (e) => fail(e.message.replace(/^\d+:\d+: /, '')));
   parser.on('opentagstart', (tag) => {
-    if (open.length > MAX_XML_DEPTH) {
-      fail(`elements nest deeper than ${MAX_XML_DEPTH} levels`);
+    if (open.length > maxDepth) {
+      fail(`elements nest deeper than ${maxDepth} levels`);
       throw new Stop();
     }
+    budget?.tick();
     // saxes has read `<`, the name and one character after it.
     const node: XmlNode = { [tag.name]: [] };
     (node as { [START]?: number })[START] = parser.position - tag.name.length - 2;
@@ -103,6 +112,9 @@ function parseTree(text: string): { root: XmlNode } | Malformed {
   try {
     parser.write(text).close();
   } catch (e) {
+    // A limit reached goes up to the payload's guard; saxes reports bad XML through its error event, so
+    // anything else thrown here is the parser's own failure on odd input, reported as malformed.
+    if (e instanceof LimitReached) throw e;
     if (!(e instanceof Stop)) fail(errorMessage(e));
   }
   if (first) return first;
@@ -145,28 +157,51 @@ export function characterData(node: XmlNode, tag: string): string {
     .join('');
 }
 
-/** In-scope namespace declarations. */
+/**
+ * In-scope namespace declarations: an element's own, then its ancestors' (a chain, one link per element
+ * that declares something). Entering an element costs its own declarations, never a copy of the
+ * ancestors' (which made 8,000 declarations on one element quadratic), and a lookup walks at most the
+ * depth limit's links.
+ */
 export interface NamespaceScope {
   readonly defaultNs: string;
+  /** Prefixes declared on this link, undefined when none. */
   readonly prefixes: ReadonlyMap<string, string> | undefined;
+  readonly parent: NamespaceScope | undefined;
 }
 
-export const EMPTY_SCOPE: NamespaceScope = { defaultNs: '', prefixes: undefined };
+export const EMPTY_SCOPE: NamespaceScope = { defaultNs: '', prefixes: undefined, parent: undefined };
 
 /** The scope inside an element: the parent's, plus the element's own `xmlns` / `xmlns:p` declarations. */
 export function scopeOf(attributes: Record<string, string> | undefined, parent: NamespaceScope): NamespaceScope {
   if (!attributes) return parent;
-  let scope = parent;
+  let defaultNs = parent.defaultNs;
+  let prefixes: Map<string, string> | undefined;
+  let declares = false;
   for (const name in attributes) {
     if (name === 'xmlns') {
-      scope = { defaultNs: attributes[name], prefixes: scope.prefixes };
+      defaultNs = attributes[name];
+      declares = true;
     } else if (name.startsWith('xmlns:')) {
-      const prefixes = new Map(scope.prefixes ?? []);
-      prefixes.set(name.slice(6), attributes[name]);
-      scope = { defaultNs: scope.defaultNs, prefixes };
+      (prefixes ??= new Map()).set(name.slice(6), attributes[name]);
+      declares = true;
     }
   }
-  return scope;
+  return declares ? { defaultNs, prefixes, parent } : parent;
+}
+
+/** A scope with another default namespace, the same prefixes. */
+export function withDefaultNamespace(scope: NamespaceScope, defaultNs: string): NamespaceScope {
+  return { defaultNs, prefixes: undefined, parent: scope };
+}
+
+/** The namespace a prefix is bound to in a scope (undefined when undeclared). */
+function prefixNamespace(prefix: string, scope: NamespaceScope): string | undefined {
+  for (let s: NamespaceScope | undefined = scope; s; s = s.parent) {
+    const ns = s.prefixes?.get(prefix);
+    if (ns !== undefined) return ns;
+  }
+  return undefined;
 }
 
 /** The namespace of a qualified element name in a scope (undefined for an undeclared prefix). */
@@ -175,7 +210,7 @@ export function namespaceOf(qname: string, scope: NamespaceScope): string | unde
   if (colon < 0) return scope.defaultNs;
   const prefix = qname.slice(0, colon);
   if (prefix === 'xml') return 'http://www.w3.org/XML/1998/namespace';
-  return scope.prefixes?.get(prefix);
+  return prefixNamespace(prefix, scope);
 }
 
 /** The local part of a qualified name. */

@@ -7,6 +7,7 @@
 import type { FindResourceInfoOptions, ResourceInfo } from 'fhir-package-loader';
 import type { Resource, StructureDefinition } from '../../model/fhir.js';
 import { stripVersion, type DefinitionSource } from '../../resolve/resolver.js';
+import { BoundedMemo } from '../../util/bounded-memo.js';
 import type { LoadedPackage } from './types.js';
 
 /** The part of fhir-package-loader's PackageLoader that lookups need. */
@@ -22,8 +23,9 @@ const TYPE_FLAVORS = ['Type', 'Resource'];
 const CORE_SD_BASE = 'http://hl7.org/fhir/StructureDefinition/';
 
 export class LoadedPackages implements DefinitionSource {
-  private readonly infoMemo = new Map<string, ResourceInfo | null>();
-  private readonly typeMemo = new Map<string, StructureDefinition | null>();
+  /** Lookups by URL and type name, whose keys payloads may choose: bounded (util/bounded-memo.ts). */
+  private readonly infoMemo = new BoundedMemo<ResourceInfo>();
+  private readonly typeMemo = new BoundedMemo<StructureDefinition>();
   private readonly resourceMemo = new Map<string, Resource | null>();
 
   constructor(
@@ -44,12 +46,7 @@ export class LoadedPackages implements DefinitionSource {
   }
 
   byTypeName(type: string): StructureDefinition | undefined {
-    let sd = this.typeMemo.get(type);
-    if (sd === undefined) {
-      sd = this.findType(type) ?? null;
-      this.typeMemo.set(type, sd);
-    }
-    return sd ?? undefined;
+    return this.typeMemo.get(type, () => this.findType(type));
   }
 
   originOf(url: string): string | undefined {
@@ -80,15 +77,11 @@ export class LoadedPackages implements DefinitionSource {
 
   private info(url: string, resourceType: string | undefined): ResourceInfo | undefined {
     if (!isLookupKey(url)) return undefined;
-    const memoKey = `${resourceType ?? '*'}|${url}`;
-    let info = this.infoMemo.get(memoKey);
-    if (info === undefined) {
+    return this.infoMemo.get(`${resourceType ?? '*'}|${url}`, () => {
       const infos = this.index.findResourceInfos(url, resourceType ? { type: [resourceType] } : undefined);
       // The key also matches ids and names: keep the canonical URL match, first loaded wins.
-      info = infos.find((i) => i.url === url && (!resourceType || i.resourceType === resourceType)) ?? null;
-      this.infoMemo.set(memoKey, info);
-    }
-    return info ?? undefined;
+      return infos.find((i) => i.url === url && (!resourceType || i.resourceType === resourceType));
+    });
   }
 
   private findType(type: string): StructureDefinition | undefined {

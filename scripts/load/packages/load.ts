@@ -11,6 +11,7 @@ import type { Diagnostics, SourceLocation } from '../../diagnostics/diagnostics.
 import { formatJsonPath } from '../config.js';
 import { LoadedPackages } from './definitions.js';
 import { ProjectPackageCache } from './package-cache.js';
+import { packageDamage } from './package-check.js';
 import { GuardedRegistry, isExactVersion, registryLabel, type NamedRegistry } from './registry.js';
 import { PackageStore, type LocalSource } from './store.js';
 import type { DependencyConfig, LoadDependenciesOptions, LoadedPackage, PackageLocation, PackageProgress, RegistrySource } from './types.js';
@@ -142,6 +143,13 @@ export async function loadDependencies(config: DependencyConfig, options: LoadDe
     log.flush(messages);
 
     const resourceCount = db.getPackageStats(w.name, version)?.resourceCount ?? 0;
+    const damage = packageDamage(found.path, cache.failuresUnder(found.path), resourceCount);
+    if (damage.length > 0) {
+      // Built on, a damaged package gives weaker validators without a word: the build stops instead.
+      for (const problem of damage) diagnostics.error('load.package-damaged', `dependency ${pkg}${because(w)} from ${found.from} is damaged: ${problem}`, where(w));
+      emit(pkg, 'failed', `${pkg} is damaged: ${damage[0]}`);
+      continue;
+    }
     loaded.push({ ...found, name: w.name, version, label: pkg, resourceCount, requiredBy: w.requiredBy });
     const via = found.origin === 'registry' ? `registry ${found.from}` : `${found.origin} ${found.from}`;
     diagnostics.info('load.package-loaded', `loaded ${pkg} (${resourceCount} resources) from ${via}`);

@@ -5,15 +5,18 @@
  * downloads are stored in the project cache (the FHIR cache and the tarball folders stay read-only).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { PackageCache } from 'fhir-package-loader';
 import type { PackageStore } from './store.js';
 import { readJson, resourcePaths } from './store.js';
 import type { PackageLocation } from './types.js';
+import { errorMessage } from '../../util/values.js';
 
 export class ProjectPackageCache implements PackageCache {
   private readonly located = new Map<string, PackageLocation>();
+  /** Files the loader asked for that could not be read or parsed, with why (fhir-package-loader swallows these). */
+  private readonly failures = new Map<string, string>();
 
   constructor(
     private readonly store: PackageStore,
@@ -62,8 +65,15 @@ export class ProjectPackageCache implements PackageCache {
     if (!/\.json$/i.test(resourcePath)) throw new Error(`not a JSON resource: ${resourcePath}`);
     try {
       return readJson(resourcePath);
-    } catch {
+    } catch (e) {
+      this.failures.set(resolve(resourcePath), errorMessage(e));
       throw new Error(`Failed to get JSON resource at path ${resourcePath}`);
     }
+  }
+
+  /** The files under `folder` that could not be read or parsed when the loader asked for them, with why. */
+  failuresUnder(folder: string): Map<string, string> {
+    const prefix = resolve(folder) + sep;
+    return new Map([...this.failures].filter(([path]) => path.startsWith(prefix)));
   }
 }

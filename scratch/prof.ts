@@ -1,0 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseJson } from '../scripts/format/json/parse-json.js';
+const dir = '/work/shared/corpus/gpconnect-examples';
+const files = readdirSync(dir).flatMap((d) => readdirSync(join(dir, d)).map((f) => join(dir, d, f)));
+const texts = files.map((f) => readFileSync(f, 'utf8'));
+const ex = JSON.parse(texts.find(t => t.includes('"Slot"') && t.includes('searchset'))!);
+const slot = ex.entry.find((e: any) => e.resource.resourceType === 'Slot');
+const big = JSON.stringify({ ...ex, entry: Array.from({ length: 10000 }, (_, i) => ({ ...slot, fullUrl: 'Slot/' + i, resource: { ...slot.resource, id: 's' + i } })) }, null, 2);
+for (let i = 0; i < 3000; i++) for (const t of texts) parseJson(t, { maxDepth: 200 });

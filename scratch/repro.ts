@@ -1,0 +1,28 @@
+import { validatorSetup } from '../test/validate/validator-setup.js';
+const { validator } = await validatorSetup();
+const t = (name: string, fn: () => unknown) => { const s = performance.now(); try { const r = fn() as any; console.log(name, 'OK', (performance.now()-s).toFixed(0)+'ms', JSON.stringify(r?.issue?.slice?.(0,3) ?? r).slice(0,300)); } catch (e) { console.log(name, 'THROWS', (e as Error).message); } };
+for (const p of ['[1]','[null]','true','{}','[["x"]]'])
+  t('meta.profile '+p, () => validator.validateJson(`{"resourceType":"Patient","meta":{"profile":${p}}}`));
+t('contained meta.profile', () => validator.validateJson(`{"resourceType":"Patient","contained":[{"resourceType":"Patient","id":"a","meta":{"profile":[1]}}]}`));
+t('null entry', () => validator.validateJson('{"resourceType":"Bundle","type":"collection","entry":[null]}'));
+t('deep xml', () => validator.validateXml(`<Patient xmlns="http://hl7.org/fhir">${'<extension url="http://x">'.repeat(350)}${'</extension>'.repeat(350)}</Patient>`));
+t('deep unterminated json', () => validator.validateJson('{"resourceType":"Patient","extension":' + '['.repeat(10000)));
+t('string meta.profile', () => validator.validateJson('{"resourceType":"Patient","meta":{"profile":"http://example.org/abc"}}').issue.length);
+t('dup keys', () => validator.validateJson('{"resourceType":"Patient","resourceType":"Observation","status":"final","code":{"text":"x"}}'));
+t('decimal 0.0000001', () => validator.validateJson('{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":0.0000001}}'));
+t('decimal 1e21', () => validator.validateJson('{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1e21}}'));
+t('int 2147483648', () => validator.validateJson('{"resourceType":"Patient","multipleBirthInteger":2147483648}'));
+t('ctrl char', () => validator.validateJson('{"resourceType":"Patient","id":"a","name":[{"family":"a\\u0001b"}]}'));
+t('lone surrogate', () => validator.validateJson('{"resourceType":"Patient","name":[{"family":"a\\ud800b"}]}'));
+t('decimal 1.10', () => validator.validateJson('{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1.10}}'));
+t('decimal 1e400', () => validator.validateJson('{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":1e400}}'));
+t('int 1.0', () => validator.validateJson('{"resourceType":"Patient","multipleBirthInteger":1.0}'));
+t('int -2147483648', () => validator.validateJson('{"resourceType":"Patient","multipleBirthInteger":-2147483648}'));
+t('api 1e-7', () => validator.validate({resourceType:"Observation",status:"final",code:{text:"x"},valueQuantity:{value:1e-7}}));
+t('api NaN', () => validator.validate({resourceType:"Observation",status:"final",code:{text:"x"},valueQuantity:{value:NaN}}));
+t('api ctrl', () => validator.validate({resourceType:"Patient",name:[{family:"a\u0001"}]}));
+t('xml 1.10', () => validator.validateXml('<Observation xmlns="http://hl7.org/fhir"><status value="final"/><code><text value="x"/></code><valueQuantity><value value="1.10"/></valueQuantity></Observation>'));
+t('xml int', () => validator.validateXml('<Patient xmlns="http://hl7.org/fhir"><multipleBirthInteger value="2147483648"/></Patient>'));
+t('xml deep 150', () => validator.validateXml(`<Patient xmlns="http://hl7.org/fhir">${'<extension url="http://x">'.repeat(150)}<valueString value="x"/>${'</extension>'.repeat(150)}</Patient>`));
+t('many issues json', () => validator.validateJson(`{"resourceType":"Patient","name":[${Array(5000).fill('1').join(',')}]}`).issue.length);
+t('many unknown xml', () => validator.validateXml(`<Patient xmlns="http://hl7.org/fhir">${'<foo/>'.repeat(200000)}</Patient>`).issue.slice(-1));
