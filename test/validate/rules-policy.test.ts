@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { VALIDATION_RULE_SYSTEM, toOperationOutcome } from '../../scripts/validate/issues.js';
 import { overrideProblems, VALIDATION_RULES } from '../../scripts/validate/policy.js';
-import { findings, issuesOf } from './rules-setup.js';
+import { Validator } from '../../scripts/validate/validator.js';
+import { findings, issuesOf, rulesSetup, show } from './rules-setup.js';
 
 const unknownExtension = { resourceType: 'Patient', extension: [{ url: 'http://example.org/nowhere', valueString: 'v' }], telecom: [{ value: '1' }] };
 
@@ -42,4 +43,22 @@ test('the rule id is in the OperationOutcome', () => {
 test('every rule of the table is in docs/validation-rules.md', () => {
   const doc = readFileSync(new URL('../../docs/validation-rules.md', import.meta.url), 'utf8');
   expect(Object.keys(VALIDATION_RULES).filter((id) => !doc.includes(`\`${id}\``))).toEqual([]);
+});
+
+test('overrides apply at every entry point: JSON text and XML as well as a parsed object', () => {
+  const { validator } = rulesSetup();
+  const rules = { 'extension-unknown': 'error' } as const;
+  const fromJson = validator.jsonIssues(JSON.stringify(unknownExtension), { rules }).map(show).sort();
+  expect(fromJson).toEqual(['error cpt-2 Patient.telecom[0]', 'error extension-unknown Patient.extension[0]']);
+  const xml = '<Patient xmlns="http://hl7.org/fhir"><extension url="http://example.org/nowhere"><valueString value="v"/></extension></Patient>';
+  expect(validator.xmlIssues(xml, { rules }).filter((i) => i.rule === 'extension-unknown').map(show)).toEqual(['error extension-unknown Patient.extension[0]']);
+});
+
+test("the rules' issues count against the payload's issue limit", () => {
+  const { ctx } = rulesSetup();
+  const limited = new Validator({ structure: {}, semantic: ctx, limits: { maxIssues: 3 } });
+  const many = { resourceType: 'Patient', extension: Array.from({ length: 10 }, (_, i) => ({ url: `http://example.org/nowhere/${i}`, valueString: 'v' })) };
+  const issues = limited.issues(many);
+  expect(issues.filter((i) => i.rule === 'extension-unknown')).toHaveLength(3);
+  expect(issues.at(-1)).toMatchObject({ severity: 'fatal', code: 'too-costly' });
 });
