@@ -22,7 +22,8 @@ export { validatorFor, type ValidatorForOptions, type ValidatorForResult } from 
 export { DiskModuleCache, MemoryModuleCache, type CacheOutcome, type ModuleCache } from './compile/module-cache.js';
 export { validatorCacheDir } from './load/cache-dirs.js';
 export { Validator, type ValidateOptions } from './validate/validator.js';
-export { hasErrors, toOperationOutcome, type IssueCode, type ValidationIssue } from './validate/issues.js';
+export { hasErrors, toOperationOutcome, VALIDATION_RULE_SYSTEM, type IssueCode, type ValidationIssue } from './validate/issues.js';
+export { VALIDATION_RULES, type RuleDefinition, type RuleId, type RuleOverrides, type RuleSeverity } from './validate/policy.js';
 export { EXPANSIONS_PACKAGE, expansionsFrom } from './validate/semantic-context.js';
 
 // Snapshots.

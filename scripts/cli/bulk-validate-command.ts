@@ -111,7 +111,7 @@ class TextReporter extends CountingReporter {
     let out = '';
     for (const i of issues) {
       if (i.severity === 'information' || (this.quiet && i.severity === 'warning')) continue;
-      out += `${name}${i.line !== undefined ? `:${i.line}` : ''}: ${i.severity} [${i.code}] ${i.expression ? `${i.expression}: ` : ''}${i.diagnostics}\n`;
+      out += `${name}${i.line !== undefined ? `:${i.line}` : ''}: ${i.severity} [${i.code}] ${i.expression ? `${i.expression}: ` : ''}${i.diagnostics}${i.rule ? ` (rule ${i.rule})` : ''}\n`;
     }
     if (out) process.stdout.write(out);
   }

@@ -1,5 +1,5 @@
 /**
- * `validate <files or globs...> [--profile URL] [--format text|json] [--ig spec...]`: payloads checked
+ * `validate <files or globs...> [--profile URL] [--format text|json] [--ig spec...] [--rule id=severity]`: payloads checked
  * with the built project's validators (generated/), or against the definitions `--ig` names (packages,
  * `name@version`, folders or globs of loose definitions), added to the built package inside a project,
  * on their own outside one (docs/validate-ig.md). Text: one line per issue, `file[:line]: severity [code]
@@ -16,7 +16,8 @@ import { internalError } from '../diagnostics/internal-errors.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { loadValidator } from '../commands/load-validator.js';
 import type { OperationOutcome } from '../model/fhir.js';
-import { positionOf, toOperationOutcome, type ValidationIssue } from '../validate/issues.js';
+import { positionOf, toOperationOutcome, VALIDATION_RULE_SYSTEM, type ValidationIssue } from '../validate/issues.js';
+import { overrideProblems, type RuleOverrides } from '../validate/policy.js';
 import type { ValidateOptions, Validator } from '../validate/validator.js';
 import { configOrExit, findConfig, printDiagnostics, type CommandRegistration } from './common.js';
 import { expandInputs, readPayloadFile } from './payload-files.js';
@@ -43,6 +44,7 @@ interface ValidateCliOptions {
   project: boolean;
   cacheDir?: string;
   workers?: string;
+  rule: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -58,6 +60,7 @@ export const validateCommand: CommandRegistration = (program) => {
     .option('--out <dir>', 'build output holding the validators (default: generated/ beside the config)')
     .option('--offline', 'never touch the network')
     .option('--no-invariants', 'skip FHIRPath invariants')
+    .option('--rule <id=severity>', 'set a rule\'s severity (error, warning, information, off); repeatable; ids in docs/validation-rules.md', collect, [])
     .option('-q, --quiet', 'text format: print errors only')
     .option('--ig <spec>', 'validate against these definitions too (repeatable): a package .tgz or folder, name@version, or a folder or glob of StructureDefinitions, ValueSets and CodeSystems (XML or JSON)', collect, [])
     .option('--packages <dir>', 'a folder of package tarballs (<name>-<version>.tgz) to find hl7.fhir.r3.core and other packages in, before the FHIR cache and the registry (repeatable)', collect, [])
@@ -74,6 +77,11 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
     process.stderr.write(`error: --format must be text or json, not '${opts.format}'\n`);
     return 2;
   }
+  const rules = parseRules(opts.rule);
+  if (typeof rules === 'string') {
+    process.stderr.write(`error: ${rules}\n`);
+    return 2;
+  }
   const { inputs, problems } = await expandInputs(patterns);
   for (const problem of problems) process.stderr.write(`error: ${problem}\n`);
   if (inputs.length === 0) return 1;
@@ -81,13 +89,13 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   const files = inputs.map((i) => i.file);
   if (isBulkRun(files, opts.workers)) {
     const target = opts.ig.length > 0 ? { configFile: igConfigFile(opts), ig: { specs: opts.ig, packageDirs: opts.packages, cacheDir: opts.cacheDir && resolve(opts.cacheDir) } } : { configFile: configOrExit(opts.config) };
-    return runBulkValidate(files, problems, { ...opts, out: opts.out && resolve(opts.out) }, { profile: opts.profile, invariants: opts.invariants }, target);
+    return runBulkValidate(files, problems, { ...opts, out: opts.out && resolve(opts.out) }, { profile: opts.profile, invariants: opts.invariants, rules }, target);
   }
   const diagnostics = new Diagnostics();
   const validator = opts.ig.length > 0 ? await igValidator(opts, diagnostics) : await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, cacheDir: opts.cacheDir && resolve(opts.cacheDir), diagnostics });
   printDiagnostics(diagnostics, true);
   if (!validator) return 2;
-  const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants };
+  const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants, rules };
   const results = inputs.map(({ file }) => ({ file, outcome: toOperationOutcome(validateFile(validator, file, options)) }));
   const failed = results.filter((r) => r.outcome.issue.some((i) => i.severity === 'error' || i.severity === 'fatal')).length;
   if (opts.format === 'json') process.stdout.write(JSON.stringify(jsonReport(results), null, 2) + '\n');
@@ -121,6 +129,18 @@ function igConfigFile(opts: ValidateCliOptions): string | undefined {
   return !opts.project ? undefined : opts.config ? configOrExit(opts.config) : findConfig(process.cwd());
 }
 
+/** `--rule id=severity` settings as overrides, or the problem with them. */
+function parseRules(settings: readonly string[]): RuleOverrides | string {
+  const out: Record<string, string> = {};
+  for (const setting of settings) {
+    const eq = setting.indexOf('=');
+    if (eq <= 0) return `--rule wants id=severity, not '${setting}'`;
+    out[setting.slice(0, eq).trim()] = setting.slice(eq + 1).trim();
+  }
+  const problems = overrideProblems(out);
+  return problems.length > 0 ? problems.join('; ') : (out as RuleOverrides);
+}
+
 /** One file's issues, whatever happens: unreadable files and bugs are its fatal issue, never the batch's end. */
 function validateFile(validator: Validator, file: string, options: ValidateOptions): ValidationIssue[] {
   try {
@@ -145,7 +165,8 @@ function textReport(file: string, outcome: OperationOutcome, quiet: boolean): st
     const at = positionOf(i);
     const line = at ? `:${at.line}${at.column !== undefined ? `:${at.column}` : ''}` : '';
     const where = i.expression?.[0] ? `${i.expression[0]}: ` : '';
-    lines.push(`${file}${line}: ${i.severity} [${i.code}] ${where}${i.diagnostics ?? ''}`);
+    const rule = i.details?.coding?.find((c) => c.system === VALIDATION_RULE_SYSTEM)?.code;
+    lines.push(`${file}${line}: ${i.severity} [${i.code}] ${where}${i.diagnostics ?? ''}${rule ? ` (rule ${rule})` : ''}`);
   }
   if (counts.error === 0 && !quiet) lines.push(`${file}: valid${counts.warning ? ` (${counts.warning} warning(s))` : ''}`);
   return lines.map((l) => l + '\n').join('');

@@ -19,6 +19,8 @@ export interface DefinitionResolver {
   structureDefinition(ref: string): StructureDefinition | undefined;
   valueSet(url: string): ValueSet | undefined;
   codeSystem(url: string): CodeSystem | undefined;
+  /** Any canonical resource of a type by URL (a Questionnaire a response names). */
+  canonical(url: string, resourceType: string): Resource | undefined;
   /** Where the resource with this URL comes from (`project`, `hl7.fhir.r3.core#3.0.2`), undefined if unknown. */
   origin(url: string): string | undefined;
   /** True when the URL belongs to the project (its canonical base), whether or not it resolves. */
@@ -76,6 +78,10 @@ export class LayeredResolver implements DefinitionResolver {
     private readonly sources: DefinitionSource[],
     private readonly canonicalBase: string = '',
   ) {}
+
+  canonical(url: string, resourceType: string): Resource | undefined {
+    return this.find(url, resourceType);
+  }
 
   private find(url: string, resourceType: string): Resource | undefined {
     for (const s of this.sources) {

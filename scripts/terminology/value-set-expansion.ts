@@ -40,9 +40,27 @@ export class ValueSetExpander {
     return result;
   }
 
+  /**
+   * Expands a value set given as a resource rather than by URL (one contained in a profile, `#vs1`), cached
+   * under `key` (the container's URL and the fragment): its compose first, else its own expansion.
+   */
+  expandValueSet(vs: ValueSet, key: string): ExpansionResult {
+    let result = this.cache.get(key);
+    if (!result) {
+      this.cache.set(key, { unavailable: `value set ${key} imports itself` });
+      result = this.fromResource(key, vs, true);
+      this.cache.set(key, result);
+    }
+    return result;
+  }
+
   private build(url: string): ExpansionResult {
-    const vs = this.resolver.valueSet(url);
-    const fromCompose = vs?.compose && this.resolver.origin(url) === 'project' ? this.fromCompose(vs) : undefined;
+    return this.fromResource(url, this.resolver.valueSet(url), this.resolver.origin(url) === 'project');
+  }
+
+  /** `own`: the value set is the project's (or contained in one of its profiles): its compose is read before any published expansion. */
+  private fromResource(url: string, vs: ValueSet | undefined, own: boolean): ExpansionResult {
+    const fromCompose = vs?.compose && own ? this.fromCompose(vs) : undefined;
     if (fromCompose && 'expansion' in fromCompose) return fromCompose;
     const expanded = this.published(url) ?? (vs?.expansion ? vs : undefined);
     if (expanded?.expansion) {

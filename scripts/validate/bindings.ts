@@ -2,25 +2,29 @@
  * Binding checks of the semantic layer: a coded value (code, Coding, CodeableConcept, or a string/uri)
  * against the value set its element binds. `required`: outside the expansion is an error (for a
  * CodeableConcept, one coding in the set is enough); `extensible`/`preferred`: a warning; `example`:
- * nothing. A value set that cannot be expanded gives one information issue, never an error.
+ * nothing. A value set that cannot be expanded gives one information issue, never an error. A binding to
+ * `#id` names a value set contained in the profile that holds the element.
  *
  * Where the structure validators already checked the element (`compiled`: the walk is on the elements the
  * compiled schema covers), the required bindings they carry (scripts/terminology/binding-rules.ts) are
  * not checked again.
  */
-import type { ElementDefinitionBinding } from '../model/fhir.js';
+import { isValueSet, type ElementDefinitionBinding, type StructureDefinition } from '../model/fhir.js';
 import { bindingUrl, boundKind, codingsOf, compiledBinding, inExpansion, notInValueSet } from '../terminology/binding-rules.js';
-import type { ValueSetExpander } from '../terminology/value-set-expansion.js';
+import type { ExpansionResult, ValueSetExpander } from '../terminology/value-set-expansion.js';
 import type { ValidationIssue } from './issues.js';
+import { ruleIssue, type RuleId } from './policy.js';
 
-export function checkBinding(
-  binding: ElementDefinitionBinding,
-  type: string | undefined,
-  value: unknown,
-  location: string,
-  expander: ValueSetExpander,
-  compiled = false,
-): ValidationIssue[] {
+const STRENGTH_RULES: Readonly<Record<string, RuleId>> = { required: 'binding-required', extensible: 'binding-extensible', preferred: 'binding-preferred' };
+
+export interface BindingCheck {
+  /** The structure validators checked this element's required binding already. */
+  compiled?: boolean;
+  /** The StructureDefinition holding the element: where a `#id` value set is contained. */
+  profile?: StructureDefinition;
+}
+
+export function checkBinding(binding: ElementDefinitionBinding, type: string | undefined, value: unknown, location: string, expander: ValueSetExpander, options: BindingCheck = {}): ValidationIssue[] {
   if (binding.strength === 'example') return [];
   const url = bindingUrl(binding);
   const kind = boundKind(type);
@@ -28,10 +32,19 @@ export function checkBinding(
   const codings = codingsOf(kind, value);
   // A CodeableConcept with text only, or a Coding without a code, says nothing to check.
   if (codings.length === 0) return [];
-  if (compiled && compiledBinding(binding, type, expander)) return [];
-  const result = expander.expand(url);
-  if ('unavailable' in result) return [{ severity: 'information', code: 'informational', diagnostics: `binding to ${url} not checked: ${result.unavailable}`, expression: location }];
+  if (options.compiled && compiledBinding(binding, type, expander)) return [];
+  const result = expandBound(url, options.profile, expander);
+  if ('unavailable' in result) return [ruleIssue('binding-unavailable', location, `binding to ${url} not checked: ${result.unavailable}`)];
   if (codings.some((c) => inExpansion(c, result.expansion))) return [];
   const strength = binding.strength ?? 'required';
-  return [{ severity: strength === 'required' ? 'error' : 'warning', code: 'code-invalid', diagnostics: notInValueSet(codings, url, strength), expression: location }];
+  return [ruleIssue(Object.hasOwn(STRENGTH_RULES, strength) ? STRENGTH_RULES[strength] : 'binding-required', location, notInValueSet(codings, url, strength))];
+}
+
+/** The expansion of a bound value set: by canonical URL, or (`#id`) contained in the profile. */
+export function expandBound(url: string, profile: StructureDefinition | undefined, expander: ValueSetExpander): ExpansionResult {
+  if (!url.startsWith('#')) return expander.expand(url);
+  const id = url.slice(1);
+  const contained = (profile?.contained ?? []).filter(isValueSet).find((vs) => vs.id === id);
+  if (!contained) return { unavailable: `value set ${url} is not contained in ${profile?.url ?? 'the profile'}` };
+  return expander.expandValueSet(contained, `${profile?.url ?? ''}${url}`);
 }

@@ -15,6 +15,7 @@ import { isStructureDefinition, type Resource } from '../model/fhir.js';
 import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
 import { SnapshotGenerator } from '../snapshot/generate.js';
 import type { PayloadLimits } from './json-payload.js';
+import type { RuleOverrides } from './policy.js';
 import { createSemanticContext } from './semantic-context.js';
 import type { ValidatorTable } from './structure.js';
 import type { ExpansionLookup } from '../terminology/value-set-expansion.js';
@@ -36,6 +37,8 @@ export interface ValidatorDefinitions {
   /** A line before a long step (compiling). */
   progress?: (message: string) => void;
   limits?: Partial<PayloadLimits>;
+  /** Severity overrides by rule id (policy.ts) for every validation. */
+  rules?: RuleOverrides;
 }
 
 export interface CreatedValidator {
@@ -52,11 +55,11 @@ export async function createValidator(input: ValidatorDefinitions): Promise<Crea
   const ctx: StageContext = { resolver: new LayeredResolver([own, ...input.dependencies], input.canonical ?? ''), diagnostics, sources: new SourceMap() };
   const generator = new SnapshotGenerator(ctx);
   const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions });
-  if (input.structure) return { validator: new Validator({ structure: input.structure, semantic, limits: input.limits }), diagnostics };
+  if (input.structure) return { validator: new Validator({ structure: input.structure, semantic, limits: input.limits, rules: input.rules }), diagnostics };
   const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
   // The compiler (ajv) is loaded only when something is to be compiled: not on a built project's start-up.
   const { compileProfiles } = await import('../compile/modules.js');
   const { table, ...compiled } = await compileProfiles(profiles, ctx, semantic.expander, { cache: input.cache, progress: input.progress });
   for (const problem of compiled.problems) diagnostics.warning('validate.cache', problem);
-  return { validator: new Validator({ structure: table, semantic, limits: input.limits }), diagnostics, compiled };
+  return { validator: new Validator({ structure: table, semantic, limits: input.limits, rules: input.rules }), diagnostics, compiled };
 }

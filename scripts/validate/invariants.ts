@@ -7,6 +7,7 @@ import fhirpath from 'fhirpath';
 import stu3Model from 'fhirpath/fhir-context/stu3';
 import type { ElementDefinitionConstraint } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
+import { ruleIssue } from './policy.js';
 import { LINEAR_EVALUATORS, type LinearEvaluator } from './linear-invariants.js';
 import type { Budget } from '../util/limits.js';
 import { errorMessage, isObject } from '../util/values.js';
@@ -107,6 +108,7 @@ export class InvariantEngine {
         code: 'invariant',
         diagnostics: `constraint ${constraint.key} failed: ${constraint.human} (${expression})`,
         expression: location,
+        rule: constraint.key,
       },
     ];
   }
@@ -135,7 +137,7 @@ export class InvariantEngine {
     const key = `${constraint.key}|${constraint.expression ?? ''}`;
     if (run.reported.has(key)) return [];
     run.reported.add(key);
-    return [{ severity: 'information', code: 'informational', diagnostics: `constraint ${constraint.key} not evaluated: ${reason}`, expression: location }];
+    return [ruleIssue('invariant-not-evaluated', location, `constraint ${constraint.key} not evaluated: ${reason}`)];
   }
 }
 

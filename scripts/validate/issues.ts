@@ -19,7 +19,12 @@ export interface ValidationIssue {
   line?: number;
   /** Column in the source payload, where known (with the line). */
   column?: number;
+  /** The rule that raised it: a rule id of the policy table (policy.ts) or an invariant's key. */
+  rule?: string;
 }
+
+/** The coding system of rule ids in an issue's `details` (OperationOutcome.issue.details.coding). */
+export const VALIDATION_RULE_SYSTEM = 'urn:fhir-stu3-toolchain:validation-rule';
 
 const rank: Record<OperationOutcomeIssue['severity'], number> = { fatal: 0, error: 1, warning: 2, information: 3 };
 
@@ -43,6 +48,7 @@ export function toOperationOutcome(issues: readonly ValidationIssue[]): Operatio
   const issue: OperationOutcomeIssue[] = sorted.map((i) => ({
     severity: i.severity,
     code: i.code,
+    ...(i.rule !== undefined ? { details: { coding: [{ system: VALIDATION_RULE_SYSTEM, code: i.rule }] } } : {}),
     diagnostics: i.diagnostics,
     ...(i.expression ? { expression: [i.expression] } : {}),
     ...(i.line !== undefined ? { location: [`line ${i.line}${i.column !== undefined ? `, column ${i.column}` : ''}`] } : {}),

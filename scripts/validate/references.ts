@@ -4,12 +4,15 @@
  * contained resource. A resolved target must suit the element's `targetProfile`: it claims that profile in
  * `meta.profile`, or, for a base-type target, is of that type. A literal `Type/id` that resolves nowhere is
  * still checked on its type. Unresolvable references are not errors in searchset/transaction/batch/history
- * Bundles; in document, message and collection Bundles they are warnings.
+ * Bundles; in document, message and collection Bundles they are warnings. A conditional reference
+ * (`Patient?identifier=...`, http.html#trules) is a search the server resolves when it processes a
+ * transaction or batch: there it is checked on its type only, anywhere else it is an error.
  */
 import { claimedProfiles, type ElementDefinition, type Resource } from '../model/fhir.js';
 import { isObject } from '../util/values.js';
 import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
 import type { ValidationIssue } from './issues.js';
+import { ruleIssue } from './policy.js';
 
 /** Where references of one resource can point: its Bundle's entries and its own contained resources. */
 export interface ReferenceScope {
@@ -18,6 +21,12 @@ export interface ReferenceScope {
 }
 
 const NO_ERROR_BUNDLES = new Set(['searchset', 'transaction', 'transaction-response', 'batch', 'batch-response', 'history']);
+
+/** Bundles whose entries a server processes, resolving conditional references. */
+const CONDITIONAL_BUNDLES = new Set(['transaction', 'batch']);
+
+/** `Type?query`: a conditional reference. */
+const CONDITIONAL = /^([A-Z][A-Za-z]+)\?./;
 
 /** The lookup keys of a Bundle's entries: fullUrl, `Type/id`. */
 export function bundleScope(bundle: Resource, location: string): ReferenceScope['bundle'] {
@@ -50,28 +59,37 @@ export function checkReference(def: ElementDefinition, value: unknown, location:
   if (typeof reference !== 'string' || reference === '') return [];
   const at = `${location}.reference`;
   const targets = (def.type ?? []).filter((t) => t.code === 'Reference').map((t) => t.targetProfile ?? `${FHIR_TYPE_BASE}Resource`);
+  const conditional = CONDITIONAL.exec(reference);
+  if (conditional) {
+    if (!scope.bundle || !CONDITIONAL_BUNDLES.has(scope.bundle.type))
+      return [ruleIssue('reference-conditional', at, `reference '${reference}' is a conditional reference, which only a transaction or batch Bundle may carry`)];
+    return targetTypeIssues(reference, conditional[1], targets, at, profileType);
+  }
   const found = resolveReference(reference, scope);
   if (found) {
     if (targets.length === 0 || targets.some((t) => suits(found.resource, t))) return [];
     return [
-      {
-        severity: 'error',
-        code: 'structure',
-        diagnostics: `reference '${reference}' resolves to ${found.resource.resourceType} at ${found.location}${claimed(found.resource)}, which is none of the allowed targets ${targets.join(', ')}`,
-        expression: at,
-      },
+      ruleIssue(
+        'reference-target',
+        at,
+        `reference '${reference}' resolves to ${found.resource.resourceType} at ${found.location}${claimed(found.resource)}, which is none of the allowed targets ${targets.join(', ')}`,
+      ),
     ];
   }
   const issues: ValidationIssue[] = [];
   const literal = /^(?:.*\/)?([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference);
-  if (literal && targets.length > 0) {
-    const types = targets.map((t) => (t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profileType(t)));
-    if (!types.includes(undefined) && !types.includes('Resource') && !types.includes(literal[1]))
-      issues.push({ severity: 'error', code: 'structure', diagnostics: `reference '${reference}' is to a ${literal[1]}, the element allows ${[...new Set(types)].join(' | ')}`, expression: at });
-  }
+  if (literal) issues.push(...targetTypeIssues(reference, literal[1], targets, at, profileType));
   if (scope.bundle && !reference.startsWith('#') && !NO_ERROR_BUNDLES.has(scope.bundle.type))
-    issues.push({ severity: 'warning', code: 'not-found', diagnostics: `reference '${reference}' does not resolve to an entry of this ${scope.bundle.type} Bundle`, expression: at });
+    issues.push(ruleIssue('reference-unresolved', at, `reference '${reference}' does not resolve to an entry of this ${scope.bundle.type} Bundle`));
   return issues;
+}
+
+/** A reference known only by the type it names (`Patient/1`, `Patient?identifier=...`) against the element's targets. */
+function targetTypeIssues(reference: string, type: string, targets: string[], at: string, profileType: (url: string) => string | undefined): ValidationIssue[] {
+  if (targets.length === 0) return [];
+  const types = targets.map((t) => (t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profileType(t)));
+  if (types.includes(undefined) || types.includes('Resource') || types.includes(type)) return [];
+  return [ruleIssue('reference-target', at, `reference '${reference}' is to a ${type}, the element allows ${[...new Set(types)].join(' | ')}`)];
 }
 
 function resolveReference(reference: string, scope: ReferenceScope): { resource: Resource; location: string } | undefined {

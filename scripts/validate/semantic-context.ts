@@ -8,6 +8,7 @@ import { ElementModel } from '../resolve/element-model.js';
 import type { DefinitionResolver } from '../resolve/resolver.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
 import { InvariantEngine } from './invariants.js';
+import { CodeSystemIndex } from '../terminology/code-systems.js';
 import { ValueSetExpander, type ExpansionLookup } from '../terminology/value-set-expansion.js';
 
 export interface SemanticOptions {
@@ -23,6 +24,8 @@ export interface SemanticContext {
   readonly resolver: DefinitionResolver;
   readonly model: ElementModel;
   readonly expander: ValueSetExpander;
+  /** The CodeSystems held, for codes and displays wherever a Coding appears. */
+  readonly codes: CodeSystemIndex;
   readonly invariants: InvariantEngine;
   readonly options: SemanticOptions;
   /**
@@ -51,6 +54,7 @@ export function createSemanticContext(input: SemanticContextInput): SemanticCont
     resolver: input.resolver,
     model: new ElementModel((type) => input.resolver.structureDefinition(type)),
     expander: new ValueSetExpander(input.resolver, input.expansions ?? (() => undefined)),
+    codes: new CodeSystemIndex(input.resolver),
     invariants: new InvariantEngine(),
     options: { invariants: input.options?.invariants ?? true, narrative: input.options?.narrative ?? true },
   };

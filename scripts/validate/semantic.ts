@@ -2,16 +2,24 @@
  * Semantic validation (what JSON Schema cannot say well): a resource walked alongside a profile's snapshot,
  * element by element, with choice types, arrays, backbone elements and datatypes (unfolded from their
  * definitions through the element model where the snapshot does not unfold them). Per element: slicing
- * (slicing.ts), extensions by URL against their own definitions, bindings (bindings.ts), FHIRPath
- * invariants (invariants.ts), references (references.ts); contained resources and Bundle entries are
- * validated recursively against their `meta.profile` or their base type. Every issue has a FHIRPath location.
+ * (slicing.ts), extensions by URL against their own definitions and their context (extension-context.ts),
+ * bindings (bindings.ts), codes against held code systems (codings.ts), FHIRPath invariants
+ * (node-constraints.ts, invariants.ts), references (references.ts); per resource, the rules of its type as
+ * a whole (resource-rules.ts: a QuestionnaireResponse against its Questionnaire); contained resources and
+ * Bundle entries are validated recursively against their `meta.profile` or their base type. Every issue has
+ * a FHIRPath location, and those of the rule table (policy.ts) its rule id.
  */
 import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
 import type { Budget } from '../util/limits.js';
 import type { ResolvedProperty } from '../resolve/element-model.js';
 import { checkBinding } from './bindings.js';
+import { checkCoding } from './codings.js';
+import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
 import type { InvariantRun } from './invariants.js';
 import type { ValidationIssue } from './issues.js';
+import { nodeConstraints } from './node-constraints.js';
+import { ruleIssue } from './policy.js';
+import { RESOURCE_RULES } from './resource-rules.js';
 import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
 import { bundleScope, checkReference, containedScope, type ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
@@ -72,7 +80,7 @@ export class SemanticWalker implements SliceWalker {
   /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
   resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void {
     const bundle = resource.resourceType === 'Bundle' ? bundleScope(resource, location) : outerBundle;
-    const scope: WalkScope = { root: resource, refs: { bundle, contained: containedScope(resource, location) } };
+    const scope: WalkScope = { root: resource, refs: { bundle, contained: containedScope(resource, location) }, location };
     for (const profile of profiles) {
       const tree = profileTree(profile);
       if (!tree) {
@@ -85,6 +93,9 @@ export class SemanticWalker implements SliceWalker {
       }
       this.node(tree.root, resource, resource.resourceType, resource.resourceType, location, scope, this.ctx.compiledProfile?.(profile) ?? false);
     }
+    // Rules of a resource type as a whole (a QuestionnaireResponse against its Questionnaire), once whatever the profiles.
+    const rule = RESOURCE_RULES.get(resource.resourceType);
+    if (rule) this.push(rule(resource, location, scope, this.ctx));
   }
 
   /** The profiles a resource is validated against: its resolvable `meta.profile` entries, else its base type. */
@@ -94,12 +105,13 @@ export class SemanticWalker implements SliceWalker {
       const sd = this.ctx.profiles(url);
       if (sd) out.push(sd);
       else
-        this.report({
-          severity: this.ctx.resolver.isProjectUrl(url) ? 'error' : 'warning',
-          code: 'not-found',
-          diagnostics: `profile ${url} claimed in meta.profile does not resolve; validated against the base ${resource.resourceType} only`,
-          expression: `${location}.meta.profile`,
-        });
+        this.report(
+          ruleIssue(
+            this.ctx.resolver.isProjectUrl(url) ? 'profile-unresolved-own' : 'profile-unresolved',
+            `${location}.meta.profile`,
+            `profile ${url} claimed in meta.profile does not resolve; validated against the base ${resource.resourceType} only`,
+          ),
+        );
     }
     if (out.length === 0) {
       const base = this.ctx.profiles(resource.resourceType);
@@ -110,14 +122,19 @@ export class SemanticWalker implements SliceWalker {
   }
 
   /**
-   * Walks one value against its element: invariants, binding, reference, then its properties. `compiled`:
+   * Walks one value against its element: invariants (the element's, its data type's, a contentReference
+   * target's), binding, codes of a Coding, narrative, reference, then its properties (extensions checked
+   * against their context). `compiled`:
    * the element is one the structure validators' compiled schema covers (see SemanticContext.compiledProfile).
    */
   node(node: ProfileNode, value: unknown, ctxKey: string, type: string | undefined, location: string, scope: WalkScope, compiled = false): void {
     const def = node.def;
     this.budget?.tick();
-    if (this.ctx.options.invariants) for (const c of def.constraint ?? []) this.push(this.ctx.invariants.check(c, ctxKey, value, scope.root, location, this.invariantRun));
-    if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander, compiled));
+    if (this.ctx.options.invariants)
+      for (const { constraint, base } of nodeConstraints(node, type, ctxKey, this.ctx.profiles, this.ctx.model))
+        this.push(this.ctx.invariants.check(constraint, base, value, scope.root, location, this.invariantRun));
+    if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander, { compiled, profile: node.profile }));
+    if (type === 'Coding') this.push(checkCoding(value, location, this.ctx.codes));
     if (type === 'xhtml' && typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
     if (type === 'Reference') this.push(checkReference(def, value, location, scope.refs, (url) => this.ctx.profiles(url)?.type));
     if (!isObject(value)) return;
@@ -133,6 +150,7 @@ export class SemanticWalker implements SliceWalker {
       }
       const prop = this.ctx.model.property(ctxKey, key);
       if (!prop) continue;
+      if (key === 'extension' || key === 'modifierExtension') this.extensionContexts(v, this.holder(node, type, value, location, scope), `${location}.${key}`);
       this.property(source, prop, v, `${location}.${key}`, scope, childrenCompiled);
     }
     this.missingSlices(source, value, location);
@@ -143,8 +161,7 @@ export class SemanticWalker implements SliceWalker {
     for (const child of childIndex(source).requiredSlices) {
       if (value[child.name] !== undefined) continue;
       for (const slice of child.slices)
-        if ((slice.def.min ?? 0) > 0)
-          this.report({ severity: 'error', code: 'structure', diagnostics: `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`, expression: `${location}.${child.name}` });
+        if ((slice.def.min ?? 0) > 0) this.report(ruleIssue('slice-cardinality', `${location}.${child.name}`, `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`));
     }
   }
 
@@ -198,9 +215,9 @@ export class SemanticWalker implements SliceWalker {
     const sd = url ? this.ctx.profiles(url) : undefined;
     const root = sd?.type === 'Extension' ? profileTree(sd)?.root : undefined;
     if (url && !root && /^[a-z][a-z0-9+.-]*:/i.test(url)) {
-      const severity = key === 'modifierExtension' || this.ctx.resolver.isProjectUrl(url) ? 'error' : 'warning';
+      const rule = key === 'modifierExtension' ? 'modifier-extension-unknown' : this.ctx.resolver.isProjectUrl(url) ? 'extension-unknown-own' : 'extension-unknown';
       const what = key === 'modifierExtension' ? 'unknown modifier extension' : 'unknown extension';
-      this.report({ severity, code: 'extension', diagnostics: `${what} ${url}: its definition does not resolve`, expression: location });
+      this.report(ruleIssue(rule, location, `${what} ${url}: its definition does not resolve`));
     }
     this.node(root ?? node, item, 'Extension', 'Extension', location, scope);
   }
@@ -215,6 +232,8 @@ export class SemanticWalker implements SliceWalker {
       const base = this.ctx.profiles('Extension');
       const root = base && profileTree(base)?.root;
       if (!root || !prop) return;
+      const holder: ExtensionHolder = { logicalPath: logicalPath(at, scope), elementPaths: [prop.element.path], types: typeLineage(prop.type, this.ctx.profiles), extensionUrl: undefined };
+      this.extensionContexts(item.extension, holder, `${at}.extension`);
       item.extension.forEach((ext, j) => this.extension(ext, root, 'extension', `${at}.extension[${j}]`, scope));
     });
   }
@@ -228,7 +247,27 @@ export class SemanticWalker implements SliceWalker {
     const diagnostics = allowed.length
       ? `${prop.property}: type ${prop.type ?? '?'} is not allowed here; allowed: ${allowed.map((t) => name + t[0].toUpperCase() + t.slice(1)).join(', ')}`
       : `${prop.property}: ${name}[x] is not allowed here (max 0)`;
-    this.report({ severity: 'error', code: 'structure', diagnostics, expression: location });
+    this.report(ruleIssue('choice-type', location, diagnostics));
+  }
+
+  /** An element holding extensions, described in every way an extension's context can name it. */
+  private holder(node: ProfileNode, type: string | undefined, value: Record<string, unknown>, location: string, scope: WalkScope): ExtensionHolder {
+    return {
+      logicalPath: logicalPath(location, scope),
+      elementPaths: elementPaths(node),
+      types: typeLineage(type, this.ctx.profiles),
+      extensionUrl: type === 'Extension' && typeof value.url === 'string' ? value.url : undefined,
+    };
+  }
+
+  /** Each extension whose definition resolves, against the contexts that definition allows. */
+  private extensionContexts(v: unknown, holder: ExtensionHolder, location: string): void {
+    if (!Array.isArray(v)) return;
+    v.forEach((item, i) => {
+      const url = isObject(item) && typeof item.url === 'string' ? item.url : undefined;
+      const sd = url ? this.ctx.profiles(url) : undefined;
+      if (sd?.type === 'Extension') this.push(checkExtensionContext(sd, holder, `${location}[${i}]`));
+    });
   }
 
   /** A contained resource or Bundle entry: against its claimed profiles, else its base type. */
@@ -260,3 +299,14 @@ export class SemanticWalker implements SliceWalker {
   }
 }
 
+/** A location's path in its resource without indexes (`Patient.name.family`), when the walk knows where the resource starts. */
+function logicalPath(location: string, scope: WalkScope): string | undefined {
+  if (scope.location === undefined || !location.startsWith(scope.location)) return undefined;
+  return scope.root.resourceType + location.slice(scope.location.length).replace(/\[\d+\]/g, '');
+}
+
+/** The paths an element definition answers to: its own and its base's (`Patient.address.line`, `Address.line`). */
+function elementPaths(node: ProfileNode): string[] {
+  const base = node.def.base?.path;
+  return base && base !== node.def.path ? [node.def.path, base] : [node.def.path];
+}

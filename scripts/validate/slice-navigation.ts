@@ -11,12 +11,15 @@ import type { ValidationIssue } from './issues.js';
 import { childFor, profileTree, type ProfileNode } from './profile-tree.js';
 import type { ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
-import { deepEqual, matchesPattern, type PathValue, type SliceOracle } from './slicing.js';
+import { deepEqual, matchesPattern, type PathValue, type SliceOracle, type ValueCriterion } from './slicing.js';
+import { bindingUrl } from '../terminology/binding-rules.js';
 
 /** The resource a node belongs to (`%resource`) and where its references can point. */
 export interface WalkScope {
   readonly root: Resource;
   readonly refs: ReferenceScope;
+  /** Where the resource is in the payload (`Bundle.entry[2].resource`); undefined in a trial of a part of it, whose locations are relative. */
+  readonly location?: string;
 }
 
 /**
@@ -160,6 +163,10 @@ export class SliceNavigator {
     return values;
   }
 
+  criterion(node: ProfileNode): ValueCriterion | undefined {
+    return valueCriterion(node);
+  }
+
   valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined {
     const fp = node.fixed;
     if (fp) {
@@ -168,10 +175,14 @@ export class SliceNavigator {
     }
     const binding = node.def.binding;
     const type = value.type ?? node.def.type?.[0]?.code;
-    if (binding?.strength === 'required' && type) {
-      const failed = checkBinding(binding, type, value.value, '', this.ctx.expander).find((i) => i.severity === 'error');
+    if (binding?.strength === 'required' && bindingUrl(binding)) {
+      if (!type) return `is of no known type, so its membership in ${bindingUrl(binding)} cannot be tested`;
+      // Not in the value set, or a value set that cannot be expanded (information): either way the item is not shown to be in the slice.
+      const failed = checkBinding(binding, type, value.value, '', this.ctx.expander, { profile: node.profile }).find((i) => i.severity !== 'warning');
       return failed ? failed.diagnostics : undefined;
     }
+    const pattern = childPattern(node);
+    if (pattern !== undefined) return matchesPattern(value.value, pattern) ? undefined : `is ${JSON.stringify(value.value)}, the slice fixes ${JSON.stringify(pattern)}`;
     return undefined;
   }
 
@@ -203,7 +214,7 @@ export class SliceNavigator {
     const type = value.type ?? node.def.type?.[0]?.code ?? node.profile.type;
     if (isObject(value.value) && typeof value.value.resourceType === 'string')
       sandbox.resource(value.value as unknown as Resource, url ? [node.profile] : sandbox.profilesFor(value.value as unknown as Resource, ''), '', scope.refs.bundle);
-    else sandbox.node(node, value.value, type, type, '', scope);
+    else sandbox.node(node, value.value, type, type, '', { root: scope.root, refs: scope.refs });
     const error = sandbox.issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
     return error ? `does not conform${url ? ` to ${url}` : ''}: ${error.expression ? `${error.expression}: ` : ''}${error.diagnostics}` : undefined;
   }
@@ -235,6 +246,10 @@ class ScopedOracle implements SliceOracle {
     return this.navigator.valuesAt(item, path, this.scope);
   }
 
+  criterion(node: ProfileNode): ValueCriterion | undefined {
+    return this.navigator.criterion(node);
+  }
+
   valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined {
     return this.navigator.valueMismatch(node, value, kind);
   }
@@ -242,4 +257,45 @@ class ScopedOracle implements SliceOracle {
   profileMismatch(value: PathValue, profiles: string[], node: ProfileNode): string | undefined {
     return this.navigator.profileMismatch(value, profiles, node, this.scope);
   }
+}
+
+const criteria = new WeakMap<ProfileNode, ValueCriterion | null>();
+
+/** What a value/pattern discriminator compares at a slice's element (see ValueCriterion). */
+function valueCriterion(node: ProfileNode): ValueCriterion | undefined {
+  let criterion = criteria.get(node);
+  if (criterion === undefined) {
+    const binding = node.def.binding;
+    if (node.fixed) criterion = 'fixed';
+    else if (binding?.strength === 'required' && bindingUrl(binding)) criterion = 'binding';
+    else if (childPattern(node) !== undefined) criterion = 'children';
+    else if ((node.def.min ?? 0) >= 1) criterion = 'exists';
+    else if (node.def.max === '0') criterion = 'absent';
+    else criterion = null;
+    criteria.set(node, criterion);
+  }
+  return criterion ?? undefined;
+}
+
+const childPatterns = new WeakMap<ProfileNode, Record<string, unknown> | null>();
+
+/**
+ * The fixed values and patterns a slice sets below an element (`code.coding.system` and `code.coding.code`
+ * under a discriminator on `code`), as one pattern: `{ coding: [{ system, code }] }`. A repeating child is a
+ * one-item array, which pattern matching reads as "some item matches".
+ */
+function childPattern(node: ProfileNode): Record<string, unknown> | undefined {
+  let pattern = childPatterns.get(node);
+  if (pattern === undefined) {
+    const out: Record<string, unknown> = {};
+    for (const child of node.children) {
+      if (child.choice || child.def.max === '0') continue;
+      const value = child.fixed ? child.fixed.value : childPattern(child);
+      if (value === undefined) continue;
+      out[child.name] = (child.def.base?.max ?? child.def.max ?? '1') === '1' ? value : [value];
+    }
+    pattern = Object.keys(out).length > 0 ? out : null;
+    childPatterns.set(node, pattern);
+  }
+  return pattern ?? undefined;
 }

@@ -6,6 +6,7 @@
  */
 import type { ElementDefinitionDiscriminator } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
+import { ruleIssue } from './policy.js';
 import type { ProfileNode } from './profile-tree.js';
 
 /** A value found at a discriminator path, with its FHIR type where the JSON says it. */
@@ -20,11 +21,23 @@ export interface SliceOracle {
   nodeAt(slice: ProfileNode, path: string): ProfileNode | undefined;
   /** The values at a discriminator path in an item. */
   valuesAt(item: unknown, path: string): PathValue[];
+  /** What a value/pattern discriminator compares at this node of a slice; undefined when the slice defines nothing there. */
+  criterion(node: ProfileNode): ValueCriterion | undefined;
   /** Fixed/pattern/binding agreement: a reason when the value does not match what the node defines, undefined when it does. */
   valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined;
   /** A reason when the value does not conform to the profile (or to the slice definition itself). */
   profileMismatch(value: PathValue, profiles: string[], node: ProfileNode): string | undefined;
 }
+
+/**
+ * What a slice states at a value/pattern discriminator's element: a fixed value or pattern, a required
+ * binding (membership), fixed values or patterns on the element's children (compared as one pattern), or
+ * only its existence (min >= 1) or absence (max 0).
+ */
+export type ValueCriterion = 'fixed' | 'binding' | 'children' | 'exists' | 'absent';
+
+/** A slice whose discriminator element states nothing to compare: it cannot be told apart, and matches no item. */
+const NO_CRITERION = Symbol('no criterion');
 
 export interface SliceAssignment {
   /** Per item, the slice it belongs to (undefined: no slice). */
@@ -38,28 +51,39 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
   const issues: ValidationIssue[] = [];
   const slices: Array<ProfileNode | undefined> = [];
   const failures: string[][] = [];
-  for (const item of items) {
+  const undefinedSlices = new Set<ProfileNode>();
+  items.forEach((item, i) => {
     const why: string[] = [];
-    let found: ProfileNode | undefined;
+    const matched: ProfileNode[] = [];
     for (const slice of sliced.slices) {
       const reason = sliceMismatch(slice, item, slicing?.discriminator ?? [], oracle);
-      if (reason === undefined) {
-        found = slice;
-        break;
-      }
-      why.push(`${slice.def.sliceName}: ${reason}`);
+      if (reason === undefined) matched.push(slice);
+      else if (reason === NO_CRITERION) {
+        undefinedSlices.add(slice);
+        why.push(`${slice.def.sliceName}: the slice states no value to compare`);
+      } else why.push(`${slice.def.sliceName}: ${reason}`);
     }
-    slices.push(found);
+    // The first matching slice in definition order takes the item; more than one match is the profile's ambiguity, reported.
+    if (matched.length > 1)
+      issues.push(ruleIssue('slice-multiple-match', itemLocation(i), `item matches more than one slice of ${sliced.id}: ${matched.map((s) => `'${s.def.sliceName}'`).join(', ')}; taken as '${matched[0].def.sliceName}'`));
+    slices.push(matched[0]);
     failures.push(why);
-  }
+  });
+  for (const slice of undefinedSlices)
+    issues.push(
+      ruleIssue(
+        'slice-discriminator-undefined',
+        location,
+        `slice '${slice.def.sliceName}' of ${sliced.id} has no fixed value, pattern, required binding or existence rule at its value discriminator: no item can match it`,
+      ),
+    );
   // Slice cardinalities.
   for (const slice of sliced.slices) {
     const count = slices.filter((s) => s === slice).length;
     const min = slice.def.min ?? 0;
     const max = slice.def.max ?? '*';
-    if (count < min) issues.push({ severity: 'error', code: 'structure', diagnostics: `slice '${slice.def.sliceName}' requires at least ${min} item(s), found ${count}`, expression: location });
-    if (max !== '*' && count > Number(max))
-      issues.push({ severity: 'error', code: 'structure', diagnostics: `slice '${slice.def.sliceName}' allows at most ${max} item(s), found ${count}`, expression: location });
+    if (count < min) issues.push(ruleIssue('slice-cardinality', location, `slice '${slice.def.sliceName}' requires at least ${min} item(s), found ${count}`));
+    if (max !== '*' && count > Number(max)) issues.push(ruleIssue('slice-cardinality', location, `slice '${slice.def.sliceName}' allows at most ${max} item(s), found ${count}`));
   }
   const rules = slicing?.rules ?? 'open';
   let lastMatched = -1;
@@ -70,21 +94,20 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
   slices.forEach((s, i) => {
     if (!s) {
       const tried = failures[i].length ? ` (tried ${failures[i].join('; ')})` : ' (no slices defined)';
-      if (rules === 'closed') issues.push({ severity: 'error', code: 'structure', diagnostics: `item matches no slice of closed slicing ${sliced.id}${tried}`, expression: itemLocation(i) });
+      if (rules === 'closed') issues.push(ruleIssue('slice-closed', itemLocation(i), `item matches no slice of closed slicing ${sliced.id}${tried}`));
       else if (rules === 'openAtEnd' && i < lastMatched)
-        issues.push({ severity: 'error', code: 'structure', diagnostics: `item matches no slice but comes before sliced items (slicing ${sliced.id} is openAtEnd)${tried}`, expression: itemLocation(i) });
+        issues.push(ruleIssue('slice-open-at-end', itemLocation(i), `item matches no slice but comes before sliced items (slicing ${sliced.id} is openAtEnd)${tried}`));
       return;
     }
     const order = sliced.slices.indexOf(s);
-    if (slicing?.ordered && order < highestSlice)
-      issues.push({ severity: 'error', code: 'structure', diagnostics: `item of slice '${s.def.sliceName}' is out of order (slicing ${sliced.id} is ordered)`, expression: itemLocation(i) });
+    if (slicing?.ordered && order < highestSlice) issues.push(ruleIssue('slice-order', itemLocation(i), `item of slice '${s.def.sliceName}' is out of order (slicing ${sliced.id} is ordered)`));
     highestSlice = Math.max(highestSlice, order);
   });
   return { slices, issues };
 }
 
 /** Why an item is not in a slice (undefined when it is). With no discriminator, the item must conform to the slice. */
-function sliceMismatch(slice: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle): string | undefined {
+function sliceMismatch(slice: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle): string | typeof NO_CRITERION | undefined {
   if (discriminators.length === 0) return oracle.profileMismatch({ value: item }, [], slice);
   for (const d of discriminators) {
     const reason = discriminatorMismatch(slice, item, d, oracle);
@@ -93,7 +116,7 @@ function sliceMismatch(slice: ProfileNode, item: unknown, discriminators: Elemen
   return undefined;
 }
 
-function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefinitionDiscriminator, oracle: SliceOracle): string | undefined {
+function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefinitionDiscriminator, oracle: SliceOracle): string | typeof NO_CRITERION | undefined {
   const node = oracle.nodeAt(slice, d.path);
   const values = oracle.valuesAt(item, d.path);
   const at = d.path === '$this' ? 'the item' : `'${d.path}'`;
@@ -107,7 +130,11 @@ function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefi
     }
     case 'value':
     case 'pattern': {
+      const criterion = oracle.criterion(node);
+      if (criterion === undefined) return NO_CRITERION;
+      if (criterion === 'absent') return values.length === 0 ? undefined : `${at} must not exist`;
       if (values.length === 0) return `${at} is missing`;
+      if (criterion === 'exists') return undefined;
       const reasons = values.map((v) => oracle.valueMismatch(node, v, d.type as 'value' | 'pattern'));
       return reasons.some((r) => r === undefined) ? undefined : `${at}: ${reasons[0]}`;
     }

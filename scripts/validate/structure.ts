@@ -78,7 +78,7 @@ function toIssue(error: ErrorObject, root: string): ValidationIssue {
     case 'fhirElements':
       return elementsIssue(p, data, here);
     case 'fhirBinding':
-      return errorAt(here, 'code-invalid', notInValueSet(codingsOf(p.kind as BoundKind, data), String(p.url), 'required'));
+      return { ...errorAt(here, 'code-invalid', notInValueSet(codingsOf(p.kind as BoundKind, data), String(p.url), 'required')), rule: 'binding-required' };
     case 'fhirProperties':
       if (p.check === 'unknown') return errorAt(member(here, String(p.property)), 'structure', `unknown element '${String(p.property)}'`);
       if (p.check === 'empty') return errorAt(here, 'structure', `empty object is not allowed for '${name}'`);

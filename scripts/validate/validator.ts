@@ -20,6 +20,7 @@ import { Budget, LimitReached, type PayloadLimits } from '../util/limits.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload } from './json-payload.js';
 import { shapeIssues } from './payload-shape.js';
+import { applyOverrides, type RuleOverrides } from './policy.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { validateClaimed, validateSemantics } from './semantic.js';
 import { ANY_RESOURCE, structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
@@ -34,6 +35,11 @@ export interface ValidateOptions {
   narrative?: boolean;
   /** Run the semantic layer (slicing, extensions, bindings, invariants, references); false: structure only. Default true. */
   semantic?: boolean;
+  /**
+   * Severity overrides by rule id (the policy table of policy.ts, or an invariant key such as `dom-6`): a
+   * severity, or `off` to drop the rule's issues. Added to (and winning over) the validator's own.
+   */
+  rules?: RuleOverrides;
 }
 
 export interface ValidatorParts {
@@ -43,6 +49,8 @@ export interface ValidatorParts {
   semantic: SemanticContext;
   /** Size, depth, issue-count and time limits per payload (scripts/util/limits.ts, docs/limits.md). */
   limits?: Partial<PayloadLimits>;
+  /** Severity overrides by rule id for every validation (see ValidateOptions.rules). */
+  rules?: RuleOverrides;
 }
 
 /**
@@ -76,7 +84,7 @@ export class Validator {
   }
 
   jsonIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
-    return this.guarded('validating a JSON payload', (budget, out) => {
+    return this.guarded('validating a JSON payload', options, (budget, out) => {
       const read = readJsonPayload(payload, budget.limits);
       try {
         for (const issue of read.issues) out.push(issue);
@@ -96,7 +104,7 @@ export class Validator {
   }
 
   xmlIssues(payload: string | Uint8Array, options: ValidateOptions = {}): ValidationIssue[] {
-    return this.guarded('validating an XML payload', (budget, out) => {
+    return this.guarded('validating an XML payload', options, (budget, out) => {
       const validate = (resource: unknown, o: ValidateOptions | undefined, into: ValidationIssue[]) => void this.checkedIssues(resource, o ?? {}, budget, into);
       xmlPayloadIssues(validate, this.parts.semantic.model, payload, { ...options, narrative: false }, budget, out);
     });
@@ -104,7 +112,7 @@ export class Validator {
 
   /** The issues of a parsed resource, unsorted. */
   issues(resource: unknown, options: ValidateOptions = {}): ValidationIssue[] {
-    return this.guarded('validating a resource', (budget, out) => void this.checkedIssues(resource, options, budget, out));
+    return this.guarded('validating a resource', options, (budget, out) => void this.checkedIssues(resource, options, budget, out));
   }
 
   /** A parsed object (never text): its shape first (depth, keys, characters), then every layer; the issues added to `out`, which is returned. */
@@ -123,9 +131,9 @@ export class Validator {
   /**
    * Runs `work` for one payload with a fresh budget, collecting into one array; a limit reached or an
    * exception ends the payload's work with one fatal issue (the issues found before it are kept, at most
-   * the limit). Deduplicated, unsorted.
+   * the limit). Deduplicated, with the rule overrides of the validator and of `options` applied, unsorted.
    */
-  private guarded(what: string, work: (budget: Budget, out: ValidationIssue[]) => void): ValidationIssue[] {
+  private guarded(what: string, options: ValidateOptions, work: (budget: Budget, out: ValidationIssue[]) => void): ValidationIssue[] {
     const out: ValidationIssue[] = [];
     let budget: Budget | undefined;
     try {
@@ -137,7 +145,8 @@ export class Validator {
       if (e instanceof LimitReached) out.push({ severity: 'fatal', code: 'too-costly', diagnostics: e.message, expression: '' });
       else out.push({ severity: 'fatal', code: 'exception', diagnostics: internalError(e, what), expression: '' });
     }
-    return dedupe(out);
+    const rules = options.rules ? { ...this.parts.rules, ...options.rules } : this.parts.rules;
+    return applyOverrides(dedupe(out), rules);
   }
 
   /** Every layer on a parsed object whose shape is safe, issues added to `out`. */

@@ -26,11 +26,14 @@ function mutated(name: string, edit: (r: PayloadEdit) => void): JsonObject {
   return resource;
 }
 
-/** The code-invalid issues (any severity) at or under `at`, of one layer or both. */
+/** Rules about codes against their code system rather than a binding (rules-codes.test.ts tests them). */
+const CODE_SYSTEM_RULES = new Set(['code-unknown', 'display-mismatch']);
+
+/** The binding issues (code-invalid, any severity) at or under `at`, of one layer or both. */
 function bindingIssues(resource: JsonObject, at: string, options: ValidateOptions = {}): Array<{ severity: string; expression: string; diagnostics: string }> {
   return setup.validator
     .validate(resource, options)
-    .issue.filter((i) => i.code === 'code-invalid' && (i.expression?.[0] ?? '').startsWith(at))
+    .issue.filter((i) => i.code === 'code-invalid' && (i.expression?.[0] ?? '').startsWith(at) && !CODE_SYSTEM_RULES.has(i.details?.coding?.[0]?.code ?? ''))
     .map((i) => ({ severity: i.severity, expression: i.expression?.[0] ?? '', diagnostics: i.diagnostics ?? '' }));
 }
 

@@ -48,6 +48,7 @@ describe('GP Connect examples (Foundations, Appointments) against our profiles',
         code: 'informational',
         expression: 'CapabilityStatement.format[0]',
         diagnostics: 'binding to http://www.rfc-editor.org/bcp/bcp13.txt not checked: value set http://www.rfc-editor.org/bcp/bcp13.txt not found',
+        rule: 'binding-unavailable',
       },
     ]);
   });

@@ -27,7 +27,10 @@ function added(name: string, mutate: (r: PayloadEdit) => void, invariants = true
   const original = new Set(validateClaimed(example(name) as unknown as Resource, ctx).map(key));
   const mutated = example(name);
   mutate(new PayloadEdit(mutated));
-  return validateClaimed(mutated as unknown as Resource, ctx).filter((i) => i.severity !== 'information' && !original.has(key(i)));
+  // Rule ids are the rule tests' concern (rules-*.test.ts); here the issues are compared without them.
+  return validateClaimed(mutated as unknown as Resource, ctx)
+    .filter((i) => i.severity !== 'information' && !original.has(key(i)))
+    .map(({ rule: _rule, ...issue }) => issue);
 }
 
 /** Corrects the known defect of the patient examples (a stale code system URL) so that index shifts do not move it. */
@@ -57,7 +60,8 @@ describe('bindings', () => {
       r.add('entry[0].resource.identifier[0].extension[0].valueCodeableConcept.coding', { system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-NHSNumberVerificationStatus-1', code: '01' });
     });
     expect(issues).toEqual([]);
-    const all = (r: JsonObject) => validateClaimed(r as unknown as Resource, setup.ctx).filter((i) => i.expression.includes('identifier[0].extension[0]'));
+    // The stale system of the first coding is not held (code-system-unknown information); the binding is met.
+    const all = (r: JsonObject) => validateClaimed(r as unknown as Resource, setup.ctx).filter((i) => i.expression.includes('identifier[0].extension[0]') && i.rule !== 'code-system-unknown');
     const fixed = example(name);
     new PayloadEdit(fixed).add('entry[0].resource.identifier[0].extension[0].valueCodeableConcept.coding', { system: 'https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-NHSNumberVerificationStatus-1', code: '01' });
     expect(all(fixed)).toEqual([]);
@@ -198,6 +202,12 @@ describe('references, contained resources and Bundle entries', () => {
         code: 'code-invalid',
         expression: 'Appointment.contained[0].type[0]',
         diagnostics: 'https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1|not-a-type is not in the extensible value set https://fhir.nhs.uk/STU3/ValueSet/GPConnect-OrganisationType-1',
+      },
+      {
+        severity: 'error',
+        code: 'code-invalid',
+        expression: 'Appointment.contained[0].type[0].coding[0].code',
+        diagnostics: "code 'not-a-type' is not defined in code system https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1",
       },
     ]);
   });

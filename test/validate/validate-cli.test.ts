@@ -82,6 +82,20 @@ test('bad files: not JSON, a BOM, no such file; never a stack trace', () => {
   expect(r.stdout + r.stderr + missing.stderr).not.toMatch(/at .*\.ts:\d+/);
 });
 
+test('--rule sets a severity by rule id, shown at the end of each issue; a bad setting is exit 2', () => {
+  const patient = join(scratch, 'patient.json');
+  writeFileSync(patient, JSON.stringify({ resourceType: 'Patient', extension: [{ url: 'http://example.org/nowhere', valueString: 'x' }] }));
+  const warned = cli('validate', patient, '--config', project.config, '--offline');
+  expect(warned.stdout).toMatch(/patient\.json: warning \[extension\] Patient\.extension\[0\]: unknown extension http:\/\/example\.org\/nowhere: its definition does not resolve \(rule extension-unknown\)/);
+  expect(warned.code).toBe(0);
+  const failed = cli('validate', patient, '--rule', 'extension-unknown=error', '--config', project.config, '--offline');
+  expect(failed.stdout).toMatch(/patient\.json: error \[extension\] Patient\.extension\[0\]: /);
+  expect(failed.code).toBe(1);
+  const bad = cli('validate', patient, '--rule', 'extension-unknown=loud', '--config', project.config, '--offline');
+  expect(bad.stderr).toMatch(/^error: rule extension-unknown: unknown severity 'loud'/);
+  expect(bad.code).toBe(2);
+});
+
 test('inputs that cannot be read are each a fatal issue of their own, and the batch goes on', () => {
   const dir = mkdtempSync(join(scratch, 'inputs-'));
   const good = join(gpconnectExamplesDir, 'appointments', 'book_appt_request_example.json');

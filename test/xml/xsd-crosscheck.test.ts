@@ -152,6 +152,14 @@ describe('fhir-single.xsd (libxml2) and our XML validation agree on structure', 
       verdict: 'xsd valid / ours invalid',
       reason: 'a Practitioner reference (PractitionerRole.practitioner) resolves to an Organization in the Bundle: the XSD cannot see reference targets: ours is right',
     },
+    'ITK-OPL-Document-Bundle-1-Example-2.xml': {
+      verdict: 'xsd valid / ours invalid',
+      reason: "MedicationDispense.category codes 'Outpatient'; the STU3 medication-dispense-category code system is complete and case-sensitive and defines 'outpatient': the XSD does not know code systems: ours is right",
+    },
+    'ITK-OPL-Document-Bundle-1-Example-7.xml': {
+      verdict: 'xsd valid / ours invalid',
+      reason: "the same 'Outpatient' medication-dispense-category code, in two MedicationDispense entries: ours is right",
+    },
     'narrative-empty.xml': {
       verdict: 'xsd valid / ours invalid',
       reason: 'a narrative with only whitespace: the XSD has no rule for it; FHIR invariant txt-2 requires content: ours is right',
@@ -205,7 +213,7 @@ describe('fhir-single.xsd (libxml2) and our XML validation agree on structure', 
 
   it('both accept the published examples, but for the listed ones and the one whose payload was cut out', () => {
     const rejected = examples.filter((f) => !verdicts.get(f)?.ours);
-    expect(rejected).toEqual(['ITK-OPL-Document-Bundle-1-Example-6.xml', 'ITK-SendPayload-Payload-Removed-Example-1.xml']);
+    expect(rejected).toEqual(['ITK-OPL-Document-Bundle-1-Example-2.xml', 'ITK-OPL-Document-Bundle-1-Example-6.xml', 'ITK-OPL-Document-Bundle-1-Example-7.xml', 'ITK-SendPayload-Payload-Removed-Example-1.xml']);
     expect(verdicts.get('ITK-SendPayload-Payload-Removed-Example-1.xml')).toEqual(expect.objectContaining({ xsd: false, why: expect.stringContaining("missing required element 'type'") }));
   });
 
