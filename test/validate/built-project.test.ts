@@ -139,7 +139,7 @@ describe('--ig inside a project', () => {
     const cli = (...args: string[]) => spawnSync(process.execPath, [tsx, join(projectRoot, 'scripts', 'cli.ts'), 'validate', ...args], { encoding: 'utf8', cwd: project.root });
     const inside = cli(appointment, bad, '--ig', fixtures, '--offline');
     expect(inside.stdout).toMatch(/book_appt_request_example\.json: valid/);
-    expect(inside.stdout).toMatch(/bad-patient\.json: error \[code-invalid\] Patient\.gender: 'other' is not in the required value set/);
+    expect(inside.stdout).toMatch(/bad-patient\.json:\d+:\d+: error \[code-invalid\] Patient\.gender: 'other' is not in the required value set/);
     expect(inside.status).toBe(1);
     // Without the project, the GP Connect profiles the appointment claims do not resolve: warnings, no errors.
     const alone = cli(appointment, '--ig', fixtures, '--offline', '--no-project', '--packages', join(projectRoot, '..', 'shared', 'fhir-packages'));

@@ -86,10 +86,10 @@ test('--rule sets a severity by rule id, shown at the end of each issue; a bad s
   const patient = join(scratch, 'patient.json');
   writeFileSync(patient, JSON.stringify({ resourceType: 'Patient', extension: [{ url: 'http://example.org/nowhere', valueString: 'x' }] }));
   const warned = cli('validate', patient, '--config', project.config, '--offline');
-  expect(warned.stdout).toMatch(/patient\.json: warning \[extension\] Patient\.extension\[0\]: unknown extension http:\/\/example\.org\/nowhere: its definition does not resolve \(rule extension-unknown\)/);
+  expect(warned.stdout).toMatch(/patient\.json:\d+:\d+: warning \[extension\] Patient\.extension\[0\]: unknown extension http:\/\/example\.org\/nowhere: its definition does not resolve \(rule extension-unknown\)/);
   expect(warned.code).toBe(0);
   const failed = cli('validate', patient, '--rule', 'extension-unknown=error', '--config', project.config, '--offline');
-  expect(failed.stdout).toMatch(/patient\.json: error \[extension\] Patient\.extension\[0\]: /);
+  expect(failed.stdout).toMatch(/patient\.json:\d+:\d+: error \[extension\] Patient\.extension\[0\]: /);
   expect(failed.code).toBe(1);
   const bad = cli('validate', patient, '--rule', 'extension-unknown=loud', '--config', project.config, '--offline');
   expect(bad.stderr).toMatch(/^error: rule extension-unknown: unknown severity 'loud'/);

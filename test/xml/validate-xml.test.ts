@@ -131,6 +131,8 @@ describe('CLI', () => {
     expect(existsSync(target)).toBe(false);
 
     expect(cli('convert', json, '--to', 'yaml', '--config', project.config).code).toBe(2);
+    // A file that is neither XML nor JSON (by name or content) is a usage error; a missing one is exit 1 (below).
+    writeFileSync(join(scratch, 'x.txt'), 'neither XML nor JSON\n');
     expect(cli('convert', join(scratch, 'x.txt'), '--to', 'xml', '--config', project.config).code).toBe(2);
   }, 300000);
 
