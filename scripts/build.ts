@@ -26,6 +26,7 @@ import { generateSnapshots, SnapshotGenerator } from './snapshot/generate.js';
 import { languageNames, type LanguageNames } from './terminology/language-names.js';
 import { checkTerminology } from './terminology/terminology-rules.js';
 import { validateExamples } from './validate/examples.js';
+import { packageInvariantSummary, type PackageInvariantSummary } from './validate/invariants.js';
 import { createSemanticContext, expansionsFrom } from './validate/semantic-context.js';
 import { Validator } from './validate/validator.js';
 
@@ -53,6 +54,8 @@ export interface BuildResult {
   counts: Record<string, number>;
   outDir?: string;
   tarball?: string;
+  /** The invariants of the package's profiles and of the core types they use: how many run compiled, natively, and the rest (by fhirpath.js) with why. */
+  invariants?: PackageInvariantSummary;
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
@@ -109,14 +112,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   progress('generating TypeScript types');
   const types = await emitTypes({ config, snapshots, resources: output, validators: validators.files, expander: semantic.expander }, ctx);
   // The QA report is what the build reported; the site (when asked for) is made from the package files just emitted.
-  const qa = qaReport(diagnostics);
+  const invariants = packageInvariantSummary(snapshots.map((s) => s.profile), semantic.model, ctx.resolver);
+  const qa = qaReport(diagnostics, invariants);
   const qaFile = { path: QA_FILE, content: qaReportBuffer(qa) };
   if (options.site) progress('generating the documentation site');
   const site = options.site ? await buildSiteFiles({ files, config, packages, qa, previous: options.previous, offline: options.offline }, diagnostics) : [];
   if (diagnostics.hasErrors()) return { status: 'environment-error', diagnostics, counts };
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
   await writeOutput(outDir, [...files, tarball, ...validators.files, ...types, qaFile, ...site]);
-  return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path) };
+  return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path), invariants };
 }
 
 function countByType(resources: Resource[]): Record<string, number> {

@@ -7,7 +7,8 @@
  */
 import fhirpath from 'fhirpath';
 import stu3Model from 'fhirpath/fhir-context/stu3';
-import { invariantCompiler, FhirPathModel, type CompiledEvaluator, type InvariantOutcome } from '../compile/fhirpath/index.js';
+import { invariantCompiler, FhirPathModel, summarizeInvariants, type CompiledEvaluator, type InvariantOutcome, type InvariantSpec, type InvariantSummary } from '../compile/fhirpath/index.js';
+import { packageInvariants } from '../compile/fhirpath/package-invariants.js';
 import type { ElementDefinitionConstraint, StructureDefinition } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
 import type { DefinitionResolver } from '../resolve/resolver.js';
@@ -262,4 +263,28 @@ export function invariantModel(elements: ElementModel, resolver: DefinitionResol
 export function effectiveExpression(constraint: ElementDefinitionConstraint): string | undefined {
   const erratum = CORRECTED_EXPRESSIONS[constraint.key];
   return erratum && constraint.expression === erratum.published ? erratum.corrected : constraint.expression;
+}
+
+/** How a package's invariants are evaluated: compiled to JavaScript, natively, or by fhirpath.js (those listed, with why they do not compile). */
+export interface PackageInvariantSummary extends InvariantSummary {
+  /** Evaluated by the validator's own code (NATIVE_EVALUATORS, LINEAR_EVALUATORS, the narrative rules): total = compiled + native + unsupported. */
+  native: number;
+}
+
+/** The summary the build gives of the invariants of its profiles and of the core types they use, each distinct (key, context, expression) once. */
+export function packageInvariantSummary(profiles: Iterable<StructureDefinition>, elements: ElementModel, resolver: DefinitionResolver): PackageInvariantSummary {
+  const all = new Map<string, InvariantSpec>();
+  for (const inv of packageInvariants(profiles, elements, effectiveExpression)) all.set(`${inv.key}|${inv.context}|${inv.expression}`, inv);
+  const native = [...all.values()].filter((inv) => {
+    if (NATIVE_CONSTRAINTS.has(inv.key)) return true;
+    const evaluator: LinearEvaluator | undefined = NATIVE_EVALUATORS[inv.key] ?? LINEAR_EVALUATORS[inv.key];
+    const erratum = CORRECTED_EXPRESSIONS[inv.key];
+    return evaluator !== undefined && (inv.expression === evaluator.published || (erratum !== undefined && evaluator.published === erratum.published && inv.expression === erratum.corrected));
+  });
+  const summary = summarizeInvariants(
+    [...all.values()].filter((inv) => !native.includes(inv)),
+    invariantModel(elements, resolver),
+  );
+  summary.unsupported.sort((a, b) => a.key.localeCompare(b.key) || a.context.localeCompare(b.context) || a.expression.localeCompare(b.expression));
+  return { ...summary, total: summary.total + native.length, native: native.length };
 }
