@@ -1,12 +1,13 @@
 /**
  * `npm run bench [-- topic...]`: the benchmarks, printed as one table on stdout (progress goes to stderr).
- * With no topic, every one runs; topics: startup, build, xml, snapshot, validate, fhirpath, site, scaling (and those registered below).
+ * With no topic, every one runs; topics: startup, build, xml, snapshot, validate, validate-start, bulk, fhirpath, site, scaling (and those registered below).
  * Nothing is written into the repository: builds go to temp folders, removed at the end.
  */
 import { availableParallelism } from 'node:os';
 import type { LoadedPackages } from '../scripts/load/packages/index.js';
 import { ElementModel } from '../scripts/resolve/element-model.js';
 import { benchBuild, benchLoad } from './build.bench.js';
+import { benchBulk } from './bulk.bench.js';
 import { formatTable, removeTemps, say, type Row } from './common.js';
 import { benchFhirpath } from './fhirpath.bench.js';
 import { benchPeers } from './peers.js';
@@ -17,6 +18,7 @@ import { benchSnapshots } from './snapshot.bench.js';
 import { benchStartup } from './startup.bench.js';
 import { benchTypes } from './types.bench.js';
 import { benchValidate } from './validate.bench.js';
+import { benchValidateStart } from './validate-start.bench.js';
 import { benchXml } from './xml.bench.js';
 import { benchXmlValidate } from './xml-validate.bench.js';
 
@@ -40,6 +42,8 @@ const topics: Record<string, (ctx: BenchContext) => Promise<void>> = {
     sections.push(peers.section, `Peers tried\n-----------\n${peers.notes.map((n) => `  - ${n}`).join('\n')}`);
   },
   validate: async ({ rows, packages }) => benchValidate(rows, packages),
+  'validate-start': async ({ rows }) => Promise.resolve(benchValidateStart(rows)),
+  bulk: async ({ rows }) => benchBulk(rows),
   types: async ({ rows, packages }) => benchTypes(rows, packages),
   release: async ({ rows }) => benchRelease(rows),
   fhirpath: async ({ rows }) => benchFhirpath(rows),

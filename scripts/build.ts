@@ -13,9 +13,11 @@ import { SourceMap } from './diagnostics/source-map.js';
 import { buildSiteFiles, QA_FILE, qaReport, qaReportBuffer } from './site/prepare.js';
 import { emitFhirPackage, packageTarball } from './emit/package/index.js';
 import { emitTypes } from './emit/types/emit-types.js';
-import { structureFromSource } from './compile/compile.js';
-import { emitValidators } from './emit/validators.js';
+import { DiskModuleCache } from './compile/module-cache.js';
+import { emitDefinitionIndex, emitValidators } from './emit/validators.js';
+import type { OutputFile } from './emit/output.js';
 import { writeOutput } from './emit/writer.js';
+import { validatorCacheDir } from './load/cache-dirs.js';
 import { loadConfig, packagesToLoad, type ProjectConfig } from './load/config.js';
 import { loadDependencies } from './load/packages/index.js';
 import { findSourceFiles, readSourceFiles } from './load/sources.js';
@@ -41,6 +43,8 @@ export interface BuildOptions {
   progress?: (message: string) => void;
   /** The previous release (tarball, folder or name@version): breaking changes without a new major fail the build. Overrides config `previousPackage`. */
   previous?: string;
+  /** Where compiled validator modules are kept between builds (default: validatorCacheDir of the project). */
+  cacheDir?: string;
   /** Also write the documentation site (`<out>/site`). */
   site?: boolean;
 }
@@ -102,10 +106,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const tarball = packageTarball(config.packageId, config.version, files);
   progress('compiling validators');
   const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: expansionsFrom(packages) });
-  const validators = emitValidators(snapshots, ctx, semantic.expander);
+  const cache = new DiskModuleCache(options.cacheDir ?? validatorCacheDir(config.projectRoot));
+  const validators = await emitValidators(snapshots, ctx, semantic.expander, { cache, progress });
+  for (const problem of validators.compiled.problems) diagnostics.warning('build.validator-cache', problem);
+  const definitionIndex = emitDefinitionIndex(packageFileResources(files), packages);
 
   // check the examples with the validators just emitted
-  const validator = new Validator({ structure: await structureFromSource(validators.source, validators.exports), semantic });
+  const validator = new Validator({ structure: validators.table, semantic });
   validateExamples(examples, validator, ctx);
   if (diagnostics.hasErrors()) return { status: 'content-errors', diagnostics, counts };
 
@@ -119,8 +126,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const site = options.site ? await buildSiteFiles({ files, config, packages, qa, previous: options.previous, offline: options.offline }, diagnostics) : [];
   if (diagnostics.hasErrors()) return { status: 'environment-error', diagnostics, counts };
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  await writeOutput(outDir, [...files, tarball, ...validators.files, ...types, qaFile, ...site]);
+  await writeOutput(outDir, [...files, tarball, ...validators.files, definitionIndex, ...types, qaFile, ...site]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path), invariants };
+}
+
+/** The resources of the package folder as a validator loads them (`package/*.json`, examples and the manifest aside). */
+function packageFileResources(files: readonly OutputFile[]): Resource[] {
+  return files
+    .filter((f) => /^package\/[^/.][^/]*\.json$/.test(f.path) && f.path !== 'package/package.json')
+    .map((f) => JSON.parse(f.content.toString('utf8')) as Resource);
 }
 
 function countByType(resources: Resource[]): Record<string, number> {

@@ -20,7 +20,7 @@ interface CommandEntry {
 const commands: Record<string, CommandEntry> = {
   build: { summary: 'build generated/: the FHIR package with snapshots, its tarball, validators and types', load: async () => (await import('./cli/build-command.js')).buildCommand },
   snapshot: { summary: 'generate the snapshots of StructureDefinitions (and compare them with those they carry)', load: async () => (await import('./cli/snapshot-command.js')).snapshotCommand },
-  validate: { summary: 'validate FHIR payloads (JSON or XML) against the built profiles', load: async () => (await import('./cli/validate-command.js')).validateCommand },
+  validate: { summary: 'validate FHIR payloads (JSON or XML) against the built profiles or --ig definitions', load: async () => (await import('./cli/validate-command.js')).validateCommand },
   convert: { summary: 'convert a FHIR payload between XML and JSON', load: async () => (await import('./cli/convert-command.js')).convertCommand },
   diff: { summary: 'compare two versions of a package: each change breaking, minor or patch', load: async () => (await import('./cli/diff-command.js')).diffCommand },
   'release-notes': { summary: 'Markdown release notes from the changes file and the diff of two versions', load: async () => (await import('./cli/release-notes-command.js')).releaseNotesCommand },

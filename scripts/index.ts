@@ -11,9 +11,13 @@ export { build, type BuildOptions, type BuildResult, type BuildStatus } from './
 export { CONFIG_FILE_NAME, loadConfig, parseConfig, type DependencySource, type ProjectConfig } from './load/config.js';
 export { loadDependencies, LoadedPackages, type DependencyConfig, type LoadDependenciesOptions, type LoadedPackage } from './load/packages/index.js';
 
-// Validating payloads: the validator of a built project, or of definitions already in memory.
+// Validating payloads: the validator of a built project, of definitions already in memory, or of any
+// packages and loose definitions (`validate --ig`), with the cache of compiled validator modules.
 export { loadValidator, type LoadValidatorOptions } from './commands/load-validator.js';
-export { createValidator, type ValidatorDefinitions } from './validate/create.js';
+export { createValidator, type CreatedValidator, type ValidatorDefinitions } from './validate/create.js';
+export { validatorFor, type ValidatorForOptions, type ValidatorForResult } from './commands/validator-for.js';
+export { DiskModuleCache, MemoryModuleCache, type CacheOutcome, type ModuleCache } from './compile/module-cache.js';
+export { validatorCacheDir } from './load/cache-dirs.js';
 export { Validator, type ValidateOptions } from './validate/validator.js';
 export { hasErrors, toOperationOutcome, VALIDATION_RULE_SYSTEM, type IssueCode, type ValidationIssue } from './validate/issues.js';
 export { VALIDATION_RULES, type RuleDefinition, type RuleId, type RuleOverrides, type RuleSeverity } from './validate/policy.js';

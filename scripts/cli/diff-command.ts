@@ -3,11 +3,9 @@
  * minor or patch (GP Connect versioning). Exit codes: 0, or 1 when `--fail-on` is met; 2 when a version
  * cannot be read (missing, malformed, not in the registry) or on usage errors.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Option } from 'commander';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
-import { CONFIG_FILE_NAME, loadConfig, type DependencySource } from '../load/config.js';
+import { CONFIG_FILE_NAME, defaultDependencySources, loadConfig } from '../load/config.js';
 import { loadPackageVersion, type PackageVersion, type PackageVersionOptions } from '../definitions/package-version.js';
 import type { PackageDiff } from '../release/changes.js';
 import { diffPackages } from '../release/diff.js';
@@ -30,14 +28,9 @@ export interface VersionInputOptions {
 export function versionLoadOptions(opts: VersionInputOptions, diagnostics: Diagnostics): PackageVersionOptions {
   const file = opts.config ?? findConfig(process.cwd());
   const config = file ? loadConfig(file, diagnostics) : undefined;
-  const registry = process.env.FPL_REGISTRY?.trim() || undefined;
-  const fallback: DependencySource[] = [
-    { type: 'fhir-cache', path: join(homedir(), '.fhir', 'packages') },
-    { type: 'registry', url: registry },
-  ];
   return {
     diagnostics,
-    dependencySources: config?.dependencySources ?? fallback,
+    dependencySources: config?.dependencySources ?? defaultDependencySources(),
     projectRoot: config?.projectRoot ?? process.cwd(),
     offline: opts.offline,
     only: opts.only ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,

@@ -5,9 +5,8 @@
  * opening one can block), a symbolic-link loop, a file that cannot be read, a file over the size limit
  * (refused before it is read), a glob that matches nothing or cannot be searched.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { globby, isDynamicPattern } from 'globby';
 import { DEFAULT_LIMITS } from '../util/limits.js';
 import { errorMessage } from '../util/values.js';
 
@@ -33,8 +32,16 @@ export async function expandInputs(patterns: readonly string[]): Promise<Expande
   const files = new Set<string>();
   const problems: string[] = [];
   for (const pattern of patterns) {
+    // A path that names an entry is that entry, whatever characters it holds; globby (a costly import
+    // for a one-payload start-up) is loaded only when a pattern names nothing.
+    const path = resolve(pattern);
+    if (isEntry(path)) {
+      files.add(path);
+      continue;
+    }
+    const { globby, isDynamicPattern } = await import('globby');
     if (!isDynamicPattern(pattern)) {
-      files.add(resolve(pattern));
+      files.add(path);
       continue;
     }
     let matches: string[];
@@ -49,6 +56,16 @@ export async function expandInputs(patterns: readonly string[]): Promise<Expande
     for (const m of found) files.add(m);
   }
   return { inputs: [...files].sort().map((file) => ({ file })), problems };
+}
+
+/** Something (a file, a directory, a link, even a dangling or looping one) is at this path. */
+function isEntry(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A matched path that is a directory (or a link to one): globs skip those. A path that cannot be looked at is not skipped: reading it says why. */

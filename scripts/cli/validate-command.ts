@@ -1,8 +1,10 @@
 /**
- * `validate <files or globs...> [--profile URL] [--format text|json] [--rule id=severity]`: payloads checked with the built
- * project's validators (generated/). Text: one line per issue, `file[:line]: severity [code] location:
- * why`, then a summary; JSON: the OperationOutcome of a single file, or a collection Bundle of one
- * OperationOutcome per file. Exit 1 when any payload has an error or any named input cannot be read
+ * `validate <files or globs...> [--profile URL] [--format text|json] [--rule id=severity] [--ig spec...]`:
+ * payloads checked with the built project's validators (generated/), or against the definitions `--ig`
+ * names (packages, `name@version`, folders or globs of loose definitions), added to the built package
+ * inside a project, on their own outside one (docs/validate-ig.md). Text: one line per issue,
+ * `file[:line]: severity [code] location: why`, then a summary; JSON: the OperationOutcome of a single
+ * file, or a collection Bundle of one OperationOutcome per file. Exit 1 when any payload has an error or any named input cannot be read
  * (missing, a directory, a FIFO, a link loop, over the size limit: each is that file's fatal issue, or a
  * line on stderr for a glob that matches nothing), 2 when the validator itself cannot be loaded. Every
  * file of a batch gets its outcome: one that fails is never the end of the others.
@@ -17,8 +19,9 @@ import type { OperationOutcome } from '../model/fhir.js';
 import { toOperationOutcome, VALIDATION_RULE_SYSTEM, type ValidationIssue } from '../validate/issues.js';
 import { overrideProblems, type RuleOverrides } from '../validate/policy.js';
 import type { ValidateOptions, Validator } from '../validate/validator.js';
-import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
+import { configOrExit, findConfig, printDiagnostics, type CommandRegistration } from './common.js';
 import { expandInputs, readPayloadFile } from './payload-files.js';
+import { isBulkRun, runBulkValidate } from './bulk-validate-command.js';
 
 /** How a payload file is read and validated, by extension. */
 type PayloadReader = (validator: Validator, bytes: Buffer, options: ValidateOptions) => ValidationIssue[];
@@ -37,12 +40,19 @@ interface ValidateCliOptions {
   invariants: boolean;
   quiet?: boolean;
   rule: string[];
+  ig: string[];
+  packages: string[];
+  project: boolean;
+  cacheDir?: string;
+  workers?: string;
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export const validateCommand: CommandRegistration = (program) => {
   program
     .command('validate')
-    .description('validate FHIR payloads (JSON or XML) against the built profiles; exit 1 if any has an error')
+    .description('validate FHIR payloads (JSON or XML) against the built profiles or --ig definitions; exit 1 if any has an error')
     .argument('<files...>', 'payload files or globs')
     .option('--profile <url>', 'validate against this profile (default: meta.profile, then the base type)')
     .option('--format <format>', 'text or json (OperationOutcome)', 'text')
@@ -52,6 +62,11 @@ export const validateCommand: CommandRegistration = (program) => {
     .option('--no-invariants', 'skip FHIRPath invariants')
     .option('--rule <id=severity>', 'set a rule\'s severity (error, warning, information, off); repeatable; ids in docs/validation-rules.md', collect, [])
     .option('-q, --quiet', 'text format: print errors only')
+    .option('--ig <spec>', 'validate against these definitions too (repeatable): a package .tgz or folder, name@version, or a folder or glob of StructureDefinitions, ValueSets and CodeSystems (XML or JSON)', collect, [])
+    .option('--packages <dir>', 'a folder of package tarballs (<name>-<version>.tgz) to find hl7.fhir.r3.core and other packages in, before the FHIR cache and the registry (repeatable)', collect, [])
+    .option('--no-project', 'with --ig: ignore any fhir.config.json, validate against the --ig definitions alone')
+    .option('--cache-dir <dir>', 'where compiled validators are kept between runs (default: .fhir-cache/validators in a project, else the user cache folder; FHIR_STU3_CACHE_DIR)')
+    .option('--workers <n>', 'worker threads for NDJSON (.ndjson, .ndjson.gz) and large batches (default: all cores; 1: in process)')
     .action(async (patterns: string[], opts: ValidateCliOptions) => {
       process.exitCode = await runValidate(patterns, opts);
     });
@@ -70,8 +85,14 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   const { inputs, problems } = await expandInputs(patterns);
   for (const problem of problems) process.stderr.write(`error: ${problem}\n`);
   if (inputs.length === 0) return 1;
+  // NDJSON and large batches: streamed, on worker threads (bulk-validate-command.ts, docs/bulk.md).
+  const files = inputs.map((i) => i.file);
+  if (isBulkRun(files, opts.workers)) {
+    const target = opts.ig.length > 0 ? { configFile: igConfigFile(opts), ig: { specs: opts.ig, packageDirs: opts.packages, cacheDir: opts.cacheDir && resolve(opts.cacheDir) } } : { configFile: configOrExit(opts.config) };
+    return runBulkValidate(files, problems, { ...opts, out: opts.out && resolve(opts.out) }, { profile: opts.profile, invariants: opts.invariants, rules }, target);
+  }
   const diagnostics = new Diagnostics();
-  const validator = await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, diagnostics });
+  const validator = opts.ig.length > 0 ? await igValidator(opts, diagnostics) : await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, cacheDir: opts.cacheDir && resolve(opts.cacheDir), diagnostics });
   printDiagnostics(diagnostics, true);
   if (!validator) return 2;
   const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants, rules };
@@ -85,10 +106,6 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   return failed > 0 || problems.length > 0 ? 1 : 0;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 /** `--rule id=severity` settings as overrides, or the problem with them. */
 function parseRules(settings: readonly string[]): RuleOverrides | string {
   const out: Record<string, string> = {};
@@ -99,6 +116,29 @@ function parseRules(settings: readonly string[]): RuleOverrides | string {
   }
   const problems = overrideProblems(out);
   return problems.length > 0 ? problems.join('; ') : (out as RuleOverrides);
+}
+
+/** The validator of `--ig` definitions: added to the project's built package when there is a project, else on their own. */
+async function igValidator(opts: ValidateCliOptions, diagnostics: Diagnostics): Promise<Validator | undefined> {
+  const configFile = igConfigFile(opts);
+  // Loaded here only: validating in a built project needs none of it (the loaders, the compiler).
+  const { validatorFor } = await import('../commands/validator-for.js');
+  const result = await validatorFor({
+    ig: opts.ig,
+    configFile,
+    outDir: opts.out && resolve(opts.out),
+    packageDirs: opts.packages,
+    offline: opts.offline,
+    cacheDir: opts.cacheDir && resolve(opts.cacheDir),
+    progress: (message) => process.stderr.write(`${message}\n`),
+  });
+  diagnostics.absorb(result.diagnostics);
+  return result.validator;
+}
+
+/** With --ig: the project the definitions add to (--config, else one found upwards), none with --no-project. */
+function igConfigFile(opts: ValidateCliOptions): string | undefined {
+  return !opts.project ? undefined : opts.config ? configOrExit(opts.config) : findConfig(process.cwd());
 }
 
 /** One file's issues, whatever happens: unreadable files and bugs are its fatal issue, never the batch's end. */

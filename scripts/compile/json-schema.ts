@@ -5,14 +5,14 @@
  * Layout: one shared schema (`TYPES_SCHEMA_ID`) with a `$defs` entry per primitive, datatype, backbone
  * element and resource type reached; one schema per profile (`$id` = its URL) whose own `$defs` hold only
  * the nested elements the profile really constrains (`Patient.identifier` when it makes `system` required);
- * one schema per base resource type (`$id` = its core URL) that refers to the shared definition.
+ * a base resource type is its shared definition.
  *
  * Rules: known properties only, and at least one (`fhirProperties`); `resourceType` fixed; arrays exactly where the base repeats, with
  * min/max from the profile; primitives as the SD regexes say, with `_` companions where a primitive is
  * (null placeholders aligned, see keywords.ts); no empty objects, arrays or strings; a choice names its
  * type and appears once; `Resource`-typed elements hold "some resource" (a known `resourceType`), checked
  * with the validator of each profile it claims that the module has, else of its base type
- * (`fhirResource`, which also reports a missing or unknown `resourceType`). Required bindings whose
+ * (`fhirResource`, which also reports a missing or unknown `resourceType`; the profiles are linked at run time). Required bindings whose
  * value set expands are checked here (`fhirBinding`), the rest by the semantic layer. Slices are left to
  * the semantic layer: a sliced element is checked with its entry's constraints only. A fixed/pattern
  * primitive is a `const`; a fixed/pattern complex value is a partial match (every property it gives,
@@ -20,7 +20,7 @@
  */
 import type { ElementDefinition, JsonValue, StructureDefinition } from '../model/fhir.js';
 import { fixedOrPattern } from '../model/fhir.js';
-import { FHIR_TYPE_BASE, upperFirst, type ChildElement, type ElementModel } from '../resolve/element-model.js';
+import { upperFirst, type ChildElement, type ElementModel } from '../resolve/element-model.js';
 import { compiledBinding } from '../terminology/binding-rules.js';
 import type { ValueSetExpander } from '../terminology/value-set-expansion.js';
 import type { BindingKeyword, ElementRule, ResourceKeyword } from './keywords.js';
@@ -55,23 +55,23 @@ export class JsonSchemaBuilder {
     return { $id: sd.url, ...root, ...(Object.keys(defs).length ? { $defs: defs } : {}) };
   }
 
-  /** The schema of a base resource type (`Bundle`): a reference to its shared definition. */
-  baseSchema(type: string): JsonSchema {
-    return { $id: FHIR_TYPE_BASE + type, ...this.ref(type) };
+  /** The `$ref` of a base resource type's definition (`Bundle`) in the shared schema, the definition built if new. */
+  baseRef(type: string): string {
+    return this.ref(type).$ref as string;
   }
 
   /**
    * The shared schema with every definition built so far (call after the profile and base schemas).
-   * `types` (base resource type name -> `$id`) and `profiles` (profile URL -> `$id`): every validator the
-   * module has; "some resource" dispatches to them (`fhirResource`).
+   * `types` (base resource type name -> `$id`): the validators "some resource" dispatches to by type
+   * (`fhirResource`); the profiles it may claim are linked at run time.
    */
-  typesSchema(types: ReadonlyMap<string, string>, profiles: ReadonlyMap<string, string>): JsonSchema {
+  typesSchema(types: ReadonlyMap<string, string>): JsonSchema {
     const anyResource = this.defs.get(defKeys.anyResource);
     if (anyResource) {
       // Each a `$ref` (read by the keyword, not compiled as a subschema), which also keeps ajv from inlining "some resource".
-      const refs = (m: ReadonlyMap<string, string>) => Object.fromEntries([...m].sort(([a], [b]) => compare(a, b)).map(([key, id]) => [key, { $ref: id }]));
-      const dispatch: ResourceKeyword = { types: refs(types), profiles: refs(profiles) };
-      this.defs.set(defKeys.anyResource, { ...anyResource, fhirResource: dispatch });
+      const refs = Object.fromEntries([...types].sort(([a], [b]) => compare(a, b)).map(([key, id]) => [key, { $ref: id }]));
+      const dispatch: ResourceKeyword = { types: refs };
+      this.defs.set(defKeys.anyResource, { type: 'object', fhirResource: dispatch });
     }
     return { $id: TYPES_SCHEMA_ID, $defs: sortedObject(this.defs) };
   }

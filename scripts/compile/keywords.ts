@@ -19,10 +19,12 @@
  * - `fhirBinding: { url, kind, codes, members }` on a coded value (kind `code`, `Coding` or
  *   `CodeableConcept`): a required binding, its expansion compiled in as Sets (one per value set, shared by
  *   every element bound to it). What counts as a code in the set is scripts/terminology/binding-rules.ts.
- * - `fhirResource: { types, profiles }` where an element holds some resource: the resource against the
- *   schemas of the profiles it claims, else of its base type; an unknown or missing `resourceType` is an
- *   error.
- * - `$ref` replaces ajv's own, with a call that builds no context object and no path on success.
+ * - `fhirResource: { types }` where an element holds some resource: the resource against the validators
+ *   of the profiles it claims (looked up at run time, see below), else of its base type; an unknown or
+ *   missing `resourceType` is an error.
+ * - `$ref` replaces ajv's own, with a call that builds no context object and no path on success; in a
+ *   profile module, a reference to a definition the core module has is a call of the core's function
+ *   (`linkRefs`), so a profile module compiles only what the profiles constrain.
  *
  * Errors carry `params.check` (`format`, `required`, `choice`, `align`, `null`, `unknown`, `empty`,
  * `binding`, `resourceType`), `params.element`, for array problems `params.index`, for bindings
@@ -33,11 +35,12 @@
  * were written against. Upgrade it deliberately, with the tests of test/validate/ run.
  */
 import type { KeywordCxt, KeywordDefinition, KeywordErrorDefinition } from 'ajv';
-import { _, and, nil, or, strConcat, stringify, type Code, type Name } from 'ajv/dist/compile/codegen/index.js';
+import { _, and, getProperty, nil, or, strConcat, stringify, type Code, type Name } from 'ajv/dist/compile/codegen/index.js';
 import { resolveRef, SchemaEnv } from 'ajv/dist/compile/index.js';
 import ajvNames from 'ajv/dist/compile/names.js';
 import { alwaysValidSchema } from 'ajv/dist/compile/util.js';
 import { usePattern } from 'ajv/dist/vocabularies/code.js';
+import { CLAIMABLE_PROFILES } from './link.js';
 import { getValidate } from 'ajv/dist/vocabularies/core/ref.js';
 import { NUMBER_TEXT } from '../model/number-text.js';
 
@@ -267,21 +270,21 @@ const fhirBinding: KeywordDefinition = {
   },
 };
 
-/** The schema of `fhirResource`: the module's validators, base resource types (by name) and profiles (by URL). */
+/** The schema of `fhirResource`: the base resource type names and the `$id` of each one's schema. */
 export type ResourceKeyword = {
   types: Record<string, { $ref: string }>;
-  profiles: Record<string, { $ref: string }>;
 };
 
+
 /**
- * `fhirResource: { types, profiles }` where an element holds some resource (contained, a Bundle entry's, a
+ * `fhirResource: { types }` where an element holds some resource (contained, a Bundle entry's, a
  * Parameters value): the resource is checked with the validator of every profile it claims in
- * `meta.profile` that is among `profiles`, else with its type's from `types`; a resource whose
- * `resourceType` is missing or names no type there is an error (`params.check` `resourceType`). These are
- * the module's validators, so a nested resource is checked as it would be at the top; the module's
- * `Resource` validator is this dispatch, and checks top-level resources the same way. A key becomes an
- * index by one Map lookup (types first, so an index below their count is a type), an index its validator
- * by a binary tree of integer comparisons, and one call site runs it.
+ * `meta.profile` that the linked profiles have (link.ts, `CLAIMABLE_PROFILES`), else with its type's from `types`;
+ * a resource whose `resourceType` is missing or names no type there is an error (`params.check`
+ * `resourceType`). These are the module's validators, so a nested resource is checked as it would be at
+ * the top; the `Resource` validator is this dispatch, and checks top-level resources the same way. A type
+ * becomes an index by one Map lookup, an index its validator by a binary tree of integer comparisons,
+ * and one call site runs it.
  */
 const fhirResource: KeywordDefinition = {
   keyword: 'fhirResource',
@@ -290,49 +293,73 @@ const fhirResource: KeywordDefinition = {
   error,
   code(cxt: KeywordCxt) {
     const { gen, it, data } = cxt;
-    const { types, profiles } = cxt.schema as ResourceKeyword;
-    const entries = [...Object.entries(types), ...Object.entries(profiles)];
-    const typeCount = Object.keys(types).length;
+    const { types } = cxt.schema as ResourceKeyword;
+    const entries = Object.entries(types);
     const pairs = entries.map(([k], i): [string, number] => [k, i]);
     const index = gen.scopeValue('obj', { key: `fhirResource ${pairs.map(([k]) => k).join(' ')}`, ref: new Map(pairs), code: _`new Map(${stringify(pairs)})` });
-    const validators = entries.map(([, { $ref: id }]) => {
-      const target: unknown = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, id);
-      if (!(target instanceof SchemaEnv)) throw new Error(`fhirResource: ${id} is not a compiled schema`);
-      return getValidate(cxt, target);
-    });
+    const validators = entries.map(([, { $ref: id }]) => referencedValidate(cxt, id));
     const pick = (i: Name, fn: Name, from: number, to: number): void => {
       if (to - from === 1) return void gen.assign(fn, validators[from]);
       const mid = (from + to) >> 1;
       gen.if(_`${i} < ${mid}`, () => pick(i, fn, from, mid), () => pick(i, fn, mid, to));
     };
-    const run = (i: Name): void => {
-      const fn: Name = gen.let('fn');
-      pick(i, fn, 0, validators.length);
+    const call = (fn: Code): void => {
       gen.if(_`!${fn}(${data}, ${emptyContext(cxt)})`, () => adoptErrors(cxt, fn));
     };
     const type: Name = gen.const('type', _`${data}.resourceType`);
     const base: Name = gen.const('base', _`typeof ${type} == "string" ? ${index}.get(${type}) : undefined`);
     cxt.setParams({ check: _`"resourceType"` });
     gen.if(
-      _`${base} === undefined || ${base} >= ${typeCount}`,
+      _`${base} === undefined`,
       () => cxt.error(),
       () => {
         const claimed: Name = gen.let('claimed', false);
         const meta: Name = gen.const('meta', _`${data}.meta`);
-        gen.if(_`${meta} && typeof ${meta} == "object" && Array.isArray(${meta}.profile)`, () =>
+        const profiles: Name = gen.const('profiles', _`${it.validateName}${getProperty(CLAIMABLE_PROFILES)}`);
+        gen.if(_`${profiles} && ${meta} && typeof ${meta} == "object" && Array.isArray(${meta}.profile)`, () =>
           gen.forOf('p', _`${meta}.profile`, (p) => {
-            const i: Name = gen.const('i', _`${index}.get(${p})`);
-            gen.if(_`${i} >= ${typeCount}`, () => {
+            const fn: Name = gen.const('claim', _`${profiles}.get(${p})`);
+            gen.if(_`${fn} !== undefined`, () => {
               gen.assign(claimed, true);
-              run(i);
+              call(fn);
             });
           }),
         );
-        gen.if(_`!${claimed}`, () => run(base));
+        gen.if(_`!${claimed}`, () => {
+          const fn: Name = gen.let('fn');
+          pick(base, fn, 0, validators.length);
+          call(fn);
+        });
       },
     );
   },
 };
+
+/**
+ * Definitions another module provides, per ajv instance: `$ref` value -> a Code that reaches the function
+ * (`core.def_HumanName`). Set by the compiler of a profile module (compile.ts) before it compiles.
+ */
+const links = new WeakMap<object, ReadonlyMap<string, Code>>();
+
+/** Makes `$ref`s to these definitions calls of functions of another module (see `links`). */
+export function linkRefs(ajv: object, refs: ReadonlyMap<string, Code>): void {
+  links.set(ajv, refs);
+}
+
+/** The function validating against the schema `$ref` names: another module's, or compiled in this one. */
+function referencedValidate(cxt: KeywordCxt, ref: string): Code {
+  const { gen, it } = cxt;
+  const linked = links.get(it.self)?.get(ref);
+  // A placeholder at compile time: only the standalone code (`code`) is ever run.
+  if (linked) return gen.scopeValue('func', { key: `linked ${ref}`, ref: unlinked, code: linked });
+  const target: unknown = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+  if (!(target instanceof SchemaEnv)) throw new Error(`${ref} is not a compiled schema`);
+  return getValidate(cxt, target);
+}
+
+function unlinked(): never {
+  throw new Error('a linked validator was called in the compiler');
+}
 
 /** The context every referenced validator is called with: empty (see `$ref`), one object for all calls. */
 const EMPTY_CONTEXT = {};
@@ -351,8 +378,14 @@ const ref: KeywordDefinition = {
   schemaType: 'string',
   code(cxt: KeywordCxt) {
     const { gen, it, data } = cxt;
-    const target: unknown = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, cxt.schema as string);
-    if (target === undefined) throw new Error(`can't resolve reference ${String(cxt.schema)} from id ${it.baseId}`);
+    const ref = cxt.schema as string;
+    if (links.get(it.self)?.has(ref)) {
+      const validate = referencedValidate(cxt, ref);
+      cxt.result(_`${validate}(${data}, ${emptyContext(cxt)})`, undefined, () => adoptErrors(cxt, validate));
+      return;
+    }
+    const target: unknown = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+    if (target === undefined) throw new Error(`can't resolve reference ${ref} from id ${it.baseId}`);
     if (!(target instanceof SchemaEnv)) {
       const valid = gen.name('valid');
       const schemaName = gen.scopeValue('schema', { ref: target, code: stringify(target) });

@@ -64,6 +64,20 @@ export function packagesToLoad(config: ProjectConfig): ProjectConfig {
   return { ...config, dependencies: { ...config.dependencies, ...config.validationDependencies } };
 }
 
+/**
+ * Where packages are looked for outside a project: the given folders of tarballs, the FHIR package cache
+ * (`~/.fhir/packages`), then the registry (`FPL_REGISTRY`, else packages.fhir.org).
+ */
+export function defaultDependencySources(tarballFolders: readonly string[] = [], options: ConfigOptions = {}): DependencySource[] {
+  const env = options.env ?? process.env;
+  const registry = env.FPL_REGISTRY?.trim() || undefined;
+  return [
+    ...tarballFolders.map((path): DependencySource => ({ type: 'directory', path: resolve(path) })),
+    { type: 'fhir-cache', path: join(options.homeDir ?? homedir(), '.fhir', 'packages') },
+    { type: 'registry', url: registry },
+  ];
+}
+
 export interface ConfigOptions {
   /** Environment for `FPL_REGISTRY` (default `process.env`). */
   env?: Record<string, string | undefined>;

@@ -1,14 +1,16 @@
 /**
  * Assembling a Validator from definitions already in memory: the package's own resources (profiles with
  * snapshots, value sets, code systems), the dependency definitions beneath them, published expansions,
- * and either the emitted structure validators or the same standalone module generated here and imported
- * from memory (one compiled form of the validators everywhere). No disk, no network: the loaders
- * (scripts/commands/load-validator.ts for a built project, a consumer's own package loading) hand in what they read.
+ * and either structure validators already made (a build's emitted modules) or the modules compiled here:
+ * the core module (every base type) and a profile module linked to it, each from the module cache when it
+ * holds them (scripts/compile/modules.ts). No network; the disk only through the cache handed in. The
+ * loaders (scripts/commands/) read the definitions.
  */
 import type { StageContext } from '../context.js';
+import type { CompiledValidators } from '../compile/modules.js';
+import type { ModuleCache } from '../compile/module-cache.js';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { SourceMap } from '../diagnostics/source-map.js';
-import { buildValidatorSchemas, standaloneModule, structureFromSource, type ValidatorSchemas } from '../compile/compile.js';
 import { isStructureDefinition, type Resource } from '../model/fhir.js';
 import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolve/resolver.js';
 import { SnapshotGenerator } from '../snapshot/generate.js';
@@ -28,27 +30,36 @@ export interface ValidatorDefinitions {
   canonical?: string;
   /** Published expansions (hl7.fhir.r3.expansions). */
   expansions?: ExpansionLookup;
-  /** Emitted structure validators; generated from the profiles (the module the build would emit) when absent. */
+  /** Structure validators already made (a build's emitted modules); compiled from the profiles when absent. */
   structure?: ValidatorTable;
+  /** Where compiled modules are kept (default: this process's memory). */
+  cache?: ModuleCache;
+  /** A line before a long step (compiling). */
+  progress?: (message: string) => void;
   limits?: Partial<PayloadLimits>;
   /** Severity overrides by rule id (policy.ts) for every validation. */
   rules?: RuleOverrides;
 }
 
+export interface CreatedValidator {
+  validator: Validator;
+  diagnostics: Diagnostics;
+  /** How the structure validators were had (absent when they were handed in): the modules, their keys and cache outcomes. */
+  compiled?: Omit<CompiledValidators, 'table'>;
+}
+
 /** A validator over the given definitions; profiles without a snapshot get one generated. */
-export async function createValidator(input: ValidatorDefinitions): Promise<{ validator: Validator; diagnostics: Diagnostics }> {
+export async function createValidator(input: ValidatorDefinitions): Promise<CreatedValidator> {
   const diagnostics = new Diagnostics();
   const own = new ResourceIndex(input.resources);
   const ctx: StageContext = { resolver: new LayeredResolver([own, ...input.dependencies], input.canonical ?? ''), diagnostics, sources: new SourceMap() };
   const generator = new SnapshotGenerator(ctx);
-  const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
   const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions });
-  const structure = input.structure ?? (await compiledStructure(buildValidatorSchemas(profiles, ctx, semantic.expander)));
-  return { validator: new Validator({ structure, semantic, limits: input.limits, rules: input.rules }), diagnostics };
-}
-
-/** The standalone module of these schemas, imported from memory: the code a build would emit, run as it would be. */
-function compiledStructure(schemas: ValidatorSchemas): Promise<ValidatorTable> {
-  const { source, exports } = standaloneModule(schemas);
-  return structureFromSource(source, exports);
+  if (input.structure) return { validator: new Validator({ structure: input.structure, semantic, limits: input.limits, rules: input.rules }), diagnostics };
+  const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
+  // The compiler (ajv) is loaded only when something is to be compiled: not on a built project's start-up.
+  const { compileProfiles } = await import('../compile/modules.js');
+  const { table, ...compiled } = await compileProfiles(profiles, ctx, semantic.expander, { cache: input.cache, progress: input.progress });
+  for (const problem of compiled.problems) diagnostics.warning('validate.cache', problem);
+  return { validator: new Validator({ structure: table, semantic, limits: input.limits, rules: input.rules }), diagnostics, compiled };
 }

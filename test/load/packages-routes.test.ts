@@ -78,8 +78,9 @@ describe('the registry route', () => {
   });
 
   it('resolves `latest` locally when a version is there, else asks the registry', async () => {
-    await writePackageTgz(p.tarballs, { name: 'example.fhir.a', version: '1.0.0' });
-    await writePackageTgz(p.tarballs, { name: 'example.fhir.a', version: '1.2.0' });
+    // Each package holds a resource: one with none is refused as damaged (package-check.ts).
+    await writePackageTgz(p.tarballs, { name: 'example.fhir.a', version: '1.0.0', resources: [extensionDefinition('a', EXT)] });
+    await writePackageTgz(p.tarballs, { name: 'example.fhir.a', version: '1.2.0', resources: [extensionDefinition('a', EXT)] });
     const local = forbiddenRegistry();
     const sources = [{ type: 'directory' as const, path: p.tarballs }, { type: 'registry' as const, url: REGISTRY }];
     const d = new Diagnostics();
@@ -87,7 +88,7 @@ describe('the registry route', () => {
     expect(packages?.labels).toEqual(['example.fhir.a#1.2.0']);
     expect(local.calls).toEqual([]);
 
-    const bTgz = await writePackageTgz(p.root, { name: 'example.fhir.b', version: '2.0.0' });
+    const bTgz = await writePackageTgz(p.root, { name: 'example.fhir.b', version: '2.0.0', resources: [extensionDefinition('b', EXT)] });
     const remote = servingRegistry({ 'example.fhir.b#2.0.0': bTgz }, { 'example.fhir.b': '2.0.0' });
     const d2 = new Diagnostics();
     const b = await loadDependencies(configFor(p.root, { 'example.fhir.b': 'latest' }, sources), { diagnostics: d2, registryClient: () => remote });
@@ -182,7 +183,8 @@ describe('transitive dependencies and re-extraction', () => {
   });
 
   it('names the requiring package when a transitive dependency is missing', async () => {
-    await writePackageTgz(p.tarballs, { name: 'example.fhir.ig', version: '0.1.0', dependencies: { 'example.fhir.gone': '9.9.9' } });
+    // A package with no resources is refused as damaged (package-check.ts): this one has one.
+    await writePackageTgz(p.tarballs, { name: 'example.fhir.ig', version: '0.1.0', dependencies: { 'example.fhir.gone': '9.9.9' }, resources: [extensionDefinition('one', EXT)] });
     const d = new Diagnostics();
     await loadDependencies(configFor(p.root, { 'example.fhir.ig': '0.1.0' }, [{ type: 'directory', path: p.tarballs }]), { diagnostics: d, offline: true });
     const missing = d.all.find((x) => x.code === 'load.package-missing');

@@ -75,10 +75,10 @@ describe('generated types: expected output', () => {
     });
     expect(Object.keys(hashes(types)).sort()).toEqual([
       'README.md', 'base.d.ts', 'index.d.ts', 'index.js', 'package.json', 'profiles.d.ts', 'terminology.d.ts', 'terminology.js',
-      'validators/index.d.mts', 'validators/index.mjs', 'validators/structure.mjs',
+      'validators/core.mjs', 'validators/index.d.mts', 'validators/index.mjs', 'validators/profiles.mjs',
     ]);
-    // The same validator module as generated/validators/, so the guards agree with the build's validation.
-    expect(read('validators/structure.mjs')).toBe(readFileSync(join(project.out, 'validators', 'structure.mjs'), 'utf8'));
+    // The same validator modules as generated/validators/, so the guards agree with the build's validation.
+    for (const module of ['core.mjs', 'profiles.mjs', 'index.mjs']) expect(read(`validators/${module}`)).toBe(readFileSync(join(project.out, 'validators', module), 'utf8'));
     const index = read('index.d.ts');
     for (const guard of ['isGPConnectAppointment1', 'isCareConnectGPCPatient1', 'isGPConnectSearchsetBundle1', 'isAppointment']) {
       expect(index).toMatch(new RegExp(`^export declare function ${guard}\\(value: unknown\\): value is ${guard.slice(2)};$`, 'm'));

@@ -2,8 +2,10 @@
  * A full Validator (structure + semantic layers) for tests: the project's sources, then the NHS-published
  * StructureDefinitions, ValueSets and CodeSystems of ../shared/corpus for what the project does not have
  * (the Access Record profiles the structured examples claim), over hl7.fhir.r3.core with the published
- * expansions. Structure validators are the standalone module the build would emit, generated and imported from memory.
+ * expansions. Structure validators are the modules the build would emit, from the validator module cache.
  */
+import { DiskModuleCache } from '../../scripts/compile/module-cache.js';
+import { validatorCacheDir } from '../../scripts/load/cache-dirs.js';
 import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
 import { ResourceIndex } from '../../scripts/resolve/resolver.js';
 import { createValidator } from '../../scripts/validate/create.js';
@@ -38,6 +40,8 @@ async function build(): Promise<ValidatorSetup> {
     dependencies: [coreIndex()],
     canonical,
     expansions: (url) => expansions.byUrl(url, 'ValueSet') as ValueSet | undefined,
+    // The test run's cache (test/global-setup.js): the core module is compiled once for every test file.
+    cache: new DiskModuleCache(validatorCacheDir()),
   });
   return { validator, problems: projectProblems };
 }

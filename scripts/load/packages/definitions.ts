@@ -75,6 +75,16 @@ export class LoadedPackages implements DefinitionSource {
     return out;
   }
 
+  /** Every resource of one package (`name#version`), in load order (shared with lookups, as they are). Not memoised. */
+  resourcesOf(packageLabel: string): Resource[] {
+    const out: Resource[] = [];
+    for (const info of this.index.findResourceInfos('*', { scope: scopeOf(packageLabel) })) {
+      const r = this.resourceOf(info);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
   private info(url: string, resourceType: string | undefined): ResourceInfo | undefined {
     if (!isLookupKey(url)) return undefined;
     return this.infoMemo.get(`${resourceType ?? '*'}|${url}`, () => {

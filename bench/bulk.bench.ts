@@ -1,0 +1,97 @@
+/**
+ * Bulk validation (`npm run bench -- bulk`): an NDJSON file of the 29 GP Connect examples repeated to
+ * about 20,000 lines, validated by the compiled CLI (`node dist/cli.js validate x.ndjson --workers N`) in
+ * whole processes, on 1 worker (in process) and on every core. Each run is paired with the same command
+ * on an empty NDJSON file (start-up, and each worker building its validator), so the rate is given both
+ * over the whole run and over the validation alone (the run minus its empty twin). Runs alternate between
+ * the worker counts so that machine load falls on both alike; medians of `reps`.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { build } from '../scripts/build.js';
+import { tempProject } from '../test/build/project.js';
+import { gpconnectExamplesDir } from '../test/helpers/shared.js';
+import { compiledCli, median, ratio, say, tempDir, type Row } from './common.js';
+
+const SECTION = 'Bulk validation (NDJSON, compiled CLI, whole processes)';
+const TARGET_LINES = 20000;
+
+export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
+  const cli = compiledCli();
+  say('bulk: building the project');
+  const project = tempProject();
+  const result = await build({ configFile: project.config, offline: true });
+  if (result.status !== 'ok') throw new Error('bulk: the project did not build');
+  const dir = tempDir('bulk');
+  const examples = readdirSync(gpconnectExamplesDir).sort().flatMap((d) => readdirSync(join(gpconnectExamplesDir, d)).sort().map((f) => join(gpconnectExamplesDir, d, f)));
+  const lines = examples.map((f) => JSON.stringify(JSON.parse(readFileSync(f, 'utf8'))));
+  const copies = Math.round(TARGET_LINES / lines.length);
+  const ndjson = join(dir, 'gpconnect.ndjson');
+  writeFileSync(ndjson, Array.from({ length: copies }, () => lines.join('\n')).join('\n') + '\n');
+  const empty = join(dir, 'empty.ndjson');
+  writeFileSync(empty, '');
+  const count = copies * lines.length;
+
+  const run = (file: string, workers: number) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'validate', file, '--workers', String(workers), '-q', '--config', project.config, '--offline'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`bulk: validate exited ${r.status}: ${r.stderr.toString()}`);
+    return performance.now() - t;
+  };
+  const cores = availableParallelism();
+  const counts = cores > 1 ? [1, cores] : [1];
+  const times = new Map(counts.map((n) => [n, { full: [] as number[], empty: [] as number[] }]));
+  for (let i = 0; i < reps; i++) {
+    for (const n of counts) {
+      say(`bulk: ${count} lines on ${n} worker(s), round ${i + 1} of ${reps}`);
+      const t = times.get(n) as { full: number[]; empty: number[] };
+      t.empty.push(run(empty, n));
+      t.full.push(run(ndjson, n));
+    }
+  }
+  const rate = (ms: number) => count / (ms / 1000);
+  const figures = counts.map((n) => {
+    const t = times.get(n) as { full: number[]; empty: number[] };
+    const full = median(t.full);
+    const start = median(t.empty);
+    return { n, full, start, whole: rate(full), validating: rate(full - start) };
+  });
+  const perSecond = (x: number) => `${Math.round(x).toLocaleString('en')} resources/s`;
+  for (const f of figures) {
+    rows.push({
+      section: SECTION,
+      what: `${count.toLocaleString('en')} lines (GP Connect examples repeated), ${f.n} worker(s)${f.n === 1 ? ' (in process)' : ''}`,
+      value: perSecond(f.validating),
+      note: `validation alone; whole run ${(f.full / 1000).toFixed(1)} s (${perSecond(f.whole)}), of which start-up and validator set-up ${(f.start / 1000).toFixed(1)} s; median of ${reps}`,
+    });
+  }
+  if (figures.length > 1) {
+    const [one, all] = figures;
+    rows.push({ section: SECTION, what: `speed-up, ${all.n} workers over 1`, value: ratio(all.validating, one.validating), note: `validation alone (target: at least 1.8x on 2 cores); whole runs ${ratio(all.whole, one.whole)}` });
+    const ceiling = await machineScaling(all.n);
+    rows.push({ section: SECTION, what: `the machine's ceiling: a CPU-bound loop on ${all.n} threads over 1`, value: `${ceiling.toFixed(2)}x`, note: 'measured right after, no allocation: what the machine gave any program then (2.00x on 2 idle cores)' });
+  }
+}
+
+/** How much `n` threads of a pure CPU loop get done over one, now: the scaling the machine's load leaves to anyone. */
+async function machineScaling(n: number): Promise<number> {
+  const code = "let x = 0; for (let i = 0; i < 3e8; i++) x += i % 7; require('node:worker_threads').parentPort.postMessage(x);";
+  const run = async (threads: number) => {
+    const t = performance.now();
+    await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve) => {
+      const w = new Worker(code, { eval: true });
+      w.once('message', () => void w.terminate().then(() => resolve()));
+    })));
+    return performance.now() - t;
+  };
+  const ones: number[] = [];
+  const alls: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    ones.push(await run(1));
+    alls.push(await run(n));
+  }
+  return (n * median(ones)) / median(alls);
+}

@@ -1,0 +1,184 @@
+/**
+ * `validate` in bulk: NDJSON files (`.ndjson`, `.ndjson.gz`: one resource per line) and large batches of
+ * files, validated on worker threads (scripts/commands/bulk-validate.ts) and reported as they complete,
+ * in input order, so the output is the same on any number of workers and memory stays flat.
+ *
+ * Text: one line per issue, `file:line: severity [code] location: why` (for an NDJSON file the line is
+ * the resource's line), a line per file saying it is valid (with how many resources for NDJSON), then a
+ * summary. JSON: the OperationOutcome of a single file (every issue of an NDJSON file located at `line N`),
+ * or a collection Bundle of one per file, written out as the results come.
+ */
+import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Diagnostics } from '../diagnostics/diagnostics.js';
+import { bulkValidate, type BulkReporter } from '../commands/bulk-validate.js';
+import type { WorkerSetup } from '../commands/bulk-worker-entry.js';
+import type { OperationOutcomeIssue } from '../model/fhir.js';
+import type { ValidationIssue } from '../validate/issues.js';
+import { isNdjsonFile } from '../validate/ndjson.js';
+import type { ValidateOptions } from '../validate/validator.js';
+import { printDiagnostics } from './common.js';
+import { readPayloadFile } from './payload-files.js';
+
+/** Files past which a batch is validated on workers even when none is NDJSON. */
+const MANY_FILES = 64;
+
+export interface BulkCliOptions {
+  format: string;
+  config?: string;
+  out?: string;
+  offline?: boolean;
+  quiet?: boolean;
+  /** `--workers`, as given. */
+  workers?: string;
+}
+
+/** Whether a run goes the bulk way: an NDJSON input, many files, or `--workers` asked for. */
+export function isBulkRun(files: readonly string[], workers: string | undefined): boolean {
+  return workers !== undefined || files.length >= MANY_FILES || files.some(isNdjsonFile);
+}
+
+/** `--workers`: a whole number from 1, or undefined (with the error printed) when it is not one. */
+export function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return availableParallelism();
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= 1) return n;
+  process.stderr.write(`error: --workers must be a whole number from 1, not '${value}'\n`);
+  return undefined;
+}
+
+/** Runs the bulk validation of `files`; the exit code (0 valid, 1 any error or unreadable input, 2 no validator). */
+/** `target`: the project's config file and, with `--ig`, the definitions (validate-command.ts decides both, as for one file). */
+export async function runBulkValidate(files: readonly string[], problems: readonly string[], opts: BulkCliOptions, validate: ValidateOptions, target: Pick<WorkerSetup, 'configFile' | 'ig'>): Promise<number> {
+  const workers = parseWorkers(opts.workers);
+  if (workers === undefined) return 2;
+  const reporter = opts.format === 'json' ? new JsonReporter(files.length) : new TextReporter(!!opts.quiet);
+  const run = await bulkValidate(
+    files,
+    { setup: { ...target, outDir: opts.out, offline: opts.offline, validate }, workers, readFile: (f) => readPayloadFile(f) },
+    reporter,
+  );
+  const diagnostics = new Diagnostics();
+  for (const d of run.diagnostics) diagnostics.report(d);
+  printDiagnostics(diagnostics, true);
+  if (!run.loaded) return 2;
+  reporter.finish();
+  return reporter.failedFiles > 0 || problems.length > 0 ? 1 : 0;
+}
+
+const isError = (i: ValidationIssue) => i.severity === 'error' || i.severity === 'fatal';
+
+/** Counts shared by both outputs: files and NDJSON lines, valid or not. */
+abstract class CountingReporter implements BulkReporter {
+  failedFiles = 0;
+  protected files = 0;
+  protected lines = { valid: 0, invalid: 0 };
+  protected file = { payloads: 0, invalid: 0, warnings: 0, ndjson: false };
+
+  start(file: string): void {
+    this.files++;
+    this.file = { payloads: 0, invalid: 0, warnings: 0, ndjson: isNdjsonFile(file) };
+  }
+
+  payload(file: string, issues: readonly ValidationIssue[]): void {
+    const invalid = issues.some(isError);
+    this.file.payloads++;
+    if (invalid) this.file.invalid++;
+    this.file.warnings += issues.filter((i) => i.severity === 'warning').length;
+    // A read error of an NDJSON file (no line) is the file's, not a resource line's.
+    if (this.file.ndjson && issues.every((i) => i.line !== undefined)) this.lines[invalid ? 'invalid' : 'valid']++;
+    this.write(file, issues);
+  }
+
+  end(file: string): void {
+    if (this.file.invalid > 0) this.failedFiles++;
+    this.close(file);
+  }
+
+  protected abstract write(file: string, issues: readonly ValidationIssue[]): void;
+  protected abstract close(file: string): void;
+  abstract finish(): void;
+}
+
+class TextReporter extends CountingReporter {
+  constructor(private readonly quiet: boolean) {
+    super();
+  }
+
+  protected write(file: string, issues: readonly ValidationIssue[]): void {
+    const name = relative(process.cwd(), file);
+    let out = '';
+    for (const i of issues) {
+      if (i.severity === 'information' || (this.quiet && i.severity === 'warning')) continue;
+      out += `${name}${i.line !== undefined ? `:${i.line}` : ''}: ${i.severity} [${i.code}] ${i.expression ? `${i.expression}: ` : ''}${i.diagnostics}\n`;
+    }
+    if (out) process.stdout.write(out);
+  }
+
+  protected close(file: string): void {
+    if (this.file.invalid > 0 || this.quiet) return;
+    const resources = this.file.ndjson ? `${this.file.payloads} resource(s)` : '';
+    const warnings = this.file.warnings ? `${this.file.warnings} warning(s)` : '';
+    const notes = [resources, warnings].filter(Boolean).join(', ');
+    process.stdout.write(`${relative(process.cwd(), file)}: valid${notes ? ` (${notes})` : ''}\n`);
+  }
+
+  finish(): void {
+    process.stdout.write(`${this.files} file(s): ${this.files - this.failedFiles} valid, ${this.failedFiles} invalid\n`);
+    const { valid, invalid } = this.lines;
+    if (valid + invalid > 0) process.stdout.write(`${valid + invalid} NDJSON resource line(s): ${valid} valid, ${invalid} invalid\n`);
+  }
+}
+
+/** Lines of `JSON.stringify(value, null, 2)`, indented by `by` spaces. */
+const indented = (value: unknown, by: number) => JSON.stringify(value, null, 2).replace(/^/gm, ' '.repeat(by));
+
+/** The OperationOutcome (or Bundle of them) written as it comes, laid out as `JSON.stringify(_, null, 2)` would. */
+class JsonReporter extends CountingReporter {
+  private readonly base: number;
+  private issuesWritten = 0;
+
+  constructor(private readonly total: number) {
+    super();
+    this.base = total === 1 ? 0 : 6;
+    if (total !== 1) process.stdout.write('{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": [\n');
+  }
+
+  override start(file: string): void {
+    super.start(file);
+    const pad = ' '.repeat(this.base);
+    if (this.total !== 1) process.stdout.write(`${this.files > 1 ? ',\n' : ''}    {\n      "fullUrl": ${JSON.stringify(pathToFileURL(file).href)},\n      "resource": `);
+    process.stdout.write(`{\n${pad}  "resourceType": "OperationOutcome",\n${pad}  "issue": [`);
+    this.issuesWritten = 0;
+  }
+
+  protected write(_file: string, issues: readonly ValidationIssue[]): void {
+    for (const i of issues) this.writeIssue(outcomeIssue(i));
+  }
+
+  private writeIssue(issue: OperationOutcomeIssue): void {
+    process.stdout.write(`${this.issuesWritten++ > 0 ? ',' : ''}\n${indented(issue, this.base + 4)}`);
+  }
+
+  protected close(): void {
+    if (this.issuesWritten === 0) this.writeIssue({ severity: 'information', code: 'informational', diagnostics: 'no issues found' });
+    const pad = ' '.repeat(this.base);
+    process.stdout.write(`\n${pad}  ]\n${pad}}${this.total !== 1 ? '\n    }' : ''}`);
+  }
+
+  finish(): void {
+    process.stdout.write(this.total !== 1 ? `${this.files > 0 ? '\n' : ''}  ]\n}\n` : '\n');
+  }
+}
+
+/** An issue as toOperationOutcome writes it. */
+function outcomeIssue(i: ValidationIssue): OperationOutcomeIssue {
+  return {
+    severity: i.severity,
+    code: i.code,
+    diagnostics: i.diagnostics,
+    ...(i.expression ? { expression: [i.expression] } : {}),
+    ...(i.line !== undefined ? { location: [`line ${i.line}`] } : {}),
+  };
+}
