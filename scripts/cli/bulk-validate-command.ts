@@ -106,12 +106,13 @@ class TextReporter extends CountingReporter {
     super();
   }
 
+  /** One line per issue, as validate-command.ts prints a file's (its rule id last, for --rule). */
   protected write(file: string, issues: readonly ValidationIssue[]): void {
     const name = relative(process.cwd(), file);
     let out = '';
     for (const i of issues) {
       if (i.severity === 'information' || (this.quiet && i.severity === 'warning')) continue;
-      out += `${name}${i.line !== undefined ? `:${i.line}` : ''}: ${i.severity} [${i.code}] ${i.expression ? `${i.expression}: ` : ''}${i.diagnostics}\n`;
+      out += `${name}${i.line !== undefined ? `:${i.line}` : ''}: ${i.severity} [${i.code}] ${i.expression ? `${i.expression}: ` : ''}${i.diagnostics}${i.rule ? ` (rule ${i.rule})` : ''}\n`;
     }
     if (out) process.stdout.write(out);
   }
