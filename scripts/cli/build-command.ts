@@ -1,6 +1,6 @@
 /** `build`: the whole pipeline into generated/. */
 import { resolve } from 'node:path';
-import { build, type BuildStatus } from '../build.js';
+import { build, type BuildResult, type BuildStatus } from '../build.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
 import { configOrExit, printDiagnostics, type CommandRegistration } from './common.js';
 
@@ -27,8 +27,16 @@ export const buildCommand: CommandRegistration = (program) => {
       const counts = Object.entries(result.counts).map(([type, n]) => `${n} ${type}`).join(', ') || 'none';
       const errors = result.diagnostics.count('error') + result.diagnostics.count('fatal');
       say(`resources: ${counts}`);
+      if (result.invariants) for (const line of invariantLines(result.invariants)) say(line);
       say(`${errors} error(s), ${result.diagnostics.count('warning')} warning(s), ${((Date.now() - started) / 1000).toFixed(1)} s`);
       say(result.status === 'ok' ? `wrote ${result.outDir} and ${result.tarball}` : 'nothing written: generated/ is unchanged');
       process.exitCode = exitCodes[result.status];
     });
 };
+
+/** The invariants line of the summary, then one line per invariant left to fhirpath.js, with why. */
+export function invariantLines(s: NonNullable<BuildResult['invariants']>): string[] {
+  const lines = [`invariants: ${s.compiled} of ${s.total} compiled to JavaScript, ${s.native} checked natively, ${s.unsupported.length} by fhirpath.js`];
+  for (const u of s.unsupported) lines.push(`  ${u.key} on ${u.context}: ${u.reason}`);
+  return lines;
+}

@@ -106,6 +106,7 @@ class TextReporter extends CountingReporter {
     super();
   }
 
+  /** One line per issue, as validate-command.ts prints a file's (its rule id last, for --rule). */
   protected write(file: string, issues: readonly ValidationIssue[]): void {
     const name = relative(process.cwd(), file);
     let out = '';

@@ -27,6 +27,8 @@ export interface SuppressedDiagnostic extends Diagnostic {
 export interface QaReport {
   diagnostics: Diagnostic[];
   suppressed?: SuppressedDiagnostic[];
+  /** How the package's FHIRPath invariants are evaluated: counts, and those left to fhirpath.js with why. */
+  invariants?: { total: number; compiled: number; native: number; interpreted: Array<{ key: string; context: string; expression: string; reason: string }> };
 }
 
 export interface SiteChanges {

@@ -68,10 +68,17 @@ export function siteContextOver(pkg: SitePackage, dependencies: DefinitionSource
  * (where a dependency was loaded from, with machine paths) and would make the report, and the site,
  * differ between machines.
  */
-export function qaReport(diagnostics: Diagnostics): QaReport {
+export function qaReport(diagnostics: Diagnostics, invariants?: { total: number; compiled: number; native: number; unsupported: QaInvariants['interpreted'] }): QaReport {
   const suppressed = diagnostics.suppressed.map((s) => ({ ...s.diagnostic, reason: s.suppression.reason }));
-  return { diagnostics: diagnostics.sorted().filter((d) => d.severity !== 'information' || d.file !== undefined), ...(suppressed.length ? { suppressed } : {}) };
+  const report: QaReport = { diagnostics: diagnostics.sorted().filter((d) => d.severity !== 'information' || d.file !== undefined), ...(suppressed.length ? { suppressed } : {}) };
+  if (invariants) {
+    const interpreted = invariants.unsupported.map(({ key, context, expression, reason }) => ({ key, context, expression, reason }));
+    report.invariants = { total: invariants.total, compiled: invariants.compiled, native: invariants.native, interpreted };
+  }
+  return report;
 }
+
+type QaInvariants = NonNullable<QaReport['invariants']>;
 
 export function qaReportBuffer(report: QaReport): Buffer {
   return Buffer.from(`${JSON.stringify(report, null, 2)}\n`, 'utf8');

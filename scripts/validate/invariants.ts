@@ -1,11 +1,18 @@
 /**
- * FHIRPath invariants: each `constraint.expression` of an element, compiled once with fhirpath.js and its
- * STU3 model and evaluated on the element's nodes (`%resource` is the enclosing resource). Constraints
- * fhirpath.js cannot evaluate faithfully are skipped and reported once, as information.
+ * FHIRPath invariants: each `constraint.expression` of an element, evaluated on the element's nodes
+ * (`%resource` is the enclosing resource; resolve() follows the validator's reference resolution: contained
+ * `#id`, Bundle entries). Compiled to JavaScript where the compiler can (scripts/compile/fhirpath), else
+ * by fhirpath.js with its STU3 model. Constraints neither can evaluate are skipped and reported once per
+ * payload, as information.
  */
 import fhirpath from 'fhirpath';
 import stu3Model from 'fhirpath/fhir-context/stu3';
-import type { ElementDefinitionConstraint } from '../model/fhir.js';
+import { invariantCompiler, FhirPathModel, summarizeInvariants, type CompiledEvaluator, type InvariantOutcome, type InvariantSpec, type InvariantSummary } from '../compile/fhirpath/index.js';
+import { packageInvariants } from '../compile/fhirpath/package-invariants.js';
+import type { ElementDefinitionConstraint, StructureDefinition } from '../model/fhir.js';
+import type { ElementModel } from '../resolve/element-model.js';
+import type { DefinitionResolver } from '../resolve/resolver.js';
+import { referenceResolver, type ReferenceScope } from './references.js';
 import type { ValidationIssue } from './issues.js';
 import { ruleIssue } from './policy.js';
 import { LINEAR_EVALUATORS, type LinearEvaluator } from './linear-invariants.js';
@@ -60,45 +67,100 @@ export const NATIVE_EVALUATORS: Readonly<Record<string, { published: string; hol
 };
 
 
-/** Functions fhirpath.js lacks or evaluates only against a terminology or resolution service. */
-const UNSUPPORTED_FUNCTIONS = /\b(htmlChecks|htmlchecks|conformsTo|memberOf|resolve)\s*\(/;
+/** Functions fhirpath.js lacks or evaluates only against a terminology service (resolve() is given the payload's own resolution, below). */
+const UNSUPPORTED_FUNCTIONS = /\b(htmlChecks|htmlchecks|conformsTo|memberOf)\s*\(/;
 
 /**
  * What one payload's evaluations share, and nothing longer: the constraints already reported as not
- * evaluated (each once per payload), and the payload's time budget, looked at before each FHIRPath
- * evaluation (one may itself take long).
+ * evaluated (each once per payload), the payload's time budget, looked at before each FHIRPath
+ * evaluation (one may itself take long), and whether compiled invariants run (default) or fhirpath.js
+ * only (ValidateOptions.compiledInvariants: false, for comparison).
  */
 export interface InvariantRun {
   readonly reported: Set<string>;
   readonly budget?: Budget;
+  readonly compiled?: boolean;
+}
+
+/** Where the node sits: `%resource` (the resource whose walk reached it) and where its references lead (resolve()). */
+export interface InvariantScope {
+  readonly resource: unknown;
+  readonly refs?: ReferenceScope;
+}
+
+/** One (type context, expression): its compiled function (absent when it does not compile) and, once needed, fhirpath.js's. */
+interface Entry {
+  readonly compiled: CompiledEvaluator | undefined;
+  interpreted?: Evaluator | string;
 }
 
 /**
- * Compiled expressions are kept for the engine's life (they depend on the definitions only); whatever
- * depends on a payload (an evaluation that throws, what was reported) stays with that payload's run, so
- * one payload never changes the verdict on another.
+ * Compiled invariants and fhirpath.js's compiled expressions are kept for the engine's life (they depend on
+ * the definitions only); whatever depends on a payload (an evaluation that throws, what was reported) stays
+ * with that payload's run, so one payload never changes the verdict on another. Per constraint, in order:
+ * a native evaluator; the invariant compiled to JavaScript (scripts/compile/fhirpath), compiled when first
+ * met; fhirpath.js, for what does not compile and for the nodes the compiled code leaves to it.
  */
 export class InvariantEngine {
-  private readonly compiled = new Map<string, Evaluator | string>();
+  private readonly entries = new Map<string, Entry>();
+  private compiler: ReturnType<typeof invariantCompiler> | null | undefined;
+  /**
+   * resolve() for fhirpath.js, which calls user functions without the evaluation's environment: the
+   * resolver of the evaluation under way, set and cleared around it (evaluation is synchronous).
+   */
+  private resolving: ResolveFn | undefined;
+  private readonly userInvocationTable = fhirpathResolve(() => this.resolving);
+
+  /** `model`: the compiler's view of the definitions, asked for once, on the first invariant met; undefined: fhirpath.js only. */
+  constructor(private readonly model?: () => FhirPathModel | undefined) {}
 
   /** Evaluates one constraint on one node; `base` is the node's type context (`Patient`, `Patient.contact`, `HumanName`). */
-  check(constraint: ElementDefinitionConstraint, base: string, node: unknown, resource: unknown, location: string, run: InvariantRun = { reported: new Set() }): ValidationIssue[] {
+  check(constraint: ElementDefinitionConstraint, base: string, node: unknown, scope: InvariantScope, location: string, run: InvariantRun = { reported: new Set() }): ValidationIssue[] {
     const expression = effectiveExpression(constraint);
     if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return [];
     const native: LinearEvaluator | undefined = NATIVE_EVALUATORS[constraint.key] ?? LINEAR_EVALUATORS[constraint.key];
-    if (native && constraint.expression === native.published) return native.holds(node, resource) ? [] : this.failed(constraint, expression, location);
-    const evaluator = this.evaluator(constraint, base);
-    if (typeof evaluator === 'string') return this.skip(constraint, evaluator, location, run);
+    if (native && constraint.expression === native.published) return native.holds(node, scope.resource) ? [] : this.failed(constraint, expression, location);
+    const entry = this.entry(base, expression);
     run.budget?.checkTime();
+    const resolve = scope.refs ? referenceResolver(scope.refs) : undefined;
+    if (entry.compiled && run.compiled !== false) {
+      let outcome: InvariantOutcome | undefined;
+      try {
+        outcome = entry.compiled(node, { resource: scope.resource, rootResource: scope.resource, resolve });
+      } catch {
+        // Not an evaluation error (those are outcomes) but a fault of the compiled code: fhirpath.js decides.
+        outcome = undefined;
+      }
+      if (outcome === true) return [];
+      if (outcome === false) return this.failed(constraint, expression, location);
+      if (outcome && 'error' in outcome) return this.skip(constraint, `it cannot be evaluated on this payload: ${outcome.error}`, location, run);
+      // { fallback }: this node is fhirpath.js's to evaluate.
+    }
+    return this.interpret(constraint, entry, base, expression, node, scope.resource, resolve, location, run);
+  }
+
+  /** fhirpath.js's verdict on one node. */
+  private interpret(constraint: ElementDefinitionConstraint, entry: Entry, base: string, expression: string, node: unknown, resource: unknown, resolve: ((reference: string) => unknown) | undefined, location: string, run: InvariantRun): ValidationIssue[] {
+    const evaluator = (entry.interpreted ??= this.interpreter(constraint, base, expression));
+    if (typeof evaluator === 'string') return this.skip(constraint, evaluator, location, run);
     let result: unknown[];
+    this.resolving = resolve;
     try {
       result = evaluator(node, { resource, rootResource: resource, context: node });
     } catch (e) {
       // This payload's evaluation failed, not the expression: the next payload evaluates it afresh.
-      return this.skip(constraint, `fhirpath.js failed to evaluate it on this payload: ${errorMessage(e)}`, location, run);
+      return this.skip(constraint, `it cannot be evaluated on this payload: ${errorMessage(e)}`, location, run);
+    } finally {
+      this.resolving = undefined;
     }
     if (result.length === 0 || result.every((r) => r === true)) return [];
     return this.failed(constraint, expression, location);
+  }
+
+  /** Whether a constraint's expression runs compiled in a type context (compiling it now if not yet met). */
+  isCompiled(constraint: ElementDefinitionConstraint, base: string): boolean {
+    const expression = effectiveExpression(constraint);
+    return expression !== undefined && this.entry(base, expression).compiled !== undefined;
   }
 
   private failed(constraint: ElementDefinitionConstraint, expression: string, location: string): ValidationIssue[] {
@@ -113,24 +175,40 @@ export class InvariantEngine {
     ];
   }
 
-  private evaluator(constraint: ElementDefinitionConstraint, base: string): Evaluator | string {
-    const expression = effectiveExpression(constraint) as string;
+  private entry(base: string, expression: string): Entry {
     const key = `${base}|${expression}`;
-    let evaluator = this.compiled.get(key);
-    if (evaluator === undefined) {
-      const reason = UNSUPPORTED_CONSTRAINTS[constraint.key] ?? (UNSUPPORTED_FUNCTIONS.test(expression) ? 'it uses a function fhirpath.js does not evaluate offline' : undefined);
-      if (reason) evaluator = reason;
-      else {
-        try {
-          const fn = fhirpath.compile({ base, expression }, stu3Model, { traceFn: silentTrace });
-          evaluator = (node, env) => fn(node, env) as unknown[];
-        } catch (e) {
-          evaluator = `fhirpath.js cannot compile it: ${errorMessage(e)}`;
-        }
-      }
-      this.compiled.set(key, evaluator);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      const compiled = this.compile(base, expression);
+      entry = { compiled: typeof compiled === 'function' ? compiled : undefined };
+      this.entries.set(key, entry);
     }
-    return evaluator;
+    return entry;
+  }
+
+  private compile(base: string, expression: string): CompiledEvaluator | { unsupported: string } | undefined {
+    if (this.compiler === undefined) {
+      const model = this.model?.();
+      this.compiler = model ? invariantCompiler(model) : null;
+    }
+    if (!this.compiler) return undefined;
+    try {
+      return this.compiler(expression, base);
+    } catch (e) {
+      // A compiler bug must not stop validation: fhirpath.js evaluates this one.
+      return { unsupported: errorMessage(e) };
+    }
+  }
+
+  private interpreter(constraint: ElementDefinitionConstraint, base: string, expression: string): Evaluator | string {
+    const reason = UNSUPPORTED_CONSTRAINTS[constraint.key] ?? (UNSUPPORTED_FUNCTIONS.test(expression) ? 'it uses a function fhirpath.js does not evaluate offline' : undefined);
+    if (reason) return reason;
+    try {
+      const fn = fhirpath.compile({ base, expression }, stu3Model, { traceFn: silentTrace, userInvocationTable: this.userInvocationTable } as never);
+      return (node, env) => fn(node, env) as unknown[];
+    } catch (e) {
+      return `fhirpath.js cannot compile it: ${errorMessage(e)}`;
+    }
   }
 
   private skip(constraint: ElementDefinitionConstraint, reason: string, location: string, run: InvariantRun): ValidationIssue[] {
@@ -141,8 +219,73 @@ export class InvariantEngine {
   }
 }
 
+type ResolveFn = (reference: string) => unknown;
+
+/**
+ * resolve() for fhirpath.js (which resolves only over HTTP), as a user function through `resolver()`, the
+ * resolution of the evaluation under way. Targets are made typed nodes of the evaluation (with the
+ * ResourceNode factory of the input's own nodes), so that `resolve() is Practitioner` sees a Practitioner
+ * as the specification means; fhirpath.js takes plain objects a user function returns as untyped.
+ */
+export function fhirpathResolve(resolver: () => ResolveFn | undefined) {
+  type Made = { constructor?: { makeResNode?: (ctx: unknown, data: unknown, ...rest: null[]) => unknown } };
+  return {
+    resolve: {
+      internalStructures: true,
+      fn: function (this: unknown, items: unknown[]): unknown[] {
+        const out: unknown[] = [];
+        for (const item of items) {
+          const data = isObject(item) && 'data' in item ? item.data : item;
+          const reference = isObject(data) ? data.reference : undefined;
+          const target = typeof reference === 'string' ? resolver()?.(reference) : undefined;
+          if (!isObject(target)) continue;
+          const make = (item as Made).constructor?.makeResNode;
+          out.push(make ? make(this, target, null, null, null, null) : target);
+        }
+        return out;
+      },
+    },
+  };
+}
+
+/**
+ * The compiler's model of a validator's definitions: the element model, and the choice element names of
+ * every STU3 type (the core's resource-types and data-types code systems name them), which compiled
+ * navigation over items of unknown type needs; without those code systems, such navigation is left to fhirpath.js.
+ */
+export function invariantModel(elements: ElementModel, resolver: DefinitionResolver): FhirPathModel {
+  const names = ['http://hl7.org/fhir/resource-types', 'http://hl7.org/fhir/data-types'].flatMap((url) => (resolver.codeSystem(url)?.concept ?? []).map((c) => c.code));
+  if (names.length === 0) return new FhirPathModel(elements);
+  const definitions = names.map((n) => elements.definition(n)).filter((sd): sd is StructureDefinition => sd !== undefined);
+  return FhirPathModel.fromDefinitions(elements, definitions);
+}
+
 /** The expression evaluated for a constraint: its own, or the corrected form of a known erratum. */
 export function effectiveExpression(constraint: ElementDefinitionConstraint): string | undefined {
   const erratum = CORRECTED_EXPRESSIONS[constraint.key];
   return erratum && constraint.expression === erratum.published ? erratum.corrected : constraint.expression;
+}
+
+/** How a package's invariants are evaluated: compiled to JavaScript, natively, or by fhirpath.js (those listed, with why they do not compile). */
+export interface PackageInvariantSummary extends InvariantSummary {
+  /** Evaluated by the validator's own code (NATIVE_EVALUATORS, LINEAR_EVALUATORS, the narrative rules): total = compiled + native + unsupported. */
+  native: number;
+}
+
+/** The summary the build gives of the invariants of its profiles and of the core types they use, each distinct (key, context, expression) once. */
+export function packageInvariantSummary(profiles: Iterable<StructureDefinition>, elements: ElementModel, resolver: DefinitionResolver): PackageInvariantSummary {
+  const all = new Map<string, InvariantSpec>();
+  for (const inv of packageInvariants(profiles, elements, effectiveExpression)) all.set(`${inv.key}|${inv.context}|${inv.expression}`, inv);
+  const native = [...all.values()].filter((inv) => {
+    if (NATIVE_CONSTRAINTS.has(inv.key)) return true;
+    const evaluator: LinearEvaluator | undefined = NATIVE_EVALUATORS[inv.key] ?? LINEAR_EVALUATORS[inv.key];
+    const erratum = CORRECTED_EXPRESSIONS[inv.key];
+    return evaluator !== undefined && (inv.expression === evaluator.published || (erratum !== undefined && evaluator.published === erratum.published && inv.expression === erratum.corrected));
+  });
+  const summary = summarizeInvariants(
+    [...all.values()].filter((inv) => !native.includes(inv)),
+    invariantModel(elements, resolver),
+  );
+  summary.unsupported.sort((a, b) => a.key.localeCompare(b.key) || a.context.localeCompare(b.context) || a.expression.localeCompare(b.expression));
+  return { ...summary, total: summary.total + native.length, native: native.length };
 }

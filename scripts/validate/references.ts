@@ -92,6 +92,11 @@ function targetTypeIssues(reference: string, type: string, targets: string[], at
   return [ruleIssue('reference-target', at, `reference '${reference}' is to a ${type}, the element allows ${[...new Set(types)].join(' | ')}`)];
 }
 
+/** resolve() for FHIRPath: a reference's target resource in this scope, by the same rule as the reference checks. */
+export function referenceResolver(scope: ReferenceScope): (reference: string) => Resource | undefined {
+  return (reference) => resolveReference(reference, scope)?.resource;
+}
+
 function resolveReference(reference: string, scope: ReferenceScope): { resource: Resource; location: string } | undefined {
   if (reference.startsWith('#')) return scope.contained.get(reference.slice(1));
   const bundle = scope.bundle;

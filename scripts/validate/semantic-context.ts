@@ -7,13 +7,18 @@ import { isValueSet, type Resource, type StructureDefinition } from '../model/fh
 import { ElementModel } from '../resolve/element-model.js';
 import type { DefinitionResolver } from '../resolve/resolver.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
-import { InvariantEngine } from './invariants.js';
+import { InvariantEngine, invariantModel } from './invariants.js';
 import { CodeSystemIndex } from '../terminology/code-systems.js';
 import { ValueSetExpander, type ExpansionLookup } from '../terminology/value-set-expansion.js';
 
 export interface SemanticOptions {
   /** Evaluate FHIRPath invariants (constraint expressions); default true. */
   invariants: boolean;
+  /**
+   * Evaluate invariants compiled to JavaScript where they compile (default true); false: fhirpath.js only,
+   * the reference the compiled ones are compared with (tests, bench).
+   */
+  compiledInvariants: boolean;
   /** Check narrative XHTML (`Narrative.div`: allowed elements and attributes, no script, some content); default true. */
   narrative: boolean;
 }
@@ -49,14 +54,16 @@ export function createSemanticContext(input: SemanticContextInput): SemanticCont
   // memo since payloads choose them (meta.profile, extension URLs).
   const resolved = new BoundedMemo<StructureDefinition>();
   const profiles = (ref: string) => resolved.get(ref, () => input.profiles(ref));
+  const model = new ElementModel((type) => input.resolver.structureDefinition(type));
   return {
     profiles,
     resolver: input.resolver,
-    model: new ElementModel((type) => input.resolver.structureDefinition(type)),
+    model,
     expander: new ValueSetExpander(input.resolver, input.expansions ?? (() => undefined)),
     codes: new CodeSystemIndex(input.resolver),
-    invariants: new InvariantEngine(),
-    options: { invariants: input.options?.invariants ?? true, narrative: input.options?.narrative ?? true },
+    // The compiler's model is built when the first invariant is met, not with the validator.
+    invariants: new InvariantEngine(() => invariantModel(model, input.resolver)),
+    options: { invariants: input.options?.invariants ?? true, narrative: input.options?.narrative ?? true, compiledInvariants: input.options?.compiledInvariants ?? true },
   };
 }
 

@@ -68,7 +68,7 @@ export class SemanticWalker implements SliceWalker {
   ) {
     this.issues = run?.issues ?? [];
     this.budget = run?.budget;
-    this.invariantRun = { reported: new Set(), budget: this.budget };
+    this.invariantRun = { reported: new Set(), budget: this.budget, compiled: ctx.options.compiledInvariants };
     this.navigator = new SliceNavigator(ctx, this);
   }
 
@@ -132,7 +132,7 @@ export class SemanticWalker implements SliceWalker {
     this.budget?.tick();
     if (this.ctx.options.invariants)
       for (const { constraint, base } of nodeConstraints(node, type, ctxKey, this.ctx.profiles, this.ctx.model))
-        this.push(this.ctx.invariants.check(constraint, base, value, scope.root, location, this.invariantRun));
+        this.push(this.ctx.invariants.check(constraint, base, value, { resource: scope.root, refs: scope.refs }, location, this.invariantRun));
     if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander, { compiled, profile: node.profile }));
     if (type === 'Coding') this.push(checkCoding(value, location, this.ctx.codes));
     if (type === 'xhtml' && typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));

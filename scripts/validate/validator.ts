@@ -31,6 +31,11 @@ export interface ValidateOptions {
   profile?: string;
   /** Evaluate FHIRPath invariants (default true). */
   invariants?: boolean;
+  /**
+   * Evaluate invariants compiled to JavaScript where they compile (default true); false: every invariant by
+   * fhirpath.js, as before the compiler (for comparison: same verdicts, slower).
+   */
+  compiledInvariants?: boolean;
   /** Check narrative XHTML (default true; the XML path has its XML rules do it). */
   narrative?: boolean;
   /** Run the semantic layer (slicing, extensions, bindings, invariants, references); false: structure only. Default true. */
@@ -157,7 +162,10 @@ export class Validator {
     }
     const r = resource as Resource & Record<string, unknown>;
     const location = r.resourceType;
-    const semantic = options.invariants === false || options.narrative === false ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false }) : this.parts.semantic;
+    const semantic =
+      options.invariants === false || options.narrative === false || options.compiledInvariants === false
+        ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false, compiledInvariants: options.compiledInvariants !== false })
+        : this.parts.semantic;
     if (!semantic.model.isResourceType(r.resourceType)) {
       out.push({ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location });
       return;

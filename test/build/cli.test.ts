@@ -21,6 +21,18 @@ describe('CLI', () => {
     expect(r.stderr).toMatch(/snapshotting \d+ profiles/);
     expect(r.stderr).toMatch(/resources: \d+ CapabilityStatement, \d+ CodeSystem, \d+ StructureDefinition, \d+ ValueSet/);
     expect(r.stderr).toMatch(/0 error\(s\)/);
+    // Every invariant is compiled, native, or listed with why it is left to fhirpath.js.
+    const m = /invariants: (\d+) of (\d+) compiled to JavaScript, (\d+) checked natively, (\d+) by fhirpath\.js\n((?: {2}.*\n)*)/.exec(r.stderr);
+    expect(m).not.toBeNull();
+    const [compiled, total, native, interpreted] = (m as RegExpExecArray).slice(1, 5).map(Number);
+    expect(compiled + native + interpreted).toBe(total);
+    expect(compiled + native).toBeGreaterThan(total * 0.9);
+    const listed = (m as RegExpExecArray)[5].split('\n').filter(Boolean);
+    expect(listed).toHaveLength(interpreted);
+    for (const line of listed) expect(line).toMatch(/^ {2}[a-z0-9-]+ on [A-Za-z.]+: \S/);
+    const qa = JSON.parse(readFileSync(join(project.out, 'qa.json'), 'utf8')) as { invariants?: { total: number; compiled: number; interpreted: unknown[] } };
+    expect(qa.invariants).toMatchObject({ total, compiled });
+    expect(qa.invariants?.interpreted).toHaveLength(interpreted);
     expect(r.code).toBe(0);
   });
 

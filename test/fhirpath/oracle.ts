@@ -1,10 +1,12 @@
 /**
  * The reference interpreter: fhirpath.js with its STU3 model, as scripts/validate/invariants.ts runs it
  * (the node as the context, `%resource`/`%rootResource` the resource, trace() silent), plus a resolve()
- * over the payload (fhirpath.js resolves only over HTTP; the resolution rule is the test's, the same for both).
+ * over the payload (fhirpath.js resolves only over HTTP; the resolution rule is the test's, the same for both;
+ * the user function is the validator's, fhirpathResolve).
  */
 import fhirpath from 'fhirpath';
 import stu3Model from 'fhirpath/fhir-context/stu3';
+import { fhirpathResolve } from '../../scripts/validate/invariants.js';
 
 export type Verdict = boolean | 'error';
 
@@ -12,17 +14,7 @@ type Evaluator = (node: unknown, env: Record<string, unknown>) => unknown[];
 const cache = new Map<string, Evaluator | Error>();
 let currentResolver: ((reference: string) => unknown) | undefined;
 
-const userInvocationTable = {
-  resolve: {
-    fn: (coll: unknown[]) =>
-      coll.flatMap((x) => {
-        const data = (x as { data?: unknown }).data ?? x;
-        const ref = typeof data === 'object' && data !== null ? (data as { reference?: unknown }).reference : undefined;
-        const target = typeof ref === 'string' ? currentResolver?.(ref) : undefined;
-        return target ? [target] : [];
-      }),
-  },
-};
+const userInvocationTable = fhirpathResolve(() => currentResolver);
 
 function evaluator(context: string, expression: string): Evaluator | Error {
   const key = `${context}|${expression}`;

@@ -20,6 +20,8 @@ import { parseExpression, Unsupported } from './syntax.js';
 
 export { FhirPathModel } from './model.js';
 
+type RawFunction = (node: unknown, env: InvariantEnv) => unknown;
+
 export type CompiledInvariant = { source: string } | { unsupported: string };
 
 /** One invariant to compile: its constraint key (for reports), expression, and the type context it is evaluated on. */
@@ -111,12 +113,29 @@ const EVALUATE_SOURCE = `function evaluate(fn, node, env) {
   }
 }`;
 
+export type CompiledEvaluator = (node: unknown, env: InvariantEnv) => InvariantOutcome;
+
+/**
+ * Compiled invariants in-process, one at a time as they are first asked for (a validator compiles what its
+ * payloads meet, not every invariant of its definitions): the runtime is instantiated once, each
+ * (context, expression) becomes a function over it. Same code as a module's, so the same verdicts.
+ */
+export function invariantCompiler(model: FhirPathModel): (expression: string, context: string) => CompiledEvaluator | { unsupported: string } {
+  let made: { rt: unknown; evaluate: (fn: RawFunction, node: unknown, env: InvariantEnv) => InvariantOutcome } | undefined;
+  return (expression, context) => {
+    const result = compileInvariant(expression, context, model);
+    if ('unsupported' in result) return result;
+    made ??= new Function(`const rt = (() => {${RUNTIME_SOURCE}\nreturn { ${RUNTIME_NAMES.join(', ')} };\n})();\n${EVALUATE_SOURCE}\nreturn { rt, evaluate };`)() as NonNullable<typeof made>;
+    const { rt, evaluate } = made;
+    const fn = new Function('rt', `return ${result.source};`)(rt) as RawFunction;
+    return (node, env) => evaluate(fn, node, env);
+  };
+}
+
 /** The module as ESM text: `invariants` (id -> function) and `evaluate(fn, node, env)`. */
 export function moduleSource(module: InvariantModule): string {
   return `${module.body}\nexport { invariants, evaluate };\n`;
 }
-
-type RawFunction = (node: unknown, env: InvariantEnv) => unknown;
 
 export interface LoadedInvariants {
   has(context: string, expression: string): boolean;
