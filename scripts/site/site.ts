@@ -37,12 +37,13 @@ export function generateSite(input: SiteInput, ctx: SiteContext): OutputFile[] {
   };
 
   const files: OutputFile[] = [];
-  // One page per name: a package read from elsewhere could hold two resources with one type and id.
+  // One page per name: a package read from elsewhere could hold two resources with one type and id,
+  // and an id may hold dots, so `X.json` would take the page of X's JSON view (`<type>-X.json.html`).
   const pageNames = new Set<string>();
-  const claim = (name: string) => !pageNames.has(name) && pageNames.add(name) !== undefined;
+  const claim = (...names: string[]) => names.every((n) => !pageNames.has(n)) && names.every((n) => pageNames.add(n));
   for (const r of pkg.resources) {
-    if (!claim(resourcePage(r))) {
-      ctx.diagnostics.warning('site.duplicate-page', `${r.resourceType}/${r.id ?? ''} shares its page with an earlier resource of the package; only the first is shown`, { path: `${r.resourceType}/${r.id ?? ''}` });
+    if (!claim(resourcePage(r), sourcePage(r, 'json'), sourcePage(r, 'xml'))) {
+      ctx.diagnostics.warning('site.duplicate-page', `${r.resourceType}/${r.id ?? ''} would take a page name an earlier resource of the package has (its page or its JSON or XML view); only the first is shown`, { path: `${r.resourceType}/${r.id ?? ''}` });
       continue;
     }
     if (isStructureDefinition(r)) files.push(...profilePage(r, site));

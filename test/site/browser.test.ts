@@ -1,6 +1,7 @@
 /**
  * The sites in a real headless Chromium (installed from npm, test/site/browser.ts), opened from file://:
- * the GP Connect site and the demo fixture guide's. Every page loads with no console error, no failed
+ * the GP Connect site and the demo fixture guide's (and, for loading and links only, the sites of a new
+ * `init` project and of the clinic fixture guide: any project's site). Every page loads with no console error, no failed
  * request and no request leaving file://; every internal link and anchor resolves; tree rows collapse and
  * expand; the search finds codes and the profiles that carry them; axe-core finds no serious or critical
  * violation on the largest page of each kind; hostile content runs no script. Screenshots go to test-output/site/ (git-ignored).
@@ -13,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type LaunchedBrowser } from './browser.js';
 import { hostileSite } from './hostile.js';
-import { buildFixtureSite, buildGpConnectSite, testOutputDir, type BuiltSite } from './sites.js';
+import { buildClinicSite, buildFixtureSite, buildGpConnectSite, buildInitSite, testOutputDir, type BuiltSite } from './sites.js';
 
 const axeSource = createRequire(import.meta.url)('axe-core').source as string;
 
@@ -39,12 +40,16 @@ const SCRIPT_SURFACE = `({
 let browser: LaunchedBrowser;
 let gp: BuiltSite;
 let demo: BuiltSite;
+let init: BuiltSite;
+let clinic: BuiltSite;
 
 beforeAll(async () => {
   gp = await buildGpConnectSite();
   demo = await buildFixtureSite();
+  init = await buildInitSite();
+  clinic = await buildClinicSite();
   browser = await launchBrowser();
-}, 600_000);
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -146,6 +151,20 @@ describe.each([
     await page.close();
     expect(violations).toEqual([]);
   }, 300_000);
+});
+
+// Pages of one kind share their markup across projects, so axe-core is not run again on these two.
+describe.each([
+  ['init project', () => init],
+  ['clinic guide', () => clinic],
+])('the %s site in Chromium', (_name, site) => {
+  test('every page loads with no console error, no failed request, nothing fetched off file://; every internal link and anchor resolves', async () => {
+    const { problems, broken, pages, links } = await crawl(site().site);
+    expect(problems).toEqual([]);
+    expect(broken).toEqual([]);
+    expect(pages).toBeGreaterThan(5);
+    expect(links).toBeGreaterThan(pages * 10);
+  }, 240_000);
 });
 
 describe('the GP Connect site, interactively', () => {

@@ -1,9 +1,15 @@
-/** Sites for the site tests: the demo fixture guide and the GP Connect project, each built into a temp folder with `build --site`. */
+/**
+ * Sites for the site tests, each built into a temp folder with `build --site`: the demo fixture guide,
+ * the GP Connect project, and two projects that owe GP Connect nothing: a new project made by `init`
+ * and the clinic fixture guide (test/fixtures/clinic-guide).
+ */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type BuildResult } from '../../scripts/build.js';
+import { initProject } from '../../scripts/commands/init.js';
 import { formatDiagnostic } from '../../scripts/diagnostics/diagnostics.js';
+import { guideCopy } from '../authoring/guides.js';
 import { tempProject } from '../build/project.js';
 import { fhirPackagesDir, projectRoot } from '../helpers/shared.js';
 
@@ -41,4 +47,21 @@ export function buildFixtureSite(): Promise<BuiltSite> {
 
 export function buildGpConnectSite(): Promise<BuiltSite> {
   return buildSite(tempProject());
+}
+
+/** The folder name `init` is given: the project's name, id and canonical come from it. */
+export const INIT_FOLDER = 'Wellbeing Guide';
+
+/** A new project as `init` makes it (dependencies from ../shared/fhir-packages), built with no edits. */
+export function buildInitSite(): Promise<BuiltSite> {
+  const root = join(mkdtempSync(join(tmpdir(), 'fhir-stu3-site-init-')), INIT_FOLDER);
+  const made = initProject({ dir: root, packages: [fhirPackagesDir] });
+  if (made.error) throw new Error(`init failed: ${made.error}`);
+  return buildSite({ root, config: join(root, 'fhir.config.json'), out: join(root, 'generated') });
+}
+
+/** The clinic fixture guide: its own canonical, no version suffixes, no previous version, no changes file. */
+export function buildClinicSite(): Promise<BuiltSite> {
+  const guide = guideCopy();
+  return buildSite({ root: guide.root, config: guide.config, out: join(guide.root, 'generated') });
 }

@@ -4,6 +4,11 @@ import { mustSupportRows, treeRows } from '../../scripts/site/element-tree.js';
 import { html, isSafeHref, link } from '../../scripts/site/html.js';
 import { markdown } from '../../scripts/site/markdown.js';
 import { narrativeHtml } from '../../scripts/site/narrative.js';
+import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
+import type { Resource } from '../../scripts/model/fhir.js';
+import { siteContextOver } from '../../scripts/site/prepare.js';
+import { generateSite } from '../../scripts/site/site.js';
+import { ResourceIndex } from '../../scripts/resolve/resolver.js';
 
 const el = (id: string, extra: Partial<ElementDefinition> = {}): ElementDefinition => ({ id, path: id.replace(/:[^.]*/g, ''), ...extra });
 const shape = (elements: ElementDefinition[]) => treeRows(elements).map((r) => `${'  '.repeat(r.depth)}${r.name}${r.slice ? `:${r.slice}` : ''}${r.element ? '' : ' (placeholder)'}${r.hasChildren ? ' +' : ''}`);
@@ -106,5 +111,19 @@ describe('narrative', () => {
 
   test('a div that does not parse is shown as text', () => {
     expect(narrativeHtml('<div><p>unclosed <script>alert(1)</div>').text).toBe('<pre class="narrative-source">&lt;div&gt;&lt;p&gt;unclosed &lt;script&gt;alert(1)&lt;/div&gt;</pre>');
+  });
+});
+
+describe('page names', () => {
+  test('an id with a dot cannot take the page of another resource JSON or XML view: the later one is left out, with a warning', () => {
+    const cs = (id: string): Resource => ({ resourceType: 'CodeSystem', id, url: `https://example.org/fhir/CodeSystem/${id}`, name: id, status: 'draft', content: 'complete', concept: [{ code: id }] }) as Resource;
+    const diagnostics = new Diagnostics();
+    const pkg = { manifest: { name: 'example.dots', version: '1.0.0' }, resources: [cs('a'), cs('a.json'), cs('b.xml'), cs('b')], examples: [] };
+    const files = generateSite({ package: pkg }, siteContextOver(pkg, new ResourceIndex([]), () => undefined, diagnostics));
+    const pages = files.map((f) => f.path).filter((p) => p.startsWith('CodeSystem-'));
+    expect(pages).toEqual(['CodeSystem-a.html', 'CodeSystem-a.json.html', 'CodeSystem-a.xml.html', 'CodeSystem-b.xml.html', 'CodeSystem-b.xml.json.html', 'CodeSystem-b.xml.xml.html']);
+    // the JSON view of a is a's, not the page of the code system a.json
+    expect(files.find((f) => f.path === 'CodeSystem-a.json.html')?.content.toString('utf8')).toContain('&quot;id&quot;: &quot;a&quot;');
+    expect(diagnostics.all.filter((d) => d.code === 'site.duplicate-page').map((d) => `${d.code} ${d.path ?? ''}`)).toEqual(['site.duplicate-page CodeSystem/a.json', 'site.duplicate-page CodeSystem/b']);
   });
 });
