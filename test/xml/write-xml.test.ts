@@ -139,3 +139,16 @@ describe('jsonToXml', () => {
     expect(diagnostics.all).toEqual([]);
   });
 });
+
+describe('size', () => {
+  test('a Bundle of 20,000 entries is written (its lines are never spread into one call) and reads back whole', () => {
+    const entry = (i: number) => ({ fullUrl: `urn:uuid:${i}`, resource: { resourceType: 'Patient', id: `p${i}`, active: true } });
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: Array.from({ length: 20_000 }, (_, i) => entry(i)) };
+    const diagnostics = new Diagnostics();
+    const xml = jsonToXml(bundle, model, diagnostics);
+    expect(diagnostics.all).toEqual([]);
+    const back = xmlToJson(xml ?? '', model, diagnostics) as unknown as typeof bundle;
+    expect(back.entry).toHaveLength(20_000);
+    expect(back.entry[19_999]).toEqual(entry(19_999));
+  });
+});

@@ -101,7 +101,10 @@ class FhirXmlWriter {
       out.push(`${open}/>`);
       return;
     }
-    out.push(`${open}>`, ...body, `${pad}</${tag}>`);
+    // One push per line: spreading a large body (a Bundle of thousands of entries) into push() overflows the stack.
+    out.push(`${open}>`);
+    for (const line of body) out.push(line);
+    out.push(`${pad}</${tag}>`);
   }
 
   /** The properties of a child present in the object (a choice takes one; more is reported, the first written). */
