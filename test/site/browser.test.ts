@@ -126,17 +126,20 @@ async function crawl(dir: string): Promise<{ problems: string[]; broken: string[
   return { problems, broken, pages: ids.size, links: links.length };
 }
 
+/** Every page of a site loads cleanly and every internal link and anchor resolves. */
+async function crawlsClean(dir: Parameters<typeof crawl>[0]): Promise<void> {
+  const { problems, broken, pages, links } = await crawl(dir);
+  expect(problems).toEqual([]);
+  expect(broken).toEqual([]);
+  expect(pages).toBeGreaterThan(5);
+  expect(links).toBeGreaterThan(pages * 10);
+}
+
 describe.each([
   ['GP Connect', () => gp],
   ['demo guide', () => demo],
 ])('the %s site in Chromium', (_name, site) => {
-  test('every page loads with no console error, no failed request, nothing fetched off file://; every internal link and anchor resolves', async () => {
-    const { problems, broken, pages, links } = await crawl(site().site);
-    expect(problems).toEqual([]);
-    expect(broken).toEqual([]);
-    expect(pages).toBeGreaterThan(5);
-    expect(links).toBeGreaterThan(pages * 10);
-  }, 240_000);
+  test('every page loads with no console error, no failed request, nothing fetched off file://; every internal link and anchor resolves', () => crawlsClean(site().site), 240_000);
 
   test('axe-core: no serious or critical accessibility violation on a page of each kind (the largest)', async () => {
     const { page } = await watchedPage();
@@ -158,13 +161,7 @@ describe.each([
   ['init project', () => init],
   ['clinic guide', () => clinic],
 ])('the %s site in Chromium', (_name, site) => {
-  test('every page loads with no console error, no failed request, nothing fetched off file://; every internal link and anchor resolves', async () => {
-    const { problems, broken, pages, links } = await crawl(site().site);
-    expect(problems).toEqual([]);
-    expect(broken).toEqual([]);
-    expect(pages).toBeGreaterThan(5);
-    expect(links).toBeGreaterThan(pages * 10);
-  }, 240_000);
+  test('every page loads with no console error, no failed request, nothing fetched off file://; every internal link and anchor resolves', () => crawlsClean(site().site), 240_000);
 });
 
 describe('the GP Connect site, interactively', () => {
