@@ -33,7 +33,7 @@ import { languageNames, type LanguageNames } from './terminology/language-names.
 import { checkTerminology } from './terminology/terminology-rules.js';
 import { validateExamples } from './validate/examples.js';
 import { errorMessage } from './util/values.js';
-import { packageInvariantSummary, type PackageInvariantSummary } from './validate/invariants.js';
+import { INVARIANT_MODULE_FILE, packageInvariantModule, type PackageInvariantSummary } from './validate/invariants.js';
 import { createSemanticContext, expansionsFrom } from './validate/semantic-context.js';
 import { Validator } from './validate/validator.js';
 
@@ -151,14 +151,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   reportUnusedSuppressions(diagnostics, []);
   if (diagnostics.hasErrors()) return stopped();
   // The QA report is what the build reported (and suppressed); the site (when asked for) is made from the package files just emitted.
-  const invariants = packageInvariantSummary(snapshots.map((s) => s.profile), semantic.model, ctx.resolver);
+  const { summary: invariants, source: invariantSource } = packageInvariantModule(snapshots.map((s) => s.profile), semantic.model, ctx.resolver);
+  const invariantFile = { path: INVARIANT_MODULE_FILE, content: Buffer.from(invariantSource, 'utf8') };
   const qa = qaReport(diagnostics, invariants);
   const qaFile = { path: QA_FILE, content: qaReportBuffer(qa) };
   if (options.site) progress('generating the documentation site');
   const site = options.site ? await buildSiteFiles({ files, config, packages, qa, previous: options.previous, offline: options.offline }, diagnostics) : [];
   if (diagnostics.hasErrors()) return { status: 'environment-error', diagnostics, counts };
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  await writeOutput(outDir, [...files, tarball, ...validators.files, definitionIndex, ...types, qaFile, ...site]);
+  await writeOutput(outDir, [...files, tarball, ...validators.files, definitionIndex, invariantFile, ...types, qaFile, ...site]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path), invariants, ...(compatibility.diff ? { previous: compatibility.diff } : {}) };
 }
 

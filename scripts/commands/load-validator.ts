@@ -18,7 +18,9 @@ import { DEFINITION_INDEX_FILE, DefinitionIndex } from '../resolve/definition-in
 import type { DefinitionSource } from '../resolve/resolver.js';
 import type { Resource } from '../model/fhir.js';
 import { recoverOutput } from '../emit/writer.js';
+import { precompiledFromSource, type PrecompiledInvariants } from '../compile/fhirpath/index.js';
 import { createValidator } from '../validate/create.js';
+import { INVARIANT_MODULE_FILE } from '../validate/invariants.js';
 import { EXPANSIONS_PACKAGE, expansionsFrom } from '../validate/semantic-context.js';
 import type { ValidatorTable } from '../validate/structure.js';
 import type { Validator } from '../validate/validator.js';
@@ -65,10 +67,26 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
     canonical: config.canonical,
     structure,
     expansions: source.labels.includes(EXPANSIONS_PACKAGE) ? expansionsFrom(source) : undefined,
+    invariants: precompiledInvariants(outDir, diagnostics),
   });
   // What assembling the validator found (a profile whose snapshot could not be made) is the caller's to see.
   for (const d of created.diagnostics.all) diagnostics.report(d);
   return created.validator;
+}
+
+/**
+ * The invariants the build compiled (INVARIANT_MODULE_FILE): with them, validating compiles no FHIRPath
+ * and loads no FHIRPath parser. An older build has none; the validator then compiles each when first met.
+ */
+function precompiledInvariants(outDir: string, diagnostics: Diagnostics): PrecompiledInvariants | undefined {
+  const file = join(outDir, INVARIANT_MODULE_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return precompiledFromSource(readFileSync(file, 'utf8'));
+  } catch (e) {
+    diagnostics.warning('validate.invariants-unreadable', `${file} cannot be loaded (${errorMessage(e)}): invariants are compiled as they are met instead; rebuild`);
+    return undefined;
+  }
 }
 
 /** Definitions by package: the definition index, or the packages loaded. */

@@ -178,6 +178,7 @@ const rows: Row[] = [
   ['validate.definition-index-stale', 'warning', 'the definition index was built for other dependencies than the config names: dependencies are loaded instead'],
   ['validate.no-expansions', 'information', 'validate --ig without the published expansions package: bindings to the value sets it expands are not checked'],
   ['validate.duplicate-definition', 'warning', 'validate --ig: a canonical URL is defined more than once (the first definition given is used)'],
+  ['validate.invariants-unreadable', 'warning', "the build output's compiled invariants cannot be loaded: they are compiled as they are met instead"],
   ['validate.cache', 'warning', 'a compiled validator module in the cache could not be used (it is compiled again)'],
   ['build.validator-cache', 'warning', 'a compiled validator module in the cache could not be used (it is compiled again)'],
   // documentation site

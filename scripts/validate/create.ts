@@ -16,6 +16,7 @@ import { LayeredResolver, ResourceIndex, type DefinitionSource } from '../resolv
 import { SnapshotGenerator } from '../snapshot/generate.js';
 import type { PayloadLimits } from './json-payload.js';
 import type { RuleOverrides } from './policy.js';
+import type { PrecompiledInvariants } from '../compile/fhirpath/index.js';
 import { createSemanticContext } from './semantic-context.js';
 import type { ValidatorTable } from './structure.js';
 import type { ExpansionLookup } from '../terminology/value-set-expansion.js';
@@ -39,6 +40,8 @@ export interface ValidatorDefinitions {
   limits?: Partial<PayloadLimits>;
   /** Severity overrides by rule id (policy.ts) for every validation. */
   rules?: RuleOverrides;
+  /** Invariants compiled ahead of time (a build's INVARIANT_MODULE_FILE); the others are compiled when first met. */
+  invariants?: PrecompiledInvariants;
 }
 
 export interface CreatedValidator {
@@ -54,7 +57,7 @@ export async function createValidator(input: ValidatorDefinitions): Promise<Crea
   const own = new ResourceIndex(input.resources);
   const ctx: StageContext = { resolver: new LayeredResolver([own, ...input.dependencies], input.canonical ?? ''), diagnostics, sources: new SourceMap() };
   const generator = new SnapshotGenerator(ctx);
-  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions });
+  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions, invariants: input.invariants });
   if (input.structure) return { validator: new Validator({ structure: input.structure, semantic, limits: input.limits, rules: input.rules }), diagnostics };
   const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
   // The compiler (ajv) is loaded only when something is to be compiled: not on a built project's start-up.

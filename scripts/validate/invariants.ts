@@ -5,9 +5,8 @@
  * by fhirpath.js with its STU3 model. Constraints neither can evaluate are skipped and reported once per
  * payload, as information.
  */
-import fhirpath from 'fhirpath';
-import stu3Model from 'fhirpath/fhir-context/stu3';
-import { invariantCompiler, FhirPathModel, summarizeInvariants, type CompiledEvaluator, type InvariantOutcome, type InvariantSpec, type InvariantSummary } from '../compile/fhirpath/index.js';
+import { fhirpathLibrary, fhirpathStu3Model } from '../compile/fhirpath/library.js';
+import { buildInvariantModule, invariantCompiler, FhirPathModel, moduleSource, type CompiledEvaluator, type PrecompiledInvariants, type InvariantOutcome, type InvariantSpec, type InvariantSummary } from '../compile/fhirpath/index.js';
 import { packageInvariants } from '../compile/fhirpath/package-invariants.js';
 import type { ElementDefinitionConstraint, StructureDefinition } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
@@ -111,8 +110,14 @@ export class InvariantEngine {
   private resolving: ResolveFn | undefined;
   private readonly userInvocationTable = fhirpathResolve(() => this.resolving);
 
-  /** `model`: the compiler's view of the definitions, asked for once, on the first invariant met; undefined: fhirpath.js only. */
-  constructor(private readonly model?: () => FhirPathModel | undefined) {}
+  /**
+   * `model`: the compiler's view of the definitions, asked for once, on the first invariant met that
+   * `precompiled` (a build's emitted module) does not hold; undefined: fhirpath.js only.
+   */
+  constructor(
+    private readonly model?: () => FhirPathModel | undefined,
+    private readonly precompiled?: PrecompiledInvariants,
+  ) {}
 
   /** Evaluates one constraint on one node; `base` is the node's type context (`Patient`, `Patient.contact`, `HumanName`). */
   check(constraint: ElementDefinitionConstraint, base: string, node: unknown, scope: InvariantScope, location: string, run: InvariantRun = { reported: new Set() }): ValidationIssue[] {
@@ -179,11 +184,18 @@ export class InvariantEngine {
     const key = `${base}|${expression}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      const compiled = this.compile(base, expression);
+      const compiled = this.precompiledFor(key) ?? this.compile(base, expression);
       entry = { compiled: typeof compiled === 'function' ? compiled : undefined };
       this.entries.set(key, entry);
     }
     return entry;
+  }
+
+  private precompiledFor(key: string): CompiledEvaluator | undefined {
+    const fn = this.precompiled && Object.hasOwn(this.precompiled.invariants, key) ? this.precompiled.invariants[key] : undefined;
+    if (!fn || !this.precompiled) return undefined;
+    const { evaluate } = this.precompiled;
+    return (node, env) => evaluate(fn, node, env);
   }
 
   private compile(base: string, expression: string): CompiledEvaluator | { unsupported: string } | undefined {
@@ -204,7 +216,7 @@ export class InvariantEngine {
     const reason = UNSUPPORTED_CONSTRAINTS[constraint.key] ?? (UNSUPPORTED_FUNCTIONS.test(expression) ? 'it uses a function fhirpath.js does not evaluate offline' : undefined);
     if (reason) return reason;
     try {
-      const fn = fhirpath.compile({ base, expression }, stu3Model, { traceFn: silentTrace, userInvocationTable: this.userInvocationTable } as never);
+      const fn = fhirpathLibrary().compile({ base, expression }, fhirpathStu3Model(), { traceFn: silentTrace, userInvocationTable: this.userInvocationTable } as never);
       return (node, env) => fn(node, env) as unknown[];
     } catch (e) {
       return `fhirpath.js cannot compile it: ${errorMessage(e)}`;
@@ -272,8 +284,15 @@ export interface PackageInvariantSummary extends InvariantSummary {
   native: number;
 }
 
-/** The summary the build gives of the invariants of its profiles and of the core types they use, each distinct (key, context, expression) once. */
-export function packageInvariantSummary(profiles: Iterable<StructureDefinition>, elements: ElementModel, resolver: DefinitionResolver): PackageInvariantSummary {
+/** Where the build writes the package's compiled invariants (beside the definition index), relative to its output folder. */
+export const INVARIANT_MODULE_FILE = 'validation/invariants.mjs';
+
+/**
+ * The invariants of a package's profiles and of the core types they use, each distinct (key, context,
+ * expression) once: the summary the build gives, and the module of those that compile (emitted beside the
+ * validators, so that a built project's validator compiles nothing, and loads no FHIRPath parser, at start).
+ */
+export function packageInvariantModule(profiles: Iterable<StructureDefinition>, elements: ElementModel, resolver: DefinitionResolver): { summary: PackageInvariantSummary; source: string } {
   const all = new Map<string, InvariantSpec>();
   for (const inv of packageInvariants(profiles, elements, effectiveExpression)) all.set(`${inv.key}|${inv.context}|${inv.expression}`, inv);
   const native = [...all.values()].filter((inv) => {
@@ -282,10 +301,10 @@ export function packageInvariantSummary(profiles: Iterable<StructureDefinition>,
     const erratum = CORRECTED_EXPRESSIONS[inv.key];
     return evaluator !== undefined && (inv.expression === evaluator.published || (erratum !== undefined && evaluator.published === erratum.published && inv.expression === erratum.corrected));
   });
-  const summary = summarizeInvariants(
-    [...all.values()].filter((inv) => !native.includes(inv)),
-    invariantModel(elements, resolver),
-  );
-  summary.unsupported.sort((a, b) => a.key.localeCompare(b.key) || a.context.localeCompare(b.context) || a.expression.localeCompare(b.expression));
-  return { ...summary, total: summary.total + native.length, native: native.length };
+  const rest = [...all.values()].filter((inv) => !native.includes(inv));
+  const module = buildInvariantModule(rest, invariantModel(elements, resolver));
+  const unsupported = module.unsupported.map(({ key, context, expression, reason }) => ({ key, context, expression, reason }));
+  unsupported.sort((a, b) => a.key.localeCompare(b.key) || a.context.localeCompare(b.context) || a.expression.localeCompare(b.expression));
+  const summary = { total: all.size, compiled: rest.length - unsupported.length, native: native.length, unsupported };
+  return { summary, source: moduleSource(module) };
 }

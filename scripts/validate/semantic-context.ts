@@ -3,6 +3,7 @@
  * resolver (value sets, code systems, the project's canonical base), published expansions, the element
  * model, options, and the caches shared across calls (expansions, compiled invariants).
  */
+import type { PrecompiledInvariants } from '../compile/fhirpath/index.js';
 import { isValueSet, type Resource, type StructureDefinition } from '../model/fhir.js';
 import { ElementModel } from '../resolve/element-model.js';
 import type { DefinitionResolver } from '../resolve/resolver.js';
@@ -47,6 +48,8 @@ export interface SemanticContextInput {
   /** Published expansions (hl7.fhir.r3.expansions); none by default. */
   expansions?: ExpansionLookup;
   options?: Partial<SemanticOptions>;
+  /** Invariants compiled ahead of time (a build's emitted module). */
+  invariants?: PrecompiledInvariants;
 }
 
 export function createSemanticContext(input: SemanticContextInput): SemanticContext {
@@ -62,7 +65,7 @@ export function createSemanticContext(input: SemanticContextInput): SemanticCont
     expander: new ValueSetExpander(input.resolver, input.expansions ?? (() => undefined)),
     codes: new CodeSystemIndex(input.resolver),
     // The compiler's model is built when the first invariant is met, not with the validator.
-    invariants: new InvariantEngine(() => invariantModel(model, input.resolver)),
+    invariants: new InvariantEngine(() => invariantModel(model, input.resolver), input.invariants),
     options: { invariants: input.options?.invariants ?? true, narrative: input.options?.narrative ?? true, compiledInvariants: input.options?.compiledInvariants ?? true },
   };
 }

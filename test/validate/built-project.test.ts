@@ -15,6 +15,7 @@ import { loadValidator } from '../../scripts/commands/load-validator.js';
 import { validatorFor } from '../../scripts/commands/validator-for.js';
 import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
 import { DEFINITION_INDEX_FILE, DefinitionIndex } from '../../scripts/resolve/definition-index.js';
+import { INVARIANT_MODULE_FILE } from '../../scripts/validate/invariants.js';
 import type { ValidationIssue } from '../../scripts/validate/issues.js';
 import type { Validator } from '../../scripts/validate/validator.js';
 import { tempProject, type TempProject } from '../build/project.js';
@@ -57,8 +58,13 @@ function outcomes(validator: Validator, files: readonly string[]): Record<string
 }
 
 /** Runs `fn` with the build's definition index moved aside (or replaced by `content`). */
-async function withIndex<T>(content: Buffer | undefined, fn: () => Promise<T>): Promise<T> {
-  const file = join(project.out, DEFINITION_INDEX_FILE);
+function withIndex<T>(content: Buffer | undefined, fn: () => Promise<T>): Promise<T> {
+  return withOutputFile(DEFINITION_INDEX_FILE, content, fn);
+}
+
+/** Runs `fn` with a file of the build output moved aside (or replaced by `content`). */
+async function withOutputFile<T>(path: string, content: Buffer | undefined, fn: () => Promise<T>): Promise<T> {
+  const file = join(project.out, path);
   renameSync(file, `${file}.kept`);
   if (content) writeFileSync(file, content);
   try {
@@ -94,6 +100,21 @@ test('a validator from the definition index judges every payload as one from the
   const slow = await withIndex(undefined, load);
   expect(slow.codes).toContain('validate.no-definition-index');
   expect(outcomes(fast.validator, files)).toEqual(outcomes(slow.validator, files));
+});
+
+test('the build emits its invariants compiled; a validator using them judges every payload as one compiling them as met', async () => {
+  const { invariants } = (await import(join(project.out, INVARIANT_MODULE_FILE))) as { invariants: Record<string, unknown> };
+  expect(Object.keys(invariants)).toEqual(expect.arrayContaining(['Period|start.empty() or end.empty() or (start <= end)']));
+  const files = payloads();
+  const emitted = await load();
+  expect(emitted.codes).toEqual([]);
+  const asMet = await withOutputFile(INVARIANT_MODULE_FILE, undefined, load);
+  expect(asMet.codes).toEqual([]);
+  const broken = await withOutputFile(INVARIANT_MODULE_FILE, Buffer.from('export const invariants = ;'), load);
+  expect(broken.codes).toEqual(['validate.invariants-unreadable']);
+  const expected = outcomes(asMet.validator, files);
+  expect(outcomes(emitted.validator, files)).toEqual(expected);
+  expect(outcomes(broken.validator, files)).toEqual(expected);
 });
 
 test('a damaged index, or one built with other dependencies, is not used: the packages are loaded', async () => {

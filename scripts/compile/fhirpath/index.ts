@@ -115,6 +115,12 @@ const EVALUATE_SOURCE = `function evaluate(fn, node, env) {
 
 export type CompiledEvaluator = (node: unknown, env: InvariantEnv) => InvariantOutcome;
 
+/** What an emitted module (moduleSource) exports: its functions by id (`context|expression`) and the verdict of one on a node. */
+export interface PrecompiledInvariants {
+  invariants: Readonly<Record<string, (node: unknown, env: InvariantEnv) => unknown>>;
+  evaluate(fn: (node: unknown, env: InvariantEnv) => unknown, node: unknown, env: InvariantEnv): InvariantOutcome;
+}
+
 /**
  * Compiled invariants in-process, one at a time as they are first asked for (a validator compiles what its
  * payloads meet, not every invariant of its definitions): the runtime is instantiated once, each
@@ -135,6 +141,16 @@ export function invariantCompiler(model: FhirPathModel): (expression: string, co
 /** The module as ESM text: `invariants` (id -> function) and `evaluate(fn, node, env)`. */
 export function moduleSource(module: InvariantModule): string {
   return `${module.body}\nexport { invariants, evaluate };\n`;
+}
+
+/**
+ * An emitted module (moduleSource's text) made functions in this process, as a classic function body: no
+ * module cache stands between a rebuilt file and its reader, and it works the same under any loader.
+ */
+export function precompiledFromSource(source: string): PrecompiledInvariants {
+  const body = source.replace(/\nexport \{ invariants, evaluate \};\n?$/, '');
+  if (body === source) throw new Error('not a module of compiled invariants (its export line is missing)');
+  return new Function(`${body}\nreturn { invariants, evaluate };`)() as PrecompiledInvariants;
 }
 
 export interface LoadedInvariants {

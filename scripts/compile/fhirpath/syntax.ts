@@ -4,7 +4,7 @@
  * compiler's business. A construct this tree does not represent (quantity literals, `$total`) is reported
  * with a reason, so the caller falls back to the interpreter.
  */
-import fhirpath from 'fhirpath';
+import { fhirpathLibrary } from './library.js';
 
 export type Expr =
   | { k: 'literal'; type: 'Boolean' | 'String' | 'Integer' | 'Decimal' | 'Date' | 'DateTime' | 'Time'; value: string | number | boolean }
@@ -39,7 +39,7 @@ interface AstNode {
 export function parseExpression(expression: string): Expr {
   let ast: AstNode;
   try {
-    ast = fhirpath.parse(expression) as AstNode;
+    ast = fhirpathLibrary().parse(expression) as AstNode;
   } catch (e) {
     throw new Unsupported(`syntax error: ${(e as Error).message.split('\n')[0]}`);
   }
