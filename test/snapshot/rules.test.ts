@@ -11,38 +11,19 @@ import { SourceMap } from '../../scripts/diagnostics/source-map.js';
 import type { ElementDefinition, StructureDefinition } from '../../scripts/model/fhir.js';
 import { LayeredResolver, ResourceIndex } from '../../scripts/resolve/resolver.js';
 import { SnapshotGenerator } from '../../scripts/snapshot/generate.js';
-import { canonical, coreContext } from '../helpers/context.js';
+import { canonical, coreContext, differentialProfile, snapshotElement } from '../helpers/context.js';
 import { coreIndex } from '../helpers/shared.js';
 
-const SD = `${canonical}/StructureDefinition`;
 const CORE = 'http://hl7.org/fhir/StructureDefinition';
 
-function profile(id: string, type: string, elements: ElementDefinition[], base = `${CORE}/${type}`): StructureDefinition {
-  return {
-    resourceType: 'StructureDefinition',
-    id,
-    url: `${SD}/${id}`,
-    name: id,
-    status: 'draft',
-    kind: type === 'Extension' ? 'complex-type' : 'resource',
-    abstract: false,
-    type,
-    baseDefinition: base,
-    derivation: 'constraint',
-    differential: { element: elements },
-  };
-}
+const profile = differentialProfile;
 
 function generate(target: StructureDefinition, others: StructureDefinition[] = [], ctx: StageContext = coreContext([target, ...others])) {
   const result = new SnapshotGenerator(ctx).generate(target);
   return { ctx, snap: result?.profile, result };
 }
 
-function el(sd: StructureDefinition | undefined, id: string): ElementDefinition {
-  const found = sd?.snapshot?.element.find((e) => e.id === id);
-  if (!found) throw new Error(`no element ${id} in ${(sd?.snapshot?.element ?? []).map((e) => e.id).join(', ')}`);
-  return found;
-}
+const el = snapshotElement;
 const ids = (sd: StructureDefinition | undefined) => (sd?.snapshot?.element ?? []).map((e) => e.id as string);
 const keys = (e: ElementDefinition) => (e.constraint ?? []).map((c) => c.key);
 

@@ -1,25 +1,11 @@
-import type { ElementDefinition, StructureDefinition } from '../../scripts/model/fhir.js';
+import type { StructureDefinition } from '../../scripts/model/fhir.js';
 import { checkProfiles } from '../../scripts/check/check-profiles.js';
 import { SnapshotGenerator } from '../../scripts/snapshot/generate.js';
-import { canonical, coreContext } from '../helpers/context.js';
+import { canonical, coreContext, differentialProfile, snapshotElement } from '../helpers/context.js';
 
 const SD = `${canonical}/StructureDefinition`;
 
-function profile(id: string, type: string, elements: ElementDefinition[], base = `http://hl7.org/fhir/StructureDefinition/${type}`): StructureDefinition {
-  return {
-    resourceType: 'StructureDefinition',
-    id,
-    url: `${SD}/${id}`,
-    name: id,
-    status: 'draft',
-    kind: type === 'Extension' ? 'complex-type' : 'resource',
-    abstract: false,
-    type,
-    baseDefinition: base,
-    derivation: 'constraint',
-    differential: { element: elements },
-  };
-}
+const profile = differentialProfile;
 
 const codingExtension = profile('Extension-Test-Channel-1', 'Extension', [
   { id: 'Extension', path: 'Extension', short: 'The channel', definition: 'How the appointment is delivered.', max: '1' },
@@ -40,11 +26,7 @@ const complexExtension = profile('Extension-Test-Registration-1', 'Extension', [
 function ids(sd: StructureDefinition | undefined): string[] {
   return (sd?.snapshot?.element ?? []).map((e) => e.id as string);
 }
-function el(sd: StructureDefinition | undefined, id: string): ElementDefinition {
-  const found = sd?.snapshot?.element.find((e) => e.id === id);
-  if (!found) throw new Error(`no element ${id}`);
-  return found;
-}
+const el = snapshotElement;
 
 describe('snapshot generation', () => {
   const appointment = profile('Test-Appointment-1', 'Appointment', [
