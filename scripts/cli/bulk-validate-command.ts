@@ -13,7 +13,7 @@ import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { bulkValidate, type BulkReporter } from '../commands/bulk-validate.js';
-import type { WorkerSetup } from '../commands/bulk-worker-entry.js';
+import type { ValidatorTarget } from '../commands/validator-target.js';
 import type { OperationOutcomeIssue } from '../model/fhir.js';
 import type { ValidationIssue } from '../validate/issues.js';
 import { isNdjsonFile } from '../validate/ndjson.js';
@@ -24,11 +24,9 @@ import { readPayloadFile } from './payload-files.js';
 /** Files past which a batch is validated on workers even when none is NDJSON. */
 const MANY_FILES = 64;
 
+/** The command-line options a bulk run reads itself (where the validator comes from is its ValidatorTarget). */
 export interface BulkCliOptions {
   format: string;
-  config?: string;
-  out?: string;
-  offline?: boolean;
   quiet?: boolean;
   /** `--workers`, as given. */
   workers?: string;
@@ -49,14 +47,14 @@ export function parseWorkers(value: string | undefined): number | undefined {
 }
 
 /** Runs the bulk validation of `files`; the exit code (0 valid, 1 any error or unreadable input, 2 no validator). */
-/** `target`: the project's config file and, with `--ig`, the definitions (validate-command.ts decides both, as for one file). */
-export async function runBulkValidate(files: readonly string[], problems: readonly string[], opts: BulkCliOptions, validate: ValidateOptions, target: Pick<WorkerSetup, 'configFile' | 'ig'>): Promise<number> {
+/** `target`: the validator to run, as validate-command.ts decides it for a single-file run too. */
+export async function runBulkValidate(files: readonly string[], problems: readonly string[], opts: BulkCliOptions, validate: ValidateOptions, target: ValidatorTarget): Promise<number> {
   const workers = parseWorkers(opts.workers);
   if (workers === undefined) return 2;
   const reporter = opts.format === 'json' ? new JsonReporter(files.length) : new TextReporter(!!opts.quiet);
   const run = await bulkValidate(
     files,
-    { setup: { ...target, outDir: opts.out, offline: opts.offline, validate }, workers, readFile: (f) => readPayloadFile(f) },
+    { setup: { ...target, validate }, workers, readFile: (f) => readPayloadFile(f) },
     reporter,
   );
   const diagnostics = new Diagnostics();

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { internalError } from '../diagnostics/internal-errors.js';
 import { CONFIG_FILE_NAME } from '../load/config.js';
-import { loadValidator } from '../commands/load-validator.js';
+import { validatorOf, type ValidatorTarget } from '../commands/validator-target.js';
 import type { OperationOutcome } from '../model/fhir.js';
 import { positionOf, toOperationOutcome, VALIDATION_RULE_SYSTEM, type ValidationIssue } from '../validate/issues.js';
 import { overrideProblems, type RuleOverrides } from '../validate/policy.js';
@@ -87,15 +87,13 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   if (inputs.length === 0) return 1;
   // NDJSON and large batches: streamed, on worker threads (bulk-validate-command.ts, docs/bulk.md).
   const files = inputs.map((i) => i.file);
-  if (isBulkRun(files, opts.workers)) {
-    const target = opts.ig.length > 0 ? { configFile: igConfigFile(opts), ig: { specs: opts.ig, packageDirs: opts.packages, cacheDir: opts.cacheDir && resolve(opts.cacheDir) } } : { configFile: configOrExit(opts.config) };
-    return runBulkValidate(files, problems, { ...opts, out: opts.out && resolve(opts.out) }, { profile: opts.profile, invariants: opts.invariants, rules }, target);
-  }
+  const target = validatorTarget(opts);
+  const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants, rules };
+  if (isBulkRun(files, opts.workers)) return runBulkValidate(files, problems, opts, options, target);
   const diagnostics = new Diagnostics();
-  const validator = opts.ig.length > 0 ? await igValidator(opts, diagnostics) : await loadValidator({ configFile: configOrExit(opts.config), outDir: opts.out && resolve(opts.out), offline: opts.offline, cacheDir: opts.cacheDir && resolve(opts.cacheDir), diagnostics });
+  const validator = await validatorOf(target, diagnostics, (message) => process.stderr.write(`${message}\n`));
   printDiagnostics(diagnostics, true);
   if (!validator) return 2;
-  const options: ValidateOptions = { profile: opts.profile, invariants: opts.invariants, rules };
   const results = inputs.map(({ file }) => ({ file, outcome: toOperationOutcome(validateFile(validator, file, options)) }));
   const failed = results.filter((r) => r.outcome.issue.some((i) => i.severity === 'error' || i.severity === 'fatal')).length;
   if (opts.format === 'json') process.stdout.write(JSON.stringify(jsonReport(results), null, 2) + '\n');
@@ -106,27 +104,12 @@ async function runValidate(patterns: string[], opts: ValidateCliOptions): Promis
   return failed > 0 || problems.length > 0 ? 1 : 0;
 }
 
-/** The validator of `--ig` definitions: added to the project's built package when there is a project, else on their own. */
-async function igValidator(opts: ValidateCliOptions, diagnostics: Diagnostics): Promise<Validator | undefined> {
-  const configFile = igConfigFile(opts);
-  // Loaded here only: validating in a built project needs none of it (the loaders, the compiler).
-  const { validatorFor } = await import('../commands/validator-for.js');
-  const result = await validatorFor({
-    ig: opts.ig,
-    configFile,
-    outDir: opts.out && resolve(opts.out),
-    packageDirs: opts.packages,
-    offline: opts.offline,
-    cacheDir: opts.cacheDir && resolve(opts.cacheDir),
-    progress: (message) => process.stderr.write(`${message}\n`),
-  });
-  diagnostics.absorb(result.diagnostics);
-  return result.validator;
-}
-
-/** With --ig: the project the definitions add to (--config, else one found upwards), none with --no-project. */
-function igConfigFile(opts: ValidateCliOptions): string | undefined {
-  return !opts.project ? undefined : opts.config ? configOrExit(opts.config) : findConfig(process.cwd());
+/** The validator to run: the built project's, or with --ig the definitions added to the project's package (--config, else one found upwards; none with --no-project). */
+function validatorTarget(opts: ValidateCliOptions): ValidatorTarget {
+  const common = { outDir: opts.out && resolve(opts.out), offline: opts.offline, cacheDir: opts.cacheDir && resolve(opts.cacheDir) };
+  if (opts.ig.length === 0) return { ...common, configFile: configOrExit(opts.config) };
+  const configFile = !opts.project ? undefined : opts.config ? configOrExit(opts.config) : findConfig(process.cwd());
+  return { ...common, configFile, ig: { specs: opts.ig, packageDirs: opts.packages } };
 }
 
 /** `--rule id=severity` settings as overrides, or the problem with them. */

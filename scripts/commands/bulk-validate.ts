@@ -22,7 +22,7 @@ import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { errorMessage } from '../util/values.js';
 import type { ValidationIssue } from '../validate/issues.js';
 import { bulkItemIssues, isNdjsonFile, ndjsonLines, type BulkItem } from '../validate/ndjson.js';
-import { setupValidator } from './bulk-setup.js';
+import { validatorOf } from './validator-target.js';
 import { workerEntry, type WorkerReply, type WorkerSetup } from './bulk-worker-entry.js';
 
 export interface BulkValidateOptions {
@@ -155,7 +155,7 @@ function streamError(e: unknown): string {
 /** Validation in this thread: the validator built once, each batch run when its turn comes. */
 async function inProcess(setup: WorkerSetup): Promise<{ executor?: Executor; diagnostics: Diagnostic[] }> {
   const diagnostics = new Diagnostics();
-  const validator = await setupValidator(setup, diagnostics);
+  const validator = await validatorOf(setup, diagnostics);
   if (!validator) return { diagnostics: [...diagnostics.all] };
   const executor: Executor = {
     size: 1,

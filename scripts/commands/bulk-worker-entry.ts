@@ -12,15 +12,10 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { ValidationIssue } from '../validate/issues.js';
 import type { BulkItem } from '../validate/ndjson.js';
 import type { ValidateOptions } from '../validate/validator.js';
+import type { ValidatorTarget } from './validator-target.js';
 
-/** A worker's validator, as plain data (workers get no functions): what loadValidator takes, and the validation options. */
-export interface WorkerSetup {
-  /** The project (none: `--ig` definitions on their own). */
-  configFile?: string;
-  /** `--ig` specs and where their packages and compiled modules are found (cli validate --ig). */
-  ig?: { specs: string[]; packageDirs: string[]; cacheDir?: string };
-  outDir?: string;
-  offline?: boolean;
+/** A worker's validator (plain data) and the validation options. */
+export interface WorkerSetup extends ValidatorTarget {
   validate: ValidateOptions;
 }
 

@@ -7,13 +7,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
 import { bulkItemIssues } from '../validate/ndjson.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './bulk-worker-entry.js';
-import { setupValidator } from './bulk-setup.js';
+import { validatorOf } from './validator-target.js';
 
 const port = parentPort;
 if (!port) throw new Error('bulk-worker.ts runs as a worker thread only');
 const setup = workerData as WorkerSetup;
 const diagnostics = new Diagnostics();
-const validator = await setupValidator(setup, diagnostics);
+const validator = await validatorOf(setup, diagnostics);
 port.postMessage({ type: 'ready', ok: !!validator, diagnostics: [...diagnostics.all] } satisfies WorkerReply);
 if (validator) {
   port.on('message', ({ id, items }: WorkerRequest) => {

@@ -6,7 +6,7 @@
  * payload, as information.
  */
 import { fhirpathLibrary, fhirpathStu3Model } from '../compile/fhirpath/library.js';
-import { buildInvariantModule, invariantCompiler, FhirPathModel, moduleSource, type CompiledEvaluator, type PrecompiledInvariants, type InvariantOutcome, type InvariantSpec, type InvariantSummary } from '../compile/fhirpath/index.js';
+import { buildInvariantModule, invariantCompiler, FhirPathModel, moduleSource, moduleSummary, type CompiledEvaluator, type PrecompiledInvariants, type InvariantOutcome, type InvariantSpec, type InvariantSummary } from '../compile/fhirpath/index.js';
 import { packageInvariants } from '../compile/fhirpath/package-invariants.js';
 import type { ElementDefinitionConstraint, StructureDefinition } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
@@ -303,8 +303,8 @@ export function packageInvariantModule(profiles: Iterable<StructureDefinition>, 
   });
   const rest = [...all.values()].filter((inv) => !native.includes(inv));
   const module = buildInvariantModule(rest, invariantModel(elements, resolver));
-  const unsupported = module.unsupported.map(({ key, context, expression, reason }) => ({ key, context, expression, reason }));
-  unsupported.sort((a, b) => a.key.localeCompare(b.key) || a.context.localeCompare(b.context) || a.expression.localeCompare(b.expression));
-  const summary = { total: all.size, compiled: rest.length - unsupported.length, native: native.length, unsupported };
-  return { summary, source: moduleSource(module) };
+  const { total, compiled, unsupported } = moduleSummary(module);
+  const left = unsupported.map(({ key, context, expression, reason }) => ({ key, context, expression, reason }));
+  left.sort((a, b) => a.key.localeCompare(b.key) || a.context.localeCompare(b.context) || a.expression.localeCompare(b.expression));
+  return { summary: { total: total + native.length, compiled, native: native.length, unsupported: left }, source: moduleSource(module) };
 }

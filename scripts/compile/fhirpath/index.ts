@@ -6,7 +6,7 @@
  *                                                    (context, expression), and what did not compile
  *   moduleSource(module)                          -> it as ESM text (for the build to emit)
  *   loadInvariantModule(module)                   -> it in-process: evaluate(context, expression, node, env)
- *   summarizeInvariants(invariants, model)        -> how many compile, and the rest with their reasons
+ *   moduleSummary(module)                         -> how many compiled, and the rest with their reasons
  *
  * A compiled function takes the node (a JSON value) and an environment { resource, rootResource, resolve }
  * and gives the invariant's verdict: true (holds: the result is empty or all true), false, or a failure
@@ -185,14 +185,9 @@ export interface InvariantSummary {
   unsupported: Array<InvariantSpec & { reason: string }>;
 }
 
-/** How many of a set of invariants compile, and the rest (each distinct constraint once: key, context, expression). */
-export function summarizeInvariants(invariants: Iterable<InvariantSpec>, model: FhirPathModel): InvariantSummary {
-  const seen = new Map<string, InvariantSpec>();
-  for (const inv of invariants) seen.set(`${inv.key}|${inv.context}|${inv.expression}`, inv);
-  const unsupported: InvariantSummary['unsupported'] = [];
-  for (const inv of seen.values()) {
-    const result = compileInvariant(inv.expression, inv.context, model);
-    if ('unsupported' in result) unsupported.push({ ...inv, reason: result.unsupported });
-  }
-  return { total: seen.size, compiled: seen.size - unsupported.length, unsupported };
+/** How many of a module's invariants compiled, and the rest with their reasons (each spec given to buildInvariantModule once). */
+export function moduleSummary(module: InvariantModule): InvariantSummary {
+  let compiled = 0;
+  for (const specs of module.compiled.values()) compiled += specs.length;
+  return { total: compiled + module.unsupported.length, compiled, unsupported: module.unsupported };
 }
