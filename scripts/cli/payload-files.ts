@@ -5,6 +5,7 @@
  * opening one can block), a symbolic-link loop, a file that cannot be read, a file over the size limit
  * (refused before it is read), a glob that matches nothing or cannot be searched.
  */
+import type { Options as GlobbyOptions } from 'globby';
 import { closeSync, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS } from '../util/limits.js';
@@ -41,21 +42,9 @@ export async function expandInputs(patterns: readonly string[]): Promise<Expande
       else files.add(path);
       continue;
     }
-    const { globby, isDynamicPattern } = await import('globby');
-    if (!isDynamicPattern(pattern)) {
-      files.add(path);
-      continue;
-    }
-    let matches: string[];
-    try {
-      matches = await globby(pattern, { absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: false });
-    } catch (e) {
-      problems.push(`cannot search ${pattern}: ${errorMessage(e)}`);
-      continue;
-    }
-    const found = matches.filter((m) => !isDirectory(m));
-    if (found.length === 0) problems.push(`no files match ${pattern}`);
-    for (const m of found) files.add(m);
+    const { isDynamicPattern } = await import('globby');
+    if (!isDynamicPattern(pattern)) files.add(path);
+    else await addMatches(pattern, pattern, {}, `no files match ${pattern}`, files, problems);
   }
   return { inputs: [...files].sort().map((file) => ({ file })), problems };
 }
@@ -71,18 +60,23 @@ function isEntry(path: string): boolean {
 }
 
 /** The payload files (.json, .xml, any case) anywhere under a folder named on the command line; none is a problem, never a silent pass. */
-async function addFolder(folder: string, files: Set<string>, problems: string[]): Promise<void> {
+function addFolder(folder: string, files: Set<string>, problems: string[]): Promise<void> {
+  // The folder is the search's cwd, so its name is never read as a pattern.
+  return addMatches(['**/*.json', '**/*.xml'], folder, { cwd: folder, caseSensitiveMatch: false }, `no .json or .xml files in the folder ${folder}`, files, problems);
+}
+
+/** The files a glob search matches (links not followed into directories, so a loop cannot make it endless); none, or a failed search, is a problem. */
+async function addMatches(patterns: string | string[], what: string, options: GlobbyOptions, none: string, files: Set<string>, problems: string[]): Promise<void> {
   let matches: string[];
   try {
-    // The folder is the search's cwd, so its name is never read as a pattern.
     const { globby } = await import('globby');
-    matches = await globby(['**/*.json', '**/*.xml'], { cwd: folder, absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: false, caseSensitiveMatch: false });
+    matches = await globby(patterns, { ...options, absolute: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: false });
   } catch (e) {
-    problems.push(`cannot search ${folder}: ${errorMessage(e)}`);
+    problems.push(`cannot search ${what}: ${errorMessage(e)}`);
     return;
   }
   const found = matches.filter((m) => !isDirectory(m));
-  if (found.length === 0) problems.push(`no .json or .xml files in the folder ${folder}`);
+  if (found.length === 0) problems.push(none);
   for (const m of found) files.add(m);
 }
 
