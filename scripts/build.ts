@@ -33,6 +33,7 @@ import { languageNames, type LanguageNames } from './terminology/language-names.
 import { checkTerminology } from './terminology/terminology-rules.js';
 import { validateExamples } from './validate/examples.js';
 import { errorMessage } from './util/values.js';
+import { precompiledFromSource } from './compile/fhirpath/index.js';
 import { INVARIANT_MODULE_FILE, packageInvariantModule, type PackageInvariantSummary } from './validate/invariants.js';
 import { createSemanticContext, expansionsFrom } from './validate/semantic-context.js';
 import { Validator } from './validate/validator.js';
@@ -128,7 +129,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const files = emitFhirPackage({ config, resources: output, examples }, { diagnostics });
   const tarball = packageTarball(config.packageId, config.version, files);
   progress('compiling validators');
-  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: expansionsFrom(packages) });
+  // The package's invariants compiled once: emitted below, and what the examples are checked with (the module a built project's validate runs).
+  const { summary: invariants, source: invariantSource } = packageInvariantModule(snapshots.map((s) => s.profile), new ElementModel((type) => ctx.resolver.structureDefinition(type)), ctx.resolver);
+  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: expansionsFrom(packages), invariants: precompiledFromSource(invariantSource) });
   const cache = new DiskModuleCache(options.cacheDir ?? validatorCacheDir(config.projectRoot));
   let validators: Awaited<ReturnType<typeof emitValidators>>;
   try {
@@ -151,7 +154,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   reportUnusedSuppressions(diagnostics, []);
   if (diagnostics.hasErrors()) return stopped();
   // The QA report is what the build reported (and suppressed); the site (when asked for) is made from the package files just emitted.
-  const { summary: invariants, source: invariantSource } = packageInvariantModule(snapshots.map((s) => s.profile), semantic.model, ctx.resolver);
   const invariantFile = { path: INVARIANT_MODULE_FILE, content: Buffer.from(invariantSource, 'utf8') };
   const qa = qaReport(diagnostics, invariants);
   const qaFile = { path: QA_FILE, content: qaReportBuffer(qa) };
