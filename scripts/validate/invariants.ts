@@ -23,6 +23,12 @@ const silentTrace = (): void => undefined;
 
 type Evaluator = (node: unknown, env: Record<string, unknown>) => unknown[];
 
+/** One constraint bound to its evaluator (InvariantEngine.bind): the issues of one node. */
+export type BoundInvariant = (node: unknown, scope: InvariantScope, location: string, run: InvariantRun) => ValidationIssue[];
+
+/** No issues: one frozen array for every passing check (callers copy issues out of the arrays they are given). */
+const NONE = Object.freeze([]) as unknown as ValidationIssue[];
+
 /** Constraint keys whose STU3 expressions fhirpath.js does not evaluate as the specification means, with why. */
 export const UNSUPPORTED_CONSTRAINTS: Readonly<Record<string, string>> = {};
 
@@ -121,11 +127,26 @@ export class InvariantEngine {
 
   /** Evaluates one constraint on one node; `base` is the node's type context (`Patient`, `Patient.contact`, `HumanName`). */
   check(constraint: ElementDefinitionConstraint, base: string, node: unknown, scope: InvariantScope, location: string, run: InvariantRun = { reported: new Set() }): ValidationIssue[] {
+    const bound = this.bind(constraint, base);
+    return bound ? bound(node, scope, location, run) : NONE;
+  }
+
+  /**
+   * One constraint in one type context made a function of the node: which evaluator applies (native,
+   * compiled, fhirpath.js) is decided here, once, rather than on every node it is checked on. Undefined
+   * when the constraint is not evaluated through FHIRPath (no expression, or a native narrative rule).
+   */
+  bind(constraint: ElementDefinitionConstraint, base: string): BoundInvariant | undefined {
     const expression = effectiveExpression(constraint);
-    if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return [];
+    if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return undefined;
     const native: LinearEvaluator | undefined = NATIVE_EVALUATORS[constraint.key] ?? LINEAR_EVALUATORS[constraint.key];
-    if (native && constraint.expression === native.published) return native.holds(node, scope.resource) ? [] : this.failed(constraint, expression, location);
-    const entry = this.entry(base, expression);
+    if (native && constraint.expression === native.published) return (node, scope, location) => (native.holds(node, scope.resource) ? NONE : this.failed(constraint, expression, location));
+    // Compiled when first evaluated: a validator's profiles hold far more invariants than a payload meets.
+    let entry: Entry | undefined;
+    return (node, scope, location, run) => this.evaluate(constraint, (entry ??= this.entry(base, expression)), base, expression, node, scope, location, run);
+  }
+
+  private evaluate(constraint: ElementDefinitionConstraint, entry: Entry, base: string, expression: string, node: unknown, scope: InvariantScope, location: string, run: InvariantRun): ValidationIssue[] {
     run.budget?.checkTime();
     const resolve = scope.refs ? referenceResolver(scope.refs) : undefined;
     if (entry.compiled && run.compiled !== false) {
@@ -136,7 +157,7 @@ export class InvariantEngine {
         // Not an evaluation error (those are outcomes) but a fault of the compiled code: fhirpath.js decides.
         outcome = undefined;
       }
-      if (outcome === true) return [];
+      if (outcome === true) return NONE;
       if (outcome === false) return this.failed(constraint, expression, location);
       if (outcome && 'error' in outcome) return this.skip(constraint, `it cannot be evaluated on this payload: ${outcome.error}`, location, run);
       // { fallback }: this node is fhirpath.js's to evaluate.

@@ -9,7 +9,7 @@
  * Bundle entries are validated recursively against their `meta.profile` or their base type. Every issue has
  * a FHIRPath location, and those of the rule table (policy.ts) its rule id.
  */
-import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
+import { claimedProfiles, type ElementDefinitionBinding, type Resource, type StructureDefinition } from '../model/fhir.js';
 import type { Budget } from '../util/limits.js';
 import type { ResolvedProperty } from '../resolve/element-model.js';
 import { checkBinding } from './bindings.js';
@@ -17,10 +17,10 @@ import { checkCoding } from './codings.js';
 import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
 import type { InvariantRun } from './invariants.js';
 import type { ValidationIssue } from './issues.js';
-import { nodeConstraints } from './node-constraints.js';
+import { plannerFor, type NodePlan, type NodePlanner, type PropertyPlan } from './node-plan.js';
 import { ruleIssue } from './policy.js';
 import { RESOURCE_RULES } from './resource-rules.js';
-import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
+import { profileTree, type ProfileNode } from './profile-tree.js';
 import { bundleScope, checkReference, containedScope, type ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
@@ -59,6 +59,8 @@ export class SemanticWalker implements SliceWalker {
   private readonly budget: Budget | undefined;
   /** This payload's share of the invariant engine (see InvariantRun). */
   private readonly invariantRun: InvariantRun;
+  /** Plans of the definitions' elements, shared by every walk over the same definitions. */
+  private readonly planner: NodePlanner;
 
   /** `counts`: issues found here are reported (a trial walk's are not, and spend nothing but time). */
   constructor(
@@ -70,6 +72,7 @@ export class SemanticWalker implements SliceWalker {
     this.budget = run?.budget;
     this.invariantRun = { reported: new Set(), budget: this.budget, compiled: ctx.options.compiledInvariants };
     this.navigator = new SliceNavigator(ctx, this);
+    this.planner = plannerFor(ctx);
   }
 
   /** A fresh walker over the same definitions, to try a value against a slice without reporting (same time budget). */
@@ -124,84 +127,76 @@ export class SemanticWalker implements SliceWalker {
   /**
    * Walks one value against its element: invariants (the element's, its data type's, a contentReference
    * target's), binding, codes of a Coding, narrative, reference, then its properties (extensions checked
-   * against their context). `compiled`:
-   * the element is one the structure validators' compiled schema covers (see SemanticContext.compiledProfile).
+   * against their context). `compiled`: the element is one the structure validators' compiled schema
+   * covers (see SemanticContext.compiledProfile).
    */
   node(node: ProfileNode, value: unknown, ctxKey: string, type: string | undefined, location: string, scope: WalkScope, compiled = false): void {
-    const def = node.def;
+    this.visit(this.planner.plan(node, type, ctxKey, compiled), value, location, scope);
+  }
+
+  /** Walks one value along its plan (node-plan.ts: what is checked here was decided when the plan was made). */
+  private visit(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
     this.budget?.tick();
-    if (this.ctx.options.invariants)
-      for (const { constraint, base } of nodeConstraints(node, type, ctxKey, this.ctx.profiles, this.ctx.model))
-        this.push(this.ctx.invariants.check(constraint, base, value, { resource: scope.root, refs: scope.refs }, location, this.invariantRun));
-    if (def.binding && type) this.push(checkBinding(def.binding, type, value, location, this.ctx.expander, { compiled, profile: node.profile }));
+    const type = plan.type;
+    if (this.ctx.options.invariants && plan.invariants.length > 0) {
+      const at = { resource: scope.root, refs: scope.refs };
+      for (const invariant of plan.invariants) this.push(invariant(value, at, location, this.invariantRun));
+    }
+    if (plan.bound) this.push(checkBinding(plan.node.def.binding as ElementDefinitionBinding, type, value, location, this.ctx.expander, { compiled: plan.compiled, profile: plan.node.profile }));
     if (type === 'Coding') this.push(checkCoding(value, location, this.ctx.codes));
-    if (type === 'xhtml' && typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
-    if (type === 'Reference') this.push(checkReference(def, value, location, scope.refs, (url) => this.ctx.profiles(url)?.type));
-    if (!isObject(value)) return;
-    const source = this.childSource(node, type);
-    if (!source) return;
-    const childrenCompiled = compiled && this.schemaFollows(node, type);
+    else if (type === 'xhtml') {
+      if (typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
+    } else if (type === 'Reference') this.push(checkReference(plan.node.def, value, location, scope.refs, (url) => this.ctx.profiles(url)?.type));
+    if (!isObject(value) || !plan.source) return;
     for (const key in value) {
       if (key === 'resourceType' || key === 'fhir_comments') continue;
       const v = value[key];
       if (key.charCodeAt(0) === 95 /* _ */) {
-        this.primitiveExtensions(v, `${location}.${key.slice(1)}`, ctxKey, key.slice(1), scope);
+        this.primitiveExtensions(v, `${location}.${key.slice(1)}`, plan.ctxKey, key.slice(1), scope);
         continue;
       }
-      const prop = this.ctx.model.property(ctxKey, key);
-      if (!prop) continue;
-      if (key === 'extension' || key === 'modifierExtension') this.extensionContexts(v, this.holder(node, type, value, location, scope), `${location}.${key}`);
-      this.property(source, prop, v, `${location}.${key}`, scope, childrenCompiled);
+      const property = plan.property(key);
+      if (!property) continue;
+      if (property.extension) this.extensionContexts(v, this.holder(plan, value, location, scope), `${location}.${key}`);
+      this.property(plan.source, property, v, `${location}.${key}`, scope);
     }
-    this.missingSlices(source, value, location);
+    this.missingSlices(plan.requiredSlices, value, location);
   }
 
   /** Slices with a minimum of an element that is absent altogether (an element present is checked by assignSlices). */
-  private missingSlices(source: ProfileNode, value: Record<string, unknown>, location: string): void {
-    for (const child of childIndex(source).requiredSlices) {
+  private missingSlices(required: readonly ProfileNode[], value: Record<string, unknown>, location: string): void {
+    for (const child of required) {
       if (value[child.name] !== undefined) continue;
       for (const slice of child.slices)
         if ((slice.def.min ?? 0) > 0) this.report(ruleIssue('slice-cardinality', `${location}.${child.name}`, `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`));
     }
   }
 
-  /**
-   * Whether the compiled schema describes a node's children as the walk does: the profile's own children
-   * (not under a choice, which the schema leaves to the base type), or the base definition of its type;
-   * not a contentReference or a type profile, which the schema does not follow.
-   */
-  private schemaFollows(node: ProfileNode, type: string | undefined): boolean {
-    if (node.children.length > 0) return !node.choice;
-    if (node.def.contentReference) return false;
-    return !node.def.type?.some((t) => t.code === type && t.profile);
-  }
-
-  private property(source: ProfileNode, prop: ResolvedProperty, v: unknown, location: string, scope: WalkScope, compiled: boolean): void {
-    const key = prop.property;
-    const child = childFor(source, key, prop.element.name);
-    if (!child || (prop.element.choice && prop.type && child.def.type?.length && !child.def.type.some((t) => t.code === prop.type))) {
-      if (prop.element.choice) this.wrongChoiceType(source, prop, location);
+  private property(source: ProfileNode, plan: PropertyPlan, v: unknown, location: string, scope: WalkScope): void {
+    const child = plan.child;
+    if (!child) {
+      if (plan.wrongChoice) this.wrongChoiceType(source, plan.prop, location);
       return;
     }
     const many = Array.isArray(v);
     const items = many ? (v as unknown[]) : [v];
     let slices: ReadonlyArray<ProfileNode | undefined> | undefined;
-    if (child.def.slicing && child.slices.length > 0) {
+    if (plan.sliced) {
       const assigned = assignSlices(child, items, location, (i) => (many ? `${location}[${i}]` : location), this.navigator.oracle(scope));
       this.push(assigned.issues);
       slices = assigned.slices;
     }
-    const childCompiled = compiled && child.def.sliceName === undefined;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       const at = many ? `${location}[${i}]` : location;
-      if (prop.content === 'resource') {
+      if (plan.resource) {
         this.inlineResource(item, at, scope);
         continue;
       }
       const slice = slices?.[i];
-      if (!slice && (key === 'extension' || key === 'modifierExtension')) this.extension(item, child, key, at, scope);
-      else this.node(slice ?? child, item, prop.context ?? prop.type ?? '', prop.type, at, scope, childCompiled && !slice);
+      if (slice) this.visit(plan.slice(slice), item, at, scope);
+      else if (plan.extension) this.extension(item, child, plan.prop.property, at, scope);
+      else this.visit(plan.item(), item, at, scope);
     }
   }
 
@@ -251,12 +246,12 @@ export class SemanticWalker implements SliceWalker {
   }
 
   /** An element holding extensions, described in every way an extension's context can name it. */
-  private holder(node: ProfileNode, type: string | undefined, value: Record<string, unknown>, location: string, scope: WalkScope): ExtensionHolder {
+  private holder(plan: NodePlan, value: Record<string, unknown>, location: string, scope: WalkScope): ExtensionHolder {
     return {
       logicalPath: logicalPath(location, scope),
-      elementPaths: elementPaths(node),
-      types: typeLineage(type, this.ctx.profiles),
-      extensionUrl: type === 'Extension' && typeof value.url === 'string' ? value.url : undefined,
+      elementPaths: plan.elementPaths,
+      types: plan.types,
+      extensionUrl: plan.type === 'Extension' && typeof value.url === 'string' ? value.url : undefined,
     };
   }
 
@@ -279,13 +274,7 @@ export class SemanticWalker implements SliceWalker {
 
   /** Where a node's children come from: the snapshot, else its contentReference, type profile or type definition. */
   childSource(node: ProfileNode, type: string | undefined): ProfileNode | undefined {
-    if (node.children.length > 0) return node;
-    const ref = node.def.contentReference;
-    if (ref) return profileTree(node.profile)?.byId.get(ref.slice(ref.indexOf('#') + 1));
-    if (!type || this.ctx.model.isPrimitive(type)) return undefined;
-    const profiled = node.def.type?.find((t) => t.code === type && t.profile)?.profile;
-    const sd = (profiled && this.ctx.profiles(profiled)) || this.ctx.profiles(type);
-    return sd ? profileTree(sd)?.root : undefined;
+    return this.planner.childSource(node, type);
   }
 
   private push(issues: ValidationIssue[]): void {
@@ -303,10 +292,4 @@ export class SemanticWalker implements SliceWalker {
 function logicalPath(location: string, scope: WalkScope): string | undefined {
   if (scope.location === undefined || !location.startsWith(scope.location)) return undefined;
   return scope.root.resourceType + location.slice(scope.location.length).replace(/\[\d+\]/g, '');
-}
-
-/** The paths an element definition answers to: its own and its base's (`Patient.address.line`, `Address.line`). */
-function elementPaths(node: ProfileNode): string[] {
-  const base = node.def.base?.path;
-  return base && base !== node.def.path ? [node.def.path, base] : [node.def.path];
 }

@@ -1,0 +1,171 @@
+/**
+ * Plans of the semantic walk: what the walk does at one element of a profile, seen as one type in one
+ * type context, decided once per validator rather than at every node of every payload. A plan holds the
+ * element's invariants bound to their evaluators, which value checks apply (binding, Coding, narrative,
+ * reference), where its children are defined, the slices that must be present, and, per JSON property
+ * met, the child element it answers to with that child's own plan. The walk (semantic.ts) then follows
+ * plans from property to property: no lookups in the snapshot, the element model or the constraint
+ * tables while it checks a payload.
+ *
+ * Plans depend on the definitions only (never on a payload or on the options of one call), so they are
+ * kept per definition source, for the validator's life, and shared by every payload and option set.
+ */
+import type { StructureDefinition } from '../model/fhir.js';
+import type { ElementModel, ResolvedProperty } from '../resolve/element-model.js';
+import type { BoundInvariant, InvariantEngine } from './invariants.js';
+import { nodeConstraints } from './node-constraints.js';
+import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
+import { typeLineage } from './extension-context.js';
+
+type Profiles = (ref: string) => StructureDefinition | undefined;
+
+/** What plans are made from: the definitions of one validator. */
+export interface PlanSource {
+  readonly profiles: Profiles;
+  readonly model: ElementModel;
+  readonly invariants: InvariantEngine;
+}
+
+/** One JSON property of a node: the child element it answers to, and how its items are walked. */
+export interface PropertyPlan {
+  readonly prop: ResolvedProperty;
+  /** The child element; undefined when the profile has none for this property (then `wrongChoice` says whether that is an issue). */
+  readonly child: ProfileNode | undefined;
+  /** A choice property whose type the profile does not allow (`valueString` where only `valueCode` is). */
+  readonly wrongChoice: boolean;
+  /** The child is sliced: items are assigned to slices first. */
+  readonly sliced: boolean;
+  /** `extension` or `modifierExtension`: items no slice claims are walked against the definition their url names. */
+  readonly extension: boolean;
+  /** Items are whole resources (contained, Bundle entries), walked against their own profiles. */
+  readonly resource: boolean;
+  /** The plan of an item walked against the child element itself. */
+  item(): NodePlan;
+  /** The plan of an item a slice claimed. */
+  slice(node: ProfileNode): NodePlan;
+}
+
+export interface NodePlan {
+  readonly node: ProfileNode;
+  readonly type: string | undefined;
+  /** The element model's context the node's properties are read in (`Patient`, `Patient.contact`, `HumanName`). */
+  readonly ctxKey: string;
+  /** The invariants evaluated on the node (the element's, its contentReference target's, its type's). */
+  readonly invariants: readonly BoundInvariant[];
+  /** The element has a binding and the node a type: the binding is checked. */
+  readonly bound: boolean;
+  /** The element covered by the compiled structure schema (see SemanticContext.compiledProfile). */
+  readonly compiled: boolean;
+  /** Where the node's children are defined (the snapshot, a contentReference, a type profile or the type); undefined: none are walked. */
+  readonly source: ProfileNode | undefined;
+  /** Children with slices of min >= 1, checked when the property is absent. */
+  readonly requiredSlices: readonly ProfileNode[];
+  /** The paths an extension's context may name this element by (its own and its base's). */
+  readonly elementPaths: readonly string[];
+  /** The node's type and the types it derives from, for extension contexts. */
+  readonly types: readonly string[];
+  /** The plan of one JSON property (undefined: not an element of the node's context). */
+  property(key: string): PropertyPlan | undefined;
+}
+
+const planners = new WeakMap<Profiles, NodePlanner>();
+
+/** The planner of a validator's definitions (one per definition source, shared by its option sets). */
+export function plannerFor(source: PlanSource): NodePlanner {
+  let planner = planners.get(source.profiles);
+  if (!planner) planners.set(source.profiles, (planner = new NodePlanner(source)));
+  return planner;
+}
+
+export class NodePlanner {
+  private readonly plans = new WeakMap<ProfileNode, Map<string, NodePlan>>();
+
+  constructor(private readonly source: PlanSource) {}
+
+  /** The plan of a node walked as `type` in context `ctxKey`; `compiled`: covered by the compiled schema. */
+  plan(node: ProfileNode, type: string | undefined, ctxKey: string, compiled: boolean): NodePlan {
+    let byKey = this.plans.get(node);
+    if (!byKey) this.plans.set(node, (byKey = new Map()));
+    const key = `${compiled ? 1 : 0}|${type ?? ''}|${ctxKey}`;
+    let plan = byKey.get(key);
+    if (!plan) byKey.set(key, (plan = this.make(node, type, ctxKey, compiled)));
+    return plan;
+  }
+
+  /** Where a node's children come from: the snapshot, else its contentReference, type profile or type definition. */
+  childSource(node: ProfileNode, type: string | undefined): ProfileNode | undefined {
+    if (node.children.length > 0) return node;
+    const ref = node.def.contentReference;
+    if (ref) return profileTree(node.profile)?.byId.get(ref.slice(ref.indexOf('#') + 1));
+    if (!type || this.source.model.isPrimitive(type)) return undefined;
+    const profiled = node.def.type?.find((t) => t.code === type && t.profile)?.profile;
+    const sd = (profiled && this.source.profiles(profiled)) || this.source.profiles(type);
+    return sd ? profileTree(sd)?.root : undefined;
+  }
+
+  private make(node: ProfileNode, type: string | undefined, ctxKey: string, compiled: boolean): NodePlan {
+    const { profiles, model, invariants } = this.source;
+    const bound = nodeConstraints(node, type, ctxKey, profiles, model)
+      .map(({ constraint, base }) => invariants.bind(constraint, base))
+      .filter((b): b is BoundInvariant => b !== undefined);
+    const source = this.childSource(node, type);
+    const childrenCompiled = compiled && source !== undefined && schemaFollows(node, type);
+    const properties = new Map<string, PropertyPlan | undefined>();
+    const base = node.def.base?.path;
+    return {
+      node,
+      type,
+      ctxKey,
+      invariants: bound,
+      bound: node.def.binding !== undefined && type !== undefined,
+      compiled,
+      source,
+      requiredSlices: source ? childIndex(source).requiredSlices : [],
+      elementPaths: base && base !== node.def.path ? [node.def.path, base] : [node.def.path],
+      types: typeLineage(type, profiles),
+      property: (key) => {
+        if (properties.has(key)) return properties.get(key);
+        const plan = source ? this.property(source, ctxKey, key, childrenCompiled) : undefined;
+        properties.set(key, plan);
+        return plan;
+      },
+    };
+  }
+
+  private property(source: ProfileNode, ctxKey: string, key: string, compiled: boolean): PropertyPlan | undefined {
+    const prop = this.source.model.property(ctxKey, key);
+    if (!prop) return undefined;
+    const found = childFor(source, key, prop.element.name);
+    const mismatch = found !== undefined && prop.element.choice && prop.type !== undefined && (found.def.type?.length ?? 0) > 0 && !found.def.type?.some((t) => t.code === prop.type);
+    const child = mismatch ? undefined : found;
+    const itemCtx = prop.context ?? prop.type ?? '';
+    const childCompiled = compiled && child?.def.sliceName === undefined;
+    let item: NodePlan | undefined;
+    const slices = new Map<ProfileNode, NodePlan>();
+    return {
+      prop,
+      child,
+      wrongChoice: child === undefined && prop.element.choice,
+      sliced: child !== undefined && child.def.slicing !== undefined && child.slices.length > 0,
+      extension: key === 'extension' || key === 'modifierExtension',
+      resource: prop.content === 'resource',
+      item: () => (item ??= this.plan(child as ProfileNode, prop.type, itemCtx, childCompiled)),
+      slice: (slice) => {
+        let plan = slices.get(slice);
+        if (!plan) slices.set(slice, (plan = this.plan(slice, prop.type, itemCtx, false)));
+        return plan;
+      },
+    };
+  }
+}
+
+/**
+ * Whether the compiled schema describes a node's children as the walk does: the profile's own children
+ * (not under a choice, which the schema leaves to the base type), or the base definition of its type;
+ * not a contentReference or a type profile, which the schema does not follow.
+ */
+function schemaFollows(node: ProfileNode, type: string | undefined): boolean {
+  if (node.children.length > 0) return !node.choice;
+  if (node.def.contentReference) return false;
+  return !node.def.type?.some((t) => t.code === type && t.profile);
+}
