@@ -6,7 +6,7 @@
  * payload, as information.
  */
 import { fhirpathLibrary, fhirpathStu3Model } from '../compile/fhirpath/library.js';
-import { buildInvariantModule, invariantCompiler, FhirPathModel, moduleSource, moduleSummary, type CompiledEvaluator, type PrecompiledInvariants, type InvariantOutcome, type InvariantSpec, type InvariantSummary } from '../compile/fhirpath/index.js';
+import { buildInvariantModule, invariantCompiler, FhirPathModel, moduleSource, moduleSummary, type CompiledEvaluator, type InvariantEnv, type PrecompiledInvariants, type InvariantOutcome, type InvariantSpec, type InvariantSummary } from '../compile/fhirpath/index.js';
 import { packageInvariants } from '../compile/fhirpath/package-invariants.js';
 import type { ElementDefinitionConstraint, StructureDefinition } from '../model/fhir.js';
 import type { ElementModel } from '../resolve/element-model.js';
@@ -91,7 +91,14 @@ export interface InvariantRun {
 export interface InvariantScope {
   readonly resource: unknown;
   readonly refs?: ReferenceScope;
+  /**
+   * The environment compiled invariants are called with, made on the scope's first compiled evaluation and
+   * kept with it: every node of one resource shares it (its resource and references do not change).
+   */
+  env?: InvariantEnv;
 }
+
+
 
 /** One (type context, expression): its compiled function (absent when it does not compile) and, once needed, fhirpath.js's. */
 interface Entry {
@@ -147,12 +154,12 @@ export class InvariantEngine {
   }
 
   private evaluate(constraint: ElementDefinitionConstraint, entry: Entry, base: string, expression: string, node: unknown, scope: InvariantScope, location: string, run: InvariantRun): ValidationIssue[] {
-    run.budget?.checkTime();
-    const resolve = scope.refs ? referenceResolver(scope.refs) : undefined;
     if (entry.compiled && run.compiled !== false) {
+      // Compiled code is linear in the node: the clock is read every so many steps, as for the walk's nodes.
+      run.budget?.tick();
       let outcome: InvariantOutcome | undefined;
       try {
-        outcome = entry.compiled(node, { resource: scope.resource, rootResource: scope.resource, resolve });
+        outcome = entry.compiled(node, (scope.env ??= { resource: scope.resource, rootResource: scope.resource, resolve: scope.refs ? referenceResolver(scope.refs) : undefined }));
       } catch {
         // Not an evaluation error (those are outcomes) but a fault of the compiled code: fhirpath.js decides.
         outcome = undefined;
@@ -162,7 +169,9 @@ export class InvariantEngine {
       if (outcome && 'error' in outcome) return this.skip(constraint, `it cannot be evaluated on this payload: ${outcome.error}`, location, run);
       // { fallback }: this node is fhirpath.js's to evaluate.
     }
-    return this.interpret(constraint, entry, base, expression, node, scope.resource, resolve, location, run);
+    // One fhirpath.js evaluation may itself take long: the clock is read before each.
+    run.budget?.checkTime();
+    return this.interpret(constraint, entry, base, expression, node, scope.resource, scope.refs ? referenceResolver(scope.refs) : undefined, location, run);
   }
 
   /** fhirpath.js's verdict on one node. */

@@ -83,7 +83,8 @@ export class SemanticWalker implements SliceWalker {
   /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
   resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void {
     const bundle = resource.resourceType === 'Bundle' ? bundleScope(resource, location) : outerBundle;
-    const scope: WalkScope = { root: resource, refs: { bundle, contained: containedScope(resource, location) }, location };
+    const refs = { bundle, contained: containedScope(resource, location) };
+    const scope: WalkScope = { root: resource, refs, location, invariants: { resource, refs } };
     for (const profile of profiles) {
       const tree = profileTree(profile);
       if (!tree) {
@@ -138,10 +139,7 @@ export class SemanticWalker implements SliceWalker {
   private visit(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
     this.budget?.tick();
     const type = plan.type;
-    if (this.ctx.options.invariants && plan.invariants.length > 0) {
-      const at = { resource: scope.root, refs: scope.refs };
-      for (const invariant of plan.invariants) this.push(invariant(value, at, location, this.invariantRun));
-    }
+    if (this.ctx.options.invariants) for (const invariant of plan.invariants) this.push(invariant(value, scope.invariants, location, this.invariantRun));
     if (plan.bound) this.push(checkBinding(plan.node.def.binding as ElementDefinitionBinding, type, value, location, this.ctx.expander, { compiled: plan.compiled, profile: plan.node.profile }));
     if (type === 'Coding') this.push(checkCoding(value, location, this.ctx.codes));
     else if (type === 'xhtml') {

@@ -10,6 +10,7 @@ import { checkBinding } from './bindings.js';
 import type { ValidationIssue } from './issues.js';
 import { childFor, profileTree, type ProfileNode } from './profile-tree.js';
 import type { ReferenceScope } from './references.js';
+import type { InvariantScope } from './invariants.js';
 import type { SemanticContext } from './semantic-context.js';
 import { deepEqual, matchesPattern, type PathValue, type SliceOracle, type ValueCriterion } from './slicing.js';
 import { bindingUrl } from '../terminology/binding-rules.js';
@@ -18,6 +19,8 @@ import { bindingUrl } from '../terminology/binding-rules.js';
 export interface WalkScope {
   readonly root: Resource;
   readonly refs: ReferenceScope;
+  /** The same resource and references as invariants see them, one object per scope (it caches their environment). */
+  readonly invariants: InvariantScope;
   /** Where the resource is in the payload (`Bundle.entry[2].resource`); undefined in a trial of a part of it, whose locations are relative. */
   readonly location?: string;
 }
@@ -167,11 +170,11 @@ export class SliceNavigator {
     return valueCriterion(node);
   }
 
-  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined {
+  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern', explain: boolean): string | undefined {
     const fp = node.fixed;
     if (fp) {
       const ok = fp.pattern || kind === 'pattern' ? matchesPattern(value.value, fp.value) : deepEqual(value.value, fp.value);
-      return ok ? undefined : `is ${JSON.stringify(value.value)}, the slice's ${fp.key} is ${JSON.stringify(fp.value)}`;
+      return ok ? undefined : explain ? `is ${JSON.stringify(value.value)}, the slice's ${fp.key} is ${JSON.stringify(fp.value)}` : 'no match';
     }
     const binding = node.def.binding;
     const type = value.type ?? node.def.type?.[0]?.code;
@@ -182,7 +185,7 @@ export class SliceNavigator {
       return failed ? failed.diagnostics : undefined;
     }
     const pattern = childPattern(node);
-    if (pattern !== undefined) return matchesPattern(value.value, pattern) ? undefined : `is ${JSON.stringify(value.value)}, the slice fixes ${JSON.stringify(pattern)}`;
+    if (pattern !== undefined) return matchesPattern(value.value, pattern) ? undefined : explain ? `is ${JSON.stringify(value.value)}, the slice fixes ${JSON.stringify(pattern)}` : 'no match';
     return undefined;
   }
 
@@ -214,7 +217,7 @@ export class SliceNavigator {
     const type = value.type ?? node.def.type?.[0]?.code ?? node.profile.type;
     if (isObject(value.value) && typeof value.value.resourceType === 'string')
       sandbox.resource(value.value as unknown as Resource, url ? [node.profile] : sandbox.profilesFor(value.value as unknown as Resource, ''), '', scope.refs.bundle);
-    else sandbox.node(node, value.value, type, type, '', { root: scope.root, refs: scope.refs });
+    else sandbox.node(node, value.value, type, type, '', { root: scope.root, refs: scope.refs, invariants: scope.invariants });
     const error = sandbox.issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
     return error ? `does not conform${url ? ` to ${url}` : ''}: ${error.expression ? `${error.expression}: ` : ''}${error.diagnostics}` : undefined;
   }
@@ -250,8 +253,8 @@ class ScopedOracle implements SliceOracle {
     return this.navigator.criterion(node);
   }
 
-  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined {
-    return this.navigator.valueMismatch(node, value, kind);
+  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern', explain: boolean): string | undefined {
+    return this.navigator.valueMismatch(node, value, kind, explain);
   }
 
   profileMismatch(value: PathValue, profiles: string[], node: ProfileNode): string | undefined {

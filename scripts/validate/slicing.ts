@@ -23,8 +23,11 @@ export interface SliceOracle {
   valuesAt(item: unknown, path: string): PathValue[];
   /** What a value/pattern discriminator compares at this node of a slice; undefined when the slice defines nothing there. */
   criterion(node: ProfileNode): ValueCriterion | undefined;
-  /** Fixed/pattern/binding agreement: a reason when the value does not match what the node defines, undefined when it does. */
-  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern'): string | undefined;
+  /**
+   * Fixed/pattern/binding agreement: a reason when the value does not match what the node defines, undefined
+   * when it does. `explain` false: any string will do (the reason is not shown, so it is not written).
+   */
+  valueMismatch(node: ProfileNode, value: PathValue, kind: 'value' | 'pattern', explain: boolean): string | undefined;
   /** A reason when the value does not conform to the profile (or to the slice definition itself). */
   profileMismatch(value: PathValue, profiles: string[], node: ProfileNode): string | undefined;
 }
@@ -50,25 +53,21 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
   const slicing = sliced.def.slicing;
   const issues: ValidationIssue[] = [];
   const slices: Array<ProfileNode | undefined> = [];
-  const failures: string[][] = [];
   const undefinedSlices = new Set<ProfileNode>();
-  items.forEach((item, i) => {
-    const why: string[] = [];
+  const discriminators = slicing?.discriminator ?? [];
+  // Matching first, without reasons: they are written (below) only for the items an issue is about.
+  for (const item of items) {
     const matched: ProfileNode[] = [];
     for (const slice of sliced.slices) {
-      const reason = sliceMismatch(slice, item, slicing?.discriminator ?? [], oracle);
+      const reason = sliceMismatch(slice, item, discriminators, oracle, false);
       if (reason === undefined) matched.push(slice);
-      else if (reason === NO_CRITERION) {
-        undefinedSlices.add(slice);
-        why.push(`${slice.def.sliceName}: the slice states no value to compare`);
-      } else why.push(`${slice.def.sliceName}: ${reason}`);
+      else if (reason === NO_CRITERION) undefinedSlices.add(slice);
     }
     // The first matching slice in definition order takes the item; more than one match is the profile's ambiguity, reported.
     if (matched.length > 1)
-      issues.push(ruleIssue('slice-multiple-match', itemLocation(i), `item matches more than one slice of ${sliced.id}: ${matched.map((s) => `'${s.def.sliceName}'`).join(', ')}; taken as '${matched[0].def.sliceName}'`));
+      issues.push(ruleIssue('slice-multiple-match', itemLocation(slices.length), `item matches more than one slice of ${sliced.id}: ${matched.map((s) => `'${s.def.sliceName}'`).join(', ')}; taken as '${matched[0].def.sliceName}'`));
     slices.push(matched[0]);
-    failures.push(why);
-  });
+  }
   for (const slice of undefinedSlices)
     issues.push(
       ruleIssue(
@@ -93,10 +92,9 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
   let highestSlice = -1;
   slices.forEach((s, i) => {
     if (!s) {
-      const tried = failures[i].length ? ` (tried ${failures[i].join('; ')})` : ' (no slices defined)';
-      if (rules === 'closed') issues.push(ruleIssue('slice-closed', itemLocation(i), `item matches no slice of closed slicing ${sliced.id}${tried}`));
+      if (rules === 'closed') issues.push(ruleIssue('slice-closed', itemLocation(i), `item matches no slice of closed slicing ${sliced.id}${tried(sliced, items[i], discriminators, oracle)}`));
       else if (rules === 'openAtEnd' && i < lastMatched)
-        issues.push(ruleIssue('slice-open-at-end', itemLocation(i), `item matches no slice but comes before sliced items (slicing ${sliced.id} is openAtEnd)${tried}`));
+        issues.push(ruleIssue('slice-open-at-end', itemLocation(i), `item matches no slice but comes before sliced items (slicing ${sliced.id} is openAtEnd)${tried(sliced, items[i], discriminators, oracle)}`));
       return;
     }
     const order = sliced.slices.indexOf(s);
@@ -106,20 +104,34 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
   return { slices, issues };
 }
 
+/** Why an item matches none of the slices, slice by slice: ` (tried ...)`. */
+function tried(sliced: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle): string {
+  const why: string[] = [];
+  for (const slice of sliced.slices) {
+    const reason = sliceMismatch(slice, item, discriminators, oracle, true);
+    if (reason === NO_CRITERION) why.push(`${slice.def.sliceName}: the slice states no value to compare`);
+    else if (reason !== undefined) why.push(`${slice.def.sliceName}: ${reason}`);
+  }
+  return why.length ? ` (tried ${why.join('; ')})` : ' (no slices defined)';
+}
+
+/** Not written when not asked for: a reason no one reads. */
+const UNEXPLAINED = 'no match';
+
 /** Why an item is not in a slice (undefined when it is). With no discriminator, the item must conform to the slice. */
-function sliceMismatch(slice: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle): string | typeof NO_CRITERION | undefined {
+function sliceMismatch(slice: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle, explain: boolean): string | typeof NO_CRITERION | undefined {
   if (discriminators.length === 0) return oracle.profileMismatch({ value: item }, [], slice);
   for (const d of discriminators) {
-    const reason = discriminatorMismatch(slice, item, d, oracle);
+    const reason = discriminatorMismatch(slice, item, d, oracle, explain);
     if (reason !== undefined) return reason;
   }
   return undefined;
 }
 
-function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefinitionDiscriminator, oracle: SliceOracle): string | typeof NO_CRITERION | undefined {
+function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefinitionDiscriminator, oracle: SliceOracle, explain: boolean): string | typeof NO_CRITERION | undefined {
   const node = oracle.nodeAt(slice, d.path);
   const values = oracle.valuesAt(item, d.path);
-  const at = d.path === '$this' ? 'the item' : `'${d.path}'`;
+  const at = !explain ? UNEXPLAINED : d.path === '$this' ? 'the item' : `'${d.path}'`;
   if (!node) return `discriminator path '${d.path}' is not defined in the slice`;
   switch (d.type) {
     case 'exists': {
@@ -135,7 +147,8 @@ function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefi
       if (criterion === 'absent') return values.length === 0 ? undefined : `${at} must not exist`;
       if (values.length === 0) return `${at} is missing`;
       if (criterion === 'exists') return undefined;
-      const reasons = values.map((v) => oracle.valueMismatch(node, v, d.type as 'value' | 'pattern'));
+      if (!explain) return values.some((v) => oracle.valueMismatch(node, v, d.type as 'value' | 'pattern', false) === undefined) ? undefined : UNEXPLAINED;
+      const reasons = values.map((v) => oracle.valueMismatch(node, v, d.type as 'value' | 'pattern', true));
       return reasons.some((r) => r === undefined) ? undefined : `${at}: ${reasons[0]}`;
     }
     case 'type': {

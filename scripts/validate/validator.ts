@@ -226,11 +226,16 @@ function placeInJson(issues: ValidationIssue[], text: string): void {
 /** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */
 function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
   if (issues.length < 2) return issues;
-  const seen = new Set<string>();
+  // Grouped by location, then compared field by field: no key strings joined from long diagnostics.
+  const byExpression = new Map<string, ValidationIssue[]>();
   return issues.filter((i) => {
-    const key = `${i.severity}\u0000${i.code}\u0000${i.expression}\u0000${i.diagnostics}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const same = byExpression.get(i.expression);
+    if (!same) {
+      byExpression.set(i.expression, [i]);
+      return true;
+    }
+    if (same.some((s) => s.severity === i.severity && s.code === i.code && s.diagnostics === i.diagnostics)) return false;
+    same.push(i);
     return true;
   });
 }
