@@ -25,19 +25,38 @@ export interface BindingCheck {
 }
 
 export function checkBinding(binding: ElementDefinitionBinding, type: string | undefined, value: unknown, location: string, expander: ValueSetExpander, options: BindingCheck = {}): ValidationIssue[] {
-  if (binding.strength === 'example') return [];
+  return prepareBinding(binding, type, expander, options)?.(value, location) ?? [];
+}
+
+/** A binding check prepared for one element and type: the issues of one value at one location. */
+export type PreparedBinding = (value: unknown, location: string) => ValidationIssue[];
+
+const NONE = Object.freeze([]) as unknown as ValidationIssue[];
+
+/**
+ * The checks of one binding on one type, with what does not depend on the value decided once: undefined
+ * when no value can fail it (an example binding, a type that carries no code, no value set, or a required
+ * binding the structure validators carry). The expansion is made when first needed and kept.
+ */
+export function prepareBinding(binding: ElementDefinitionBinding, type: string | undefined, expander: ValueSetExpander, options: BindingCheck = {}): PreparedBinding | undefined {
+  if (binding.strength === 'example') return undefined;
   const url = bindingUrl(binding);
   const kind = boundKind(type);
-  if (!url || !kind) return [];
-  const codings = codingsOf(kind, value);
-  // A CodeableConcept with text only, or a Coding without a code, says nothing to check.
-  if (codings.length === 0) return [];
-  if (options.compiled && compiledBinding(binding, type, expander)) return [];
-  const result = expandBound(url, options.profile, expander);
-  if ('unavailable' in result) return [ruleIssue('binding-unavailable', location, `binding to ${url} not checked: ${result.unavailable}`)];
-  if (codings.some((c) => inExpansion(c, result.expansion))) return [];
+  if (!url || !kind) return undefined;
+  if (options.compiled && compiledBinding(binding, type, expander)) return undefined;
   const strength = binding.strength ?? 'required';
-  return [ruleIssue(Object.hasOwn(STRENGTH_RULES, strength) ? STRENGTH_RULES[strength] : 'binding-required', location, notInValueSet(codings, url, strength))];
+  const rule = Object.hasOwn(STRENGTH_RULES, strength) ? STRENGTH_RULES[strength] : 'binding-required';
+  let result: ExpansionResult | undefined;
+  return (value, location) => {
+    const codings = codingsOf(kind, value);
+    // A CodeableConcept with text only, or a Coding without a code, says nothing to check.
+    if (codings.length === 0) return NONE;
+    result ??= expandBound(url, options.profile, expander);
+    if ('unavailable' in result) return [ruleIssue('binding-unavailable', location, `binding to ${url} not checked: ${result.unavailable}`)];
+    const expansion = result.expansion;
+    if (codings.some((c) => inExpansion(c, expansion))) return NONE;
+    return [ruleIssue(rule, location, notInValueSet(codings, url, strength))];
+  };
 }
 
 /** The expansion of a bound value set: by canonical URL, or (`#id`) contained in the profile. */

@@ -12,7 +12,10 @@
  */
 import type { StructureDefinition } from '../model/fhir.js';
 import type { ElementModel, ResolvedProperty } from '../resolve/element-model.js';
+import type { ValueSetExpander } from '../terminology/value-set-expansion.js';
+import { prepareBinding, type PreparedBinding } from './bindings.js';
 import type { BoundInvariant, InvariantEngine } from './invariants.js';
+import { referenceTargets } from './references.js';
 import { nodeConstraints } from './node-constraints.js';
 import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
 import { typeLineage } from './extension-context.js';
@@ -24,6 +27,7 @@ export interface PlanSource {
   readonly profiles: Profiles;
   readonly model: ElementModel;
   readonly invariants: InvariantEngine;
+  readonly expander: ValueSetExpander;
 }
 
 /** One JSON property of a node: the child element it answers to, and how its items are walked. */
@@ -52,8 +56,10 @@ export interface NodePlan {
   readonly ctxKey: string;
   /** The invariants evaluated on the node (the element's, its contentReference target's, its type's). */
   readonly invariants: readonly BoundInvariant[];
-  /** The element has a binding and the node a type: the binding is checked. */
-  readonly bound: boolean;
+  /** The target profiles of a Reference node (undefined: the node is not a Reference). */
+  readonly referenceTargets: readonly string[] | undefined;
+  /** The element's binding, prepared for the node's type (undefined: nothing to check). */
+  readonly binding: PreparedBinding | undefined;
   /** The element covered by the compiled structure schema (see SemanticContext.compiledProfile). */
   readonly compiled: boolean;
   /** Where the node's children are defined (the snapshot, a contentReference, a type profile or the type); undefined: none are walked. */
@@ -104,30 +110,30 @@ export class NodePlanner {
   }
 
   private make(node: ProfileNode, type: string | undefined, ctxKey: string, compiled: boolean): NodePlan {
-    const { profiles, model, invariants } = this.source;
+    const { profiles, model, invariants, expander } = this.source;
     const bound = nodeConstraints(node, type, ctxKey, profiles, model)
       .map(({ constraint, base }) => invariants.bind(constraint, base))
       .filter((b): b is BoundInvariant => b !== undefined);
     const source = this.childSource(node, type);
     const childrenCompiled = compiled && source !== undefined && schemaFollows(node, type);
-    const properties = new Map<string, PropertyPlan | undefined>();
+    const properties = new Map<string, PropertyPlan | null>();
     const base = node.def.base?.path;
     return {
       node,
       type,
       ctxKey,
       invariants: bound,
-      bound: node.def.binding !== undefined && type !== undefined,
+      referenceTargets: type === 'Reference' ? referenceTargets(node.def) : undefined,
+      binding: node.def.binding && type ? prepareBinding(node.def.binding, type, expander, { compiled, profile: node.profile }) : undefined,
       compiled,
       source,
       requiredSlices: source ? childIndex(source).requiredSlices : [],
       elementPaths: base && base !== node.def.path ? [node.def.path, base] : [node.def.path],
       types: typeLineage(type, profiles),
       property: (key) => {
-        if (properties.has(key)) return properties.get(key);
-        const plan = source ? this.property(source, ctxKey, key, childrenCompiled) : undefined;
-        properties.set(key, plan);
-        return plan;
+        let plan = properties.get(key);
+        if (plan === undefined) properties.set(key, (plan = (source && this.property(source, ctxKey, key, childrenCompiled)) || null));
+        return plan ?? undefined;
       },
     };
   }

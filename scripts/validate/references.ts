@@ -52,13 +52,17 @@ export function containedScope(resource: Resource, location: string): ReferenceS
   return byId;
 }
 
-/** Checks one Reference value against its element's target profiles. `profileType` gives the type a profile constrains. */
-export function checkReference(def: ElementDefinition, value: unknown, location: string, scope: ReferenceScope, profileType: (url: string) => string | undefined): ValidationIssue[] {
+/** The target profiles an element's Reference type allows (the base Resource when it names none). */
+export function referenceTargets(def: ElementDefinition): string[] {
+  return (def.type ?? []).filter((t) => t.code === 'Reference').map((t) => t.targetProfile ?? `${FHIR_TYPE_BASE}Resource`);
+}
+
+/** Checks one Reference value against its element's target profiles (referenceTargets). `profileType` gives the type a profile constrains. */
+export function checkReferenceTo(targets: readonly string[], value: unknown, location: string, scope: ReferenceScope, profileType: (url: string) => string | undefined): ValidationIssue[] {
   if (typeof value !== 'object' || value === null) return [];
   const reference = (value as Record<string, unknown>).reference;
   if (typeof reference !== 'string' || reference === '') return [];
   const at = `${location}.reference`;
-  const targets = (def.type ?? []).filter((t) => t.code === 'Reference').map((t) => t.targetProfile ?? `${FHIR_TYPE_BASE}Resource`);
   const conditional = CONDITIONAL.exec(reference);
   if (conditional) {
     if (!scope.bundle || !CONDITIONAL_BUNDLES.has(scope.bundle.type))
@@ -85,7 +89,7 @@ export function checkReference(def: ElementDefinition, value: unknown, location:
 }
 
 /** A reference known only by the type it names (`Patient/1`, `Patient?identifier=...`) against the element's targets. */
-function targetTypeIssues(reference: string, type: string, targets: string[], at: string, profileType: (url: string) => string | undefined): ValidationIssue[] {
+function targetTypeIssues(reference: string, type: string, targets: readonly string[], at: string, profileType: (url: string) => string | undefined): ValidationIssue[] {
   if (targets.length === 0) return [];
   const types = targets.map((t) => (t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profileType(t)));
   if (types.includes(undefined) || types.includes('Resource') || types.includes(type)) return [];

@@ -9,10 +9,9 @@
  * Bundle entries are validated recursively against their `meta.profile` or their base type. Every issue has
  * a FHIRPath location, and those of the rule table (policy.ts) its rule id.
  */
-import { claimedProfiles, type ElementDefinitionBinding, type Resource, type StructureDefinition } from '../model/fhir.js';
+import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
 import type { Budget } from '../util/limits.js';
 import type { ResolvedProperty } from '../resolve/element-model.js';
-import { checkBinding } from './bindings.js';
 import { checkCoding } from './codings.js';
 import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
 import type { InvariantRun } from './invariants.js';
@@ -21,7 +20,7 @@ import { plannerFor, type NodePlan, type NodePlanner, type PropertyPlan } from '
 import { ruleIssue } from './policy.js';
 import { RESOURCE_RULES } from './resource-rules.js';
 import { profileTree, type ProfileNode } from './profile-tree.js';
-import { bundleScope, checkReference, containedScope, type ReferenceScope } from './references.js';
+import { bundleScope, checkReferenceTo, containedScope, type ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
 import { assignSlices } from './slicing.js';
@@ -59,6 +58,8 @@ export class SemanticWalker implements SliceWalker {
   private readonly budget: Budget | undefined;
   /** This payload's share of the invariant engine (see InvariantRun). */
   private readonly invariantRun: InvariantRun;
+  /** The type a profile constrains (reference targets named by profile). */
+  private readonly profileType = (url: string): string | undefined => this.ctx.profiles(url)?.type;
   /** Plans of the definitions' elements, shared by every walk over the same definitions. */
   private readonly planner: NodePlanner;
 
@@ -140,11 +141,11 @@ export class SemanticWalker implements SliceWalker {
     this.budget?.tick();
     const type = plan.type;
     if (this.ctx.options.invariants) for (const invariant of plan.invariants) this.push(invariant(value, scope.invariants, location, this.invariantRun));
-    if (plan.bound) this.push(checkBinding(plan.node.def.binding as ElementDefinitionBinding, type, value, location, this.ctx.expander, { compiled: plan.compiled, profile: plan.node.profile }));
+    if (plan.binding) this.push(plan.binding(value, location));
     if (type === 'Coding') this.push(checkCoding(value, location, this.ctx.codes));
     else if (type === 'xhtml') {
       if (typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
-    } else if (type === 'Reference') this.push(checkReference(plan.node.def, value, location, scope.refs, (url) => this.ctx.profiles(url)?.type));
+    } else if (plan.referenceTargets) this.push(checkReferenceTo(plan.referenceTargets, value, location, scope.refs, this.profileType));
     if (!isObject(value) || !plan.source) return;
     for (const key in value) {
       if (key === 'resourceType' || key === 'fhir_comments') continue;
@@ -177,6 +178,10 @@ export class SemanticWalker implements SliceWalker {
       return;
     }
     const many = Array.isArray(v);
+    if (!many && !plan.sliced) {
+      this.item(plan, child, v, location, scope, undefined);
+      return;
+    }
     const items = many ? (v as unknown[]) : [v];
     let slices: ReadonlyArray<ProfileNode | undefined> | undefined;
     if (plan.sliced) {
@@ -184,18 +189,15 @@ export class SemanticWalker implements SliceWalker {
       this.push(assigned.issues);
       slices = assigned.slices;
     }
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      const at = many ? `${location}[${i}]` : location;
-      if (plan.resource) {
-        this.inlineResource(item, at, scope);
-        continue;
-      }
-      const slice = slices?.[i];
-      if (slice) this.visit(plan.slice(slice), item, at, scope);
-      else if (plan.extension) this.extension(item, child, plan.prop.property, at, scope);
-      else this.visit(plan.item(), item, at, scope);
-    }
+    for (let i = 0; i < items.length; i++) this.item(plan, child, items[i], many ? `${location}[${i}]` : location, scope, slices?.[i]);
+  }
+
+  /** One item of a property: a whole resource, an item a slice claimed, an extension, or an item of the element. */
+  private item(plan: PropertyPlan, child: ProfileNode, item: unknown, location: string, scope: WalkScope, slice: ProfileNode | undefined): void {
+    if (plan.resource) this.inlineResource(item, location, scope);
+    else if (slice) this.visit(plan.slice(slice), item, location, scope);
+    else if (plan.extension) this.extension(item, child, plan.prop.property, location, scope);
+    else this.visit(plan.item(), item, location, scope);
   }
 
   /**
