@@ -57,7 +57,7 @@ export const NATIVE_EVALUATORS: Readonly<Record<string, { published: string; hol
   // An element has a value or children other than id.
   'ele-1': {
     published: 'hasValue() | (children().count() > id.count())',
-    holds: (node) => !isObject(node) || Object.keys(node).some((k) => k !== 'id' && k !== 'fhir_comments'),
+    holds: (node) => !isObject(node) || hasKeyBut(node, 'id'),
   },
   // An extension has either nested extensions or a value, not both and not neither.
   'ext-1': {
@@ -65,12 +65,22 @@ export const NATIVE_EVALUATORS: Readonly<Record<string, { published: string; hol
     holds: (node) => {
       if (!isObject(node)) return true;
       const extensions = Array.isArray(node.extension) && node.extension.length > 0;
-      const value = Object.keys(node).some((k) => k.length > 5 && k.startsWith('value') && k.charCodeAt(5) >= 65 && k.charCodeAt(5) <= 90);
+      let value = false;
+      for (const k in node) if (k.length > 5 && k.charCodeAt(5) >= 65 && k.charCodeAt(5) <= 90 && k.startsWith('value')) value = true;
       return extensions !== value;
     },
   },
 };
 
+
+/**
+ * Whether an object has a key other than `except` and `fhir_comments`: evaluated on every element, so
+ * without the array Object.keys would make (parsed JSON objects have no inherited enumerable keys).
+ */
+function hasKeyBut(node: Record<string, unknown>, except: string): boolean {
+  for (const k in node) if (k !== except && k !== 'fhir_comments') return true;
+  return false;
+}
 
 /** Functions fhirpath.js lacks or evaluates only against a terminology service (resolve() is given the payload's own resolution, below). */
 const UNSUPPORTED_FUNCTIONS = /\b(htmlChecks|htmlchecks|conformsTo|memberOf)\s*\(/;
