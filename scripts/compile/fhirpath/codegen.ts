@@ -17,12 +17,25 @@ const CONSTANTS: Record<string, string> = { ucum: 'http://unitsofmeasure.org', s
 
 export class Compiler implements CompilerApi {
   private lambdas = 0;
+  /** Constants by their code, named `$k0`, `$k1`...: declared once around the compiled function. */
+  readonly constants = new Map<string, string>();
 
   /** `resourceType`: the resource type %resource is compiled for (undefined: any resource). */
   constructor(
     readonly model: FhirPathModel,
     private readonly resourceType: string | undefined,
   ) {}
+
+  constant(code: string): string {
+    let name = this.constants.get(code);
+    if (!name) this.constants.set(code, (name = `$k${this.constants.size}`));
+    return name;
+  }
+
+  /** The names of a choice element's properties per type, and of their `_` companions, as constants. */
+  choiceKeys(name: string, suffixes: readonly string[]): string {
+    return `${this.constant(JSON.stringify(suffixes.map((s) => name + s)))}, ${this.constant(JSON.stringify(suffixes.map((s) => `_${name}${s}`)))}`;
+  }
 
   /** Compiles an expression on a context type to the body expression of `(node, env) => result`. */
   compileRoot(expr: Expr, context: FpType): Val {
@@ -115,8 +128,8 @@ export class Compiler implements CompilerApi {
     }
     if (choice && plain) throw new Unsupported(`${name} is a choice element for some of the input's types only`);
     const out = unionTypes(...types);
-    if (choice) return { code: `rt.navChoice(${coll(input)}, ${JSON.stringify(name)}, ${JSON.stringify(choice.suffixes)})`, form: 'coll', types: out, nodes: true, choice: { input, name, suffixes: choice.suffixes } };
-    return { code: `rt.nav(${coll(input)}, ${JSON.stringify(name)})`, form: 'coll', types: out, nodes: true };
+    if (choice) return { code: `rt.navChoice(${coll(input)}, ${this.choiceKeys(name, choice.suffixes)})`, form: 'coll', types: out, nodes: true, choice: { input, name, suffixes: choice.suffixes } };
+    return { code: `rt.nav(${coll(input)}, ${JSON.stringify(name)}, ${JSON.stringify(`_${name}`)})`, form: 'coll', types: out, nodes: true };
   }
 
   private navigate(t: FpType, name: string): { types: FpType[]; choice?: string[] } {

@@ -42,15 +42,20 @@ export interface InvariantEnv {
   resolve?: (reference: string) => unknown;
 }
 
-/** Compiles one expression for nodes of a type context, as the source of `function (node, env)` returning the FHIRPath result. */
+/** Compiles one expression for nodes of a type context, as the source of an expression giving `function (node, env)`, which returns the FHIRPath result. */
 export function compileInvariant(expression: string, context: string, model: FhirPathModel): CompiledInvariant {
   try {
     const type = model.contextType(context);
     if (!type) return { unsupported: `unknown context type ${context}` };
     const root = context.split('.')[0];
     const resourceType = model.isResourceType(root) && root !== 'Resource' && root !== 'DomainResource' ? root : undefined;
-    const val = new Compiler(model, resourceType).compileRoot(parseExpression(expression), type);
-    return { source: `function (node, env) {\n  const $c = node === undefined || node === null ? [] : Array.isArray(node) ? node : [node];\n  return ${val.code};\n}` };
+    const compiler = new Compiler(model, resourceType);
+    const val = compiler.compileRoot(parseExpression(expression), type);
+    const fn = `function (node, env) {\n  const $c = node === undefined || node === null ? [] : Array.isArray(node) ? node : [node];\n  return ${val.code};\n}`;
+    if (compiler.constants.size === 0) return { source: fn };
+    // Constants (a choice's property names, type masks) are made once, with the function, in a closure around it.
+    const declarations = [...compiler.constants].map(([code, name]) => `${name} = ${code}`).join(', ');
+    return { source: `(() => {\n  const ${declarations};\n  return ${fn.replace(/\n/g, '\n  ')};\n})()` };
   } catch (e) {
     if (e instanceof Unsupported) return { unsupported: e.message };
     throw e;

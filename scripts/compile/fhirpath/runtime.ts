@@ -70,43 +70,42 @@ function push(out, v, c) {
   else if (some(c)) out.push(new P(null, c));
 }
 
-function nav(c, name) {
+// Property names arrive as constants (the name and its '_' companion, a choice's names per type), never
+// joined here: a key made at run time is looked up by its characters, a constant by identity.
+function nav(c, name, uname) {
   const out = [];
   for (const x of c) {
     if (x instanceof P) {
       if (x.e !== null && typeof x.e === 'object') push(out, x.e[name], undefined);
-    } else if (x !== null && typeof x === 'object' && !Array.isArray(x)) push(out, x[name], x['_' + name]);
+    } else if (x !== null && typeof x === 'object' && !Array.isArray(x)) push(out, x[name], x[uname]);
   }
   return out;
 }
 
-function chosen(x, name, suffixes) {
+function chosen(x, keys, ukeys) {
   if (x === null || typeof x !== 'object' || Array.isArray(x) || x instanceof P) return -1;
-  for (let i = 0; i < suffixes.length; i++) {
-    const k = name + suffixes[i];
-    if (x[k] !== undefined || x['_' + k] !== undefined) return i;
-  }
+  for (let i = 0; i < keys.length; i++) if (x[keys[i]] !== undefined || x[ukeys[i]] !== undefined) return i;
   return -1;
 }
 
-function navChoice(c, name, suffixes) {
+function navChoice(c, keys, ukeys) {
   const out = [];
   for (const x of c) {
-    const i = chosen(x, name, suffixes);
-    if (i >= 0) push(out, x[name + suffixes[i]], x['_' + name + suffixes[i]]);
+    const i = chosen(x, keys, ukeys);
+    if (i >= 0) push(out, x[keys[i]], x[ukeys[i]]);
   }
   return out;
 }
 
 /** A choice element's items with the index of their type: { items, tags }. */
-function choiceTagged(c, name, suffixes) {
+function choiceTagged(c, keys, ukeys) {
   const items = [];
   const tags = [];
   for (const x of c) {
-    const i = chosen(x, name, suffixes);
+    const i = chosen(x, keys, ukeys);
     if (i < 0) continue;
     const before = items.length;
-    push(items, x[name + suffixes[i]], x['_' + name + suffixes[i]]);
+    push(items, x[keys[i]], x[ukeys[i]]);
     for (let j = before; j < items.length; j++) tags.push(i);
   }
   return { items, tags };

@@ -14,8 +14,8 @@ export function compileTypeOp(c: Compiler, op: 'is' | 'as' | 'ofType', input: Va
   checkKnown(c, type);
   if (input.choice) {
     const { input: from, name, suffixes } = input.choice;
-    const mask = JSON.stringify(input.types.map((t) => matches(c, t, type) === true));
-    const tagged = `rt.choiceTagged(${coll(from)}, ${JSON.stringify(name)}, ${JSON.stringify(suffixes)})`;
+    const mask = c.constant(JSON.stringify(input.types.map((t) => matches(c, t, type) === true)));
+    const tagged = `rt.choiceTagged(${coll(from)}, ${c.choiceKeys(name, suffixes)})`;
     const kept = input.types.filter((t) => matches(c, t, type) === true);
     if (op === 'is') return { code: `rt.taggedIs(${tagged}, ${mask})`, form: 'one', types: [systemType('Boolean')], nodes: false };
     return { code: `rt.tagged${op === 'as' ? 'As' : 'OfType'}(${tagged}, ${mask})`, form: 'coll', types: kept, nodes: true };

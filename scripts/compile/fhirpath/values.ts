@@ -31,6 +31,10 @@ export interface CompilerApi {
   withSelf(input: Val, scope: Scope): Scope;
   kinds(v: Val): ValueKind[];
   sameKind(l: Val, r: Val): string;
+  /** A constant of the compiled function (an array literal), made once with it rather than at every call: its name. */
+  constant(code: string): string;
+  /** A choice element's property names per type and their `_` companions, as two constants: `$k0, $k1`. */
+  choiceKeys(name: string, suffixes: readonly string[]): string;
 }
 
 /** The code of a value as a collection. */
