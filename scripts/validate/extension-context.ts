@@ -26,14 +26,26 @@ const ANYWHERE = new Set(['*', 'Any']);
 
 /** The issue of an extension whose definition does not allow it on this holder, if any. */
 export function checkExtensionContext(definition: StructureDefinition, holder: ExtensionHolder, location: string): ValidationIssue[] {
-  const contexts = (Array.isArray(definition.context) ? definition.context : [])
-    .flatMap((c) => (typeof c === 'string' ? c.split(',') : []))
-    .map((c) => c.trim())
-    .filter((c) => c !== '');
+  const contexts = contextsOf(definition);
   if (!definition.contextType || contexts.length === 0) return [];
   if (contexts.some((c) => allows(definition.contextType as string, c, holder))) return [];
   const where = holder.extensionUrl ? `in extension ${holder.extensionUrl}` : `on ${holder.logicalPath ?? holder.elementPaths[0] ?? holder.types[0] ?? 'this element'}`;
   return [ruleIssue('extension-context', location, `extension ${definition.url} is not allowed ${where}: its context is ${definition.contextType} ${contexts.join(', ')}`)];
+}
+
+const contextLists = new WeakMap<StructureDefinition, readonly string[]>();
+
+/** A definition's contexts, each one (an entry may list several, comma-separated); read once per definition. */
+function contextsOf(definition: StructureDefinition): readonly string[] {
+  let contexts = contextLists.get(definition);
+  if (!contexts) {
+    contexts = (Array.isArray(definition.context) ? definition.context : [])
+      .flatMap((c) => (typeof c === 'string' ? c.split(',') : []))
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
+    contextLists.set(definition, contexts);
+  }
+  return contexts;
 }
 
 function allows(contextType: string, context: string, holder: ExtensionHolder): boolean {

@@ -85,6 +85,7 @@ export function plannerFor(source: PlanSource): NodePlanner {
 
 export class NodePlanner {
   private readonly plans = new WeakMap<ProfileNode, Map<string, NodePlan>>();
+  private readonly extensions = new WeakMap<ProfileNode, NodePlan>();
 
   constructor(private readonly source: PlanSource) {}
 
@@ -95,6 +96,13 @@ export class NodePlanner {
     const key = `${compiled ? 1 : 0}|${type ?? ''}|${ctxKey}`;
     let plan = byKey.get(key);
     if (!plan) byKey.set(key, (plan = this.make(node, type, ctxKey, compiled)));
+    return plan;
+  }
+
+  /** The plan of an extension walked against a node (its definition's root, or the element holding it): the walk's most frequent lookup, kept by node alone. */
+  extension(node: ProfileNode): NodePlan {
+    let plan = this.extensions.get(node);
+    if (!plan) this.extensions.set(node, (plan = this.plan(node, 'Extension', 'Extension', false)));
     return plan;
   }
 

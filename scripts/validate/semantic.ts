@@ -214,7 +214,7 @@ export class SemanticWalker implements SliceWalker {
       const what = key === 'modifierExtension' ? 'unknown modifier extension' : 'unknown extension';
       this.report(ruleIssue(rule, location, `${what} ${url}: its definition does not resolve`));
     }
-    this.node(root ?? node, item, 'Extension', 'Extension', location, scope);
+    this.visit(this.planner.extension(root ?? node), item, location, scope);
   }
 
   /** Extensions on a primitive (`_birthDate`), each against its own definition. */
@@ -247,8 +247,13 @@ export class SemanticWalker implements SliceWalker {
 
   /** An element holding extensions, described in every way an extension's context can name it. */
   private holder(plan: NodePlan, value: Record<string, unknown>, location: string, scope: WalkScope): ExtensionHolder {
+    let path: string | undefined | null = null;
     return {
-      logicalPath: logicalPath(location, scope),
+      // Made only when a context is not met by the element's types or paths.
+      get logicalPath() {
+        if (path === null) path = logicalPath(location, scope);
+        return path;
+      },
       elementPaths: plan.elementPaths,
       types: plan.types,
       extensionUrl: plan.type === 'Extension' && typeof value.url === 'string' ? value.url : undefined,
