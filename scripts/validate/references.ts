@@ -43,9 +43,13 @@ export function bundleScope(bundle: Resource, location: string): ReferenceScope[
   return { type: typeof bundle.type === 'string' ? bundle.type : '', byKey };
 }
 
+/** The contained scope of a resource that contains nothing (most do): one for all, never added to. */
+const NO_CONTAINED: ReferenceScope['contained'] = new Map();
+
 export function containedScope(resource: Resource, location: string): ReferenceScope['contained'] {
+  if (!Array.isArray(resource.contained) || resource.contained.length === 0) return NO_CONTAINED;
   const byId = new Map<string, { resource: Resource; location: string }>();
-  const contained: unknown[] = Array.isArray(resource.contained) ? resource.contained : [];
+  const contained: unknown[] = resource.contained;
   contained.forEach((c, i) => {
     if (isObject(c) && typeof c.id === 'string' && typeof c.resourceType === 'string') byId.set(c.id, { resource: c as unknown as Resource, location: `${location}.contained[${i}]` });
   });
