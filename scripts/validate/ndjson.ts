@@ -51,73 +51,90 @@ export const CHUNK_BYTES = 256 * 1024;
 
 /** The stream cut into chunks of whole lines, each about `chunkBytes` (more when a line is longer). */
 export async function* ndjsonChunks(source: AsyncIterable<Uint8Array | string>, chunkBytes: number = CHUNK_BYTES, maxBytes: number = DEFAULT_LIMITS.maxBytes): AsyncGenerator<NdjsonChunk> {
-  // `done`: whole lines not yet sent; `partial`: the line being read (no line end yet).
-  let done: Uint8Array[] = [];
-  let doneSize = 0;
-  let partial: Uint8Array[] = [];
-  let partialSize = 0;
-  let line = 1;
-  let skipping: { line: number; size: number } | undefined;
-  const flush = (): NdjsonChunk => {
-    const bytes = joinParts(done, doneSize);
-    const counts = countLines(bytes);
-    const chunk: NdjsonChunk = { kind: 'lines', bytes, firstLine: line, payloads: counts.payloads, lastLine: counts.lastPayload > 0 ? line + counts.lastPayload - 1 : 0 };
-    line += counts.lines;
-    done = [];
-    doneSize = 0;
-    return chunk;
-  };
-  const pieces = source[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<Uint8Array | string>;
-    try {
-      next = await pieces.next();
-    } catch (e) {
-      // A stream that breaks (a truncated gzip): the whole lines read before it are validated, then the error is the caller's.
-      if (doneSize > 0) yield flush();
-      throw e;
+  const chunker = new Chunker(chunkBytes, maxBytes);
+  try {
+    for await (const piece of source) yield* chunker.take(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece);
+  } catch (e) {
+    // A stream that breaks (a truncated gzip): the whole lines read before it are validated, then the error is the caller's.
+    yield* chunker.wholeLines();
+    throw e;
+  }
+  yield* chunker.end();
+}
+
+/** The state of ndjsonChunks between pieces. */
+class Chunker {
+  /** Whole lines not yet sent. */
+  private done: Uint8Array[] = [];
+  private doneSize = 0;
+  /** The line being read (no line end yet). */
+  private partial: Uint8Array[] = [];
+  private partialSize = 0;
+  /** The number of the first line in `done`. */
+  private line = 1;
+  /** A line over the limit being read past. */
+  private skipping: { line: number; size: number } | undefined;
+
+  constructor(
+    private readonly chunkBytes: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  *take(piece: Uint8Array): Generator<NdjsonChunk> {
+    if (this.skipping) {
+      const at = piece.indexOf(LF);
+      this.skipping.size += at < 0 ? piece.length : at;
+      if (at < 0) return;
+      yield { kind: 'oversize', ...this.skipping };
+      this.line = this.skipping.line + 1;
+      this.skipping = undefined;
+      piece = piece.subarray(at + 1);
     }
-    if (next.done) break;
-    const raw = next.value;
-    let chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-    if (skipping) {
-      const at = chunk.indexOf(LF);
-      skipping.size += at < 0 ? chunk.length : at;
-      if (at < 0) continue;
-      yield { kind: 'oversize', ...skipping };
-      line = skipping.line + 1;
-      skipping = undefined;
-      chunk = chunk.subarray(at + 1);
-    }
-    const last = chunk.lastIndexOf(LF);
+    const last = piece.lastIndexOf(LF);
     if (last >= 0) {
       // The line being read ends in this piece: it and the whole lines after it are done.
-      done.push(...partial, chunk.subarray(0, last + 1));
-      doneSize += partialSize + last + 1;
-      partial = [];
-      partialSize = 0;
-      chunk = chunk.subarray(last + 1);
+      this.done.push(...this.partial, piece.subarray(0, last + 1));
+      this.doneSize += this.partialSize + last + 1;
+      this.partial = [];
+      this.partialSize = 0;
+      piece = piece.subarray(last + 1);
     }
-    if (chunk.length > 0) {
-      partial.push(chunk);
-      partialSize += chunk.length;
+    if (piece.length > 0) {
+      this.partial.push(piece);
+      this.partialSize += piece.length;
     }
-    if (doneSize >= chunkBytes) yield flush();
-    if (partialSize > maxBytes) {
+    if (this.doneSize >= this.chunkBytes) yield* this.wholeLines();
+    if (this.partialSize > this.maxBytes) {
       // Past the limit the line's bytes are dropped: only its size is kept for the issue.
-      if (doneSize > 0) yield flush();
-      skipping = { line, size: partialSize };
-      partial = [];
-      partialSize = 0;
+      yield* this.wholeLines();
+      this.skipping = { line: this.line, size: this.partialSize };
+      this.partial = [];
+      this.partialSize = 0;
     }
   }
-  if (skipping) {
-    yield { kind: 'oversize', ...skipping };
-    return;
+
+  /** The whole lines held, as a chunk (none if there are none). */
+  *wholeLines(): Generator<NdjsonChunk> {
+    if (this.doneSize === 0) return;
+    const bytes = joinParts(this.done, this.doneSize);
+    const counts = countLines(bytes);
+    const firstLine = this.line;
+    this.line += counts.lines;
+    this.done = [];
+    this.doneSize = 0;
+    yield { kind: 'lines', bytes, firstLine, payloads: counts.payloads, lastLine: counts.lastPayload > 0 ? firstLine + counts.lastPayload - 1 : 0 };
   }
-  done.push(...partial);
-  doneSize += partialSize;
-  if (doneSize > 0) yield flush();
+
+  /** At the end of the stream: what is held, the last line even without its line end. */
+  *end(): Generator<NdjsonChunk> {
+    if (this.skipping) {
+      yield { kind: 'oversize', ...this.skipping };
+      return;
+    }
+    this.done.push(...this.partial);
+    this.doneSize += this.partialSize;
+    yield* this.wholeLines();
+  }
 }
 
 function joinParts(parts: readonly Uint8Array[], size: number): Uint8Array {
