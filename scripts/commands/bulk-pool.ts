@@ -91,13 +91,21 @@ async function workerPool(setup: WorkerSetup, n: number): Promise<Started> {
       if (!member) return settle(notValidated(setup, { work, payloads, settle }, new Error('every validation worker stopped')));
       const id = nextId++;
       member.waiting.set(id, { work, payloads, settle });
-      // Transferred, not copied: the bytes are a buffer of their own (bulk-validate.ts's ownBuffer, ndjsonChunks).
-      const buffer = work.bytes.buffer;
-      member.worker.postMessage({ id, work } satisfies WorkerRequest, buffer instanceof ArrayBuffer ? [buffer] : []);
+      const bytes = ownBuffer(work.bytes);
+      member.worker.postMessage({ id, work: { ...work, bytes } } satisfies WorkerRequest, bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []);
     },
     close,
   };
   return { executor, diagnostics };
+}
+
+/**
+ * The bytes in a buffer of their own, to be transferred rather than copied: an NDJSON chunk is one already
+ * (ndjsonChunks); a file's bytes may be a view of a buffer shared with others (Node's pool), which must not
+ * be taken away, so they are copied first.
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /** A worker's ready reply; then its results passed on, and its death made the results of the work it took along. */

@@ -89,7 +89,7 @@ function payloadFile(file: string, name: string, options: BulkValidateOptions, e
   if (!kind) return output.settled(file, issuesResult(style, name, false, [[fatal(`cannot validate ${ext || 'extensionless'} files (known: .json, .xml, .ndjson, .ndjson.gz)`)]]));
   const read = options.readFile(file);
   if ('error' in read) return output.settled(file, issuesResult(style, name, false, [[fatal(read.error)]]));
-  executor.run({ kind, name, bytes: ownBuffer(read.bytes) }, 1, output.pending(file));
+  executor.run({ kind, name, bytes: read.bytes }, 1, output.pending(file));
 }
 
 /** An NDJSON file: a unit per chunk of lines, read as the units before are written. */
@@ -115,11 +115,6 @@ async function ndjsonFile(file: string, name: string, options: BulkValidateOptio
     const where = lastLine > 0 ? ` after line ${lastLine}` : '';
     output.settled(file, issuesResult(style, name, true, [[fatal(`cannot read ${file}${where}: ${streamError(e)}`)]]));
   }
-}
-
-/** The bytes in a buffer of their own, which can be transferred to a worker (a file's bytes may be a view of a shared pool). */
-function ownBuffer(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
 }
 
 function streamError(e: unknown): string {

@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from '../../scripts/build.js';
 import { readPayloadFile } from '../../scripts/cli/payload-files.js';
 import type { BulkResult } from '../../scripts/commands/bulk-output.js';
+import { startExecutor } from '../../scripts/commands/bulk-pool.js';
 import { bulkValidate } from '../../scripts/commands/bulk-validate.js';
 import { tempProject, type TempProject } from '../build/project.js';
 import { gpconnectExamplesDir, projectRoot } from '../helpers/shared.js';
@@ -136,5 +137,23 @@ describe('bulkValidate in small chunks', () => {
     expect(reference).toContain('start one.json\n1/0/0/0 end one.json\n');
     expect(reference).toMatch(/missing\.ndjson: no such file\n1\/1\/0\/0 end missing\.ndjson\n$/);
     for (const [workers, chunkBytes] of [[2, 1], [2, 3000], [1, 5000], [2, 64 * 1024]]) expect(await run(files, workers, chunkBytes)).toBe(reference);
+  });
+
+  test('a worker that stops takes its work along: each of its resources a fatal issue, the rest validated on the other worker', async () => {
+    const started = await startExecutor({ configFile: project.config, offline: true, validate: {}, output: style }, 2);
+    const executor = started.executor;
+    if (!executor) throw new Error('no validator');
+    try {
+      const settled = (work: Parameters<typeof executor.run>[0], payloads: number) => new Promise<BulkResult>((resolve) => executor.run(work, payloads, resolve));
+      // Not a Uint8Array (it has no indexOf): the worker's handler throws, which stops the worker.
+      const lost = await settled({ kind: 'lines', name: 'lost.ndjson', bytes: new DataView(new ArrayBuffer(8)) as unknown as Uint8Array, firstLine: 1 }, 3);
+      expect(lost.out).toMatch(/^(lost\.ndjson: fatal \[exception\] not validated: .+\n){3}$/);
+      expect([lost.payloads, lost.invalid, lost.validLines, lost.invalidLines]).toEqual([3, 3, 0, 0]);
+      const after = await settled({ kind: 'lines', name: 'ok.ndjson', bytes: Buffer.from(`${valid}\n${badStatus(2)}\n`), firstLine: 7 }, 2);
+      expect(after.out).toMatch(/^ok\.ndjson:8: error \[code-invalid\] Appointment\.status: 'bookedd'/);
+      expect([after.payloads, after.invalid, after.validLines, after.invalidLines]).toEqual([2, 1, 1, 1]);
+    } finally {
+      await executor.close();
+    }
   });
 });
