@@ -50,11 +50,10 @@ export function parseWorkers(value: string | undefined): number | undefined {
 export async function runBulkValidate(files: readonly string[], problems: readonly string[], opts: BulkCliOptions, validate: ValidateOptions, target: ValidatorTarget): Promise<number> {
   const workers = parseWorkers(opts.workers);
   if (workers === undefined) return 2;
-  const output: OutputStyle = opts.format === 'json' ? { format: 'json', indent: files.length === 1 ? 0 : 6 } : { format: 'text', quiet: !!opts.quiet };
   const reporter = opts.format === 'json' ? new JsonReporter(files.length) : new TextReporter(!!opts.quiet);
   const run = await bulkValidate(
     files,
-    { setup: { ...target, validate, output }, workers, readFile: (f) => readPayloadFile(f), displayName: (f) => relative(process.cwd(), f) },
+    { setup: { ...target, validate, output: reporter.style }, workers, readFile: (f) => readPayloadFile(f), displayName: (f) => relative(process.cwd(), f) },
     reporter,
   );
   const diagnostics = new Diagnostics();
@@ -91,14 +90,19 @@ abstract class CountingReporter implements BulkReporter {
     this.close(file);
   }
 
+  /** How the workers write the issues this reporter writes out. */
+  abstract readonly style: OutputStyle;
   protected abstract write(result: BulkResult): void;
   protected abstract close(file: string): void;
   abstract finish(): void;
 }
 
 class TextReporter extends CountingReporter {
+  readonly style: OutputStyle;
+
   constructor(private readonly quiet: boolean) {
     super();
+    this.style = { format: 'text', quiet };
   }
 
   /** The issues' lines, made where they were validated (bulk-output.ts), as validate-command.ts prints a file's. */
@@ -124,11 +128,14 @@ class TextReporter extends CountingReporter {
 /** The OperationOutcome (or Bundle of them) written as it comes, laid out as `JSON.stringify(_, null, 2)` would. */
 class JsonReporter extends CountingReporter {
   private readonly base: number;
+  readonly style: OutputStyle;
   private issuesWritten = 0;
 
   constructor(private readonly total: number) {
     super();
+    // A lone OperationOutcome at the top level; several within a Bundle's entries.
     this.base = total === 1 ? 0 : 6;
+    this.style = { format: 'json', indent: this.base };
     if (total !== 1) process.stdout.write('{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": [\n');
   }
 
@@ -148,7 +155,7 @@ class JsonReporter extends CountingReporter {
   }
 
   protected close(): void {
-    if (this.issuesWritten === 0) this.write(issuesResult({ format: 'json', indent: this.base }, '', false, [[{ severity: 'information', code: 'informational', diagnostics: 'no issues found', expression: '' }]]));
+    if (this.issuesWritten === 0) this.write(issuesResult(this.style, '', false, [[{ severity: 'information', code: 'informational', diagnostics: 'no issues found', expression: '' }]]));
     const pad = ' '.repeat(this.base);
     process.stdout.write(`\n${pad}  ]\n${pad}}${this.total !== 1 ? '\n    }' : ''}`);
   }
