@@ -4,19 +4,23 @@
  * whole processes, on 1 worker (in process) and on every core. Each run is paired with the same command
  * on an empty NDJSON file (start-up, and each worker building its validator), so the rate is given both
  * over the whole run and over the validation alone (the run minus its empty twin). Runs alternate between
- * the worker counts so that machine load falls on both alike; medians of `reps`.
+ * the worker counts so that machine load falls on both alike; medians of `reps`. CPU time (every thread
+ * of the process, from the preload bench/process-usage.mjs) is given per line too: the work a run costs,
+ * whatever share of the cores the machine's load left it.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from '../scripts/build.js';
 import { tempProject } from '../test/build/project.js';
-import { gpconnectExamplesDir } from '../test/helpers/shared.js';
+import { gpconnectExamplesDir, projectRoot } from '../test/helpers/shared.js';
 import { compiledCli, median, ratio, say, tempDir, type Row } from './common.js';
 
 const SECTION = 'Bulk validation (NDJSON, compiled CLI, whole processes)';
+const preload = pathToFileURL(join(projectRoot, 'bench', 'process-usage.mjs')).href;
 const TARGET_LINES = 20000;
 
 export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
@@ -35,29 +39,42 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
   writeFileSync(empty, '');
   const count = copies * lines.length;
 
+  const usageFile = join(dir, 'usage.jsonl');
+  /** One whole process: wall and CPU milliseconds, peak memory. */
   const run = (file: string, workers: number) => {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'validate', file, '--workers', String(workers), '-q', '--config', project.config, '--offline'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, ['--import', preload, cli, 'validate', file, '--workers', String(workers), '-q', '--config', project.config, '--offline'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FHIR_STU3_USAGE_FILE: usageFile } });
+    const wall = performance.now() - t;
     if (r.status !== 0 && r.status !== 1) throw new Error(`bulk: validate exited ${r.status}: ${r.stderr.toString()}`);
-    return performance.now() - t;
+    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { cpuMs: number; maxRssKb: number };
+    rmSync(usageFile);
+    return { wall, cpu: usage.cpuMs, rssMb: usage.maxRssKb / 1024 };
   };
   const cores = availableParallelism();
   const counts = cores > 1 ? [1, cores] : [1];
-  const times = new Map(counts.map((n) => [n, { full: [] as number[], empty: [] as number[] }]));
+  type Runs = { full: number[]; empty: number[]; cpu: number[]; cpuEmpty: number[]; rss: number[] };
+  const times = new Map(counts.map((n): [number, Runs] => [n, { full: [], empty: [], cpu: [], cpuEmpty: [], rss: [] }]));
   for (let i = 0; i < reps; i++) {
     for (const n of counts) {
       say(`bulk: ${count} lines on ${n} worker(s), round ${i + 1} of ${reps}`);
-      const t = times.get(n) as { full: number[]; empty: number[] };
-      t.empty.push(run(empty, n));
-      t.full.push(run(ndjson, n));
+      const t = times.get(n) as Runs;
+      const e = run(empty, n);
+      const f = run(ndjson, n);
+      t.empty.push(e.wall);
+      t.cpuEmpty.push(e.cpu);
+      t.full.push(f.wall);
+      t.cpu.push(f.cpu);
+      t.rss.push(f.rssMb);
     }
   }
   const rate = (ms: number) => count / (ms / 1000);
   const figures = counts.map((n) => {
-    const t = times.get(n) as { full: number[]; empty: number[] };
+    const t = times.get(n) as Runs;
     const full = median(t.full);
     const start = median(t.empty);
-    return { n, full, start, whole: rate(full), validating: rate(full - start) };
+    // CPU per line of the validation alone: the run's CPU time less its empty twin's.
+    const cpuPerLine = (median(t.cpu) - median(t.cpuEmpty)) / count;
+    return { n, full, start, whole: rate(full), validating: rate(full - start), cpuPerLine, rss: median(t.rss) };
   });
   const perSecond = (x: number) => `${Math.round(x).toLocaleString('en')} resources/s`;
   for (const f of figures) {
@@ -65,12 +82,12 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
       section: SECTION,
       what: `${count.toLocaleString('en')} lines (GP Connect examples repeated), ${f.n} worker(s)${f.n === 1 ? ' (in process)' : ''}`,
       value: perSecond(f.validating),
-      note: `validation alone; whole run ${(f.full / 1000).toFixed(1)} s (${perSecond(f.whole)}), of which start-up and validator set-up ${(f.start / 1000).toFixed(1)} s; median of ${reps}`,
+      note: `validation alone; whole run ${(f.full / 1000).toFixed(1)} s (${perSecond(f.whole)}), of which start-up and validator set-up ${(f.start / 1000).toFixed(1)} s; CPU ${f.cpuPerLine.toFixed(3)} ms per line (all threads, validation alone); peak memory ${Math.round(f.rss)} MB; median of ${reps}`,
     });
   }
   if (figures.length > 1) {
     const [one, all] = figures;
-    rows.push({ section: SECTION, what: `speed-up, ${all.n} workers over 1`, value: ratio(all.validating, one.validating), note: `validation alone (target: at least 1.8x on 2 cores); whole runs ${ratio(all.whole, one.whole)}` });
+    rows.push({ section: SECTION, what: `speed-up, ${all.n} workers over 1`, value: ratio(all.validating, one.validating), note: `validation alone (target: at least 1.8x on 2 cores); whole runs ${ratio(all.whole, one.whole)}; CPU per line ${ratio(all.cpuPerLine, one.cpuPerLine)} of one worker's` });
     const ceiling = await machineScaling(all.n);
     rows.push({ section: SECTION, what: `the machine's ceiling: a CPU-bound loop on ${all.n} threads over 1`, value: `${ceiling.toFixed(2)}x`, note: 'measured right after, no allocation: what the machine gave any program then (2.00x on 2 idle cores)' });
   }

@@ -12,10 +12,9 @@ import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Diagnostics } from '../diagnostics/diagnostics.js';
+import { issuesResult, type BulkResult, type OutputStyle } from '../commands/bulk-output.js';
 import { bulkValidate, type BulkReporter } from '../commands/bulk-validate.js';
 import type { ValidatorTarget } from '../commands/validator-target.js';
-import type { OperationOutcomeIssue } from '../model/fhir.js';
-import type { ValidationIssue } from '../validate/issues.js';
 import { isNdjsonFile } from '../validate/ndjson.js';
 import type { ValidateOptions } from '../validate/validator.js';
 import { printDiagnostics } from './common.js';
@@ -54,7 +53,7 @@ export async function runBulkValidate(files: readonly string[], problems: readon
   const reporter = opts.format === 'json' ? new JsonReporter(files.length) : new TextReporter(!!opts.quiet);
   const run = await bulkValidate(
     files,
-    { setup: { ...target, validate }, workers, readFile: (f) => readPayloadFile(f) },
+    { setup: { ...target, validate, output: reporter.style }, workers, readFile: (f) => readPayloadFile(f), displayName: (f) => relative(process.cwd(), f) },
     reporter,
   );
   const diagnostics = new Diagnostics();
@@ -64,8 +63,6 @@ export async function runBulkValidate(files: readonly string[], problems: readon
   reporter.finish();
   return reporter.failedFiles > 0 || problems.length > 0 ? 1 : 0;
 }
-
-const isError = (i: ValidationIssue) => i.severity === 'error' || i.severity === 'fatal';
 
 /** Counts shared by both outputs: files and NDJSON lines, valid or not. */
 abstract class CountingReporter implements BulkReporter {
@@ -79,14 +76,13 @@ abstract class CountingReporter implements BulkReporter {
     this.file = { payloads: 0, invalid: 0, warnings: 0, ndjson: isNdjsonFile(file) };
   }
 
-  payload(file: string, issues: readonly ValidationIssue[]): void {
-    const invalid = issues.some(isError);
-    this.file.payloads++;
-    if (invalid) this.file.invalid++;
-    this.file.warnings += issues.filter((i) => i.severity === 'warning').length;
-    // A read error of an NDJSON file (no line) is the file's, not a resource line's.
-    if (this.file.ndjson && issues.every((i) => i.line !== undefined)) this.lines[invalid ? 'invalid' : 'valid']++;
-    this.write(file, issues);
+  result(_file: string, result: BulkResult): void {
+    this.file.payloads += result.payloads;
+    this.file.invalid += result.invalid;
+    this.file.warnings += result.warnings;
+    this.lines.valid += result.validLines;
+    this.lines.invalid += result.invalidLines;
+    this.write(result);
   }
 
   end(file: string): void {
@@ -94,25 +90,24 @@ abstract class CountingReporter implements BulkReporter {
     this.close(file);
   }
 
-  protected abstract write(file: string, issues: readonly ValidationIssue[]): void;
+  /** How the workers write the issues this reporter writes out. */
+  abstract readonly style: OutputStyle;
+  protected abstract write(result: BulkResult): void;
   protected abstract close(file: string): void;
   abstract finish(): void;
 }
 
 class TextReporter extends CountingReporter {
+  readonly style: OutputStyle;
+
   constructor(private readonly quiet: boolean) {
     super();
+    this.style = { format: 'text', quiet };
   }
 
-  /** One line per issue, as validate-command.ts prints a file's (its rule id last, for --rule). */
-  protected write(file: string, issues: readonly ValidationIssue[]): void {
-    const name = relative(process.cwd(), file);
-    let out = '';
-    for (const i of issues) {
-      if (i.severity === 'information' || (this.quiet && i.severity === 'warning')) continue;
-      out += `${name}${i.line !== undefined ? `:${i.line}` : ''}: ${i.severity} [${i.code}] ${i.expression ? `${i.expression}: ` : ''}${i.diagnostics}${i.rule ? ` (rule ${i.rule})` : ''}\n`;
-    }
-    if (out) process.stdout.write(out);
+  /** The issues' lines, made where they were validated (bulk-output.ts), as validate-command.ts prints a file's. */
+  protected write(result: BulkResult): void {
+    if (result.out) process.stdout.write(result.out);
   }
 
   protected close(file: string): void {
@@ -130,17 +125,17 @@ class TextReporter extends CountingReporter {
   }
 }
 
-/** Lines of `JSON.stringify(value, null, 2)`, indented by `by` spaces. */
-const indented = (value: unknown, by: number) => JSON.stringify(value, null, 2).replace(/^/gm, ' '.repeat(by));
-
 /** The OperationOutcome (or Bundle of them) written as it comes, laid out as `JSON.stringify(_, null, 2)` would. */
 class JsonReporter extends CountingReporter {
   private readonly base: number;
+  readonly style: OutputStyle;
   private issuesWritten = 0;
 
   constructor(private readonly total: number) {
     super();
+    // A lone OperationOutcome at the top level; several within a Bundle's entries.
     this.base = total === 1 ? 0 : 6;
+    this.style = { format: 'json', indent: this.base };
     if (total !== 1) process.stdout.write('{\n  "resourceType": "Bundle",\n  "type": "collection",\n  "entry": [\n');
   }
 
@@ -152,16 +147,15 @@ class JsonReporter extends CountingReporter {
     this.issuesWritten = 0;
   }
 
-  protected write(_file: string, issues: readonly ValidationIssue[]): void {
-    for (const i of issues) this.writeIssue(outcomeIssue(i));
-  }
-
-  private writeIssue(issue: OperationOutcomeIssue): void {
-    process.stdout.write(`${this.issuesWritten++ > 0 ? ',' : ''}\n${indented(issue, this.base + 4)}`);
+  /** The issues, made where they were validated, comma-separated from those before. */
+  protected write(result: BulkResult): void {
+    if (result.written === 0) return;
+    process.stdout.write(`${this.issuesWritten > 0 ? ',' : ''}${result.out}`);
+    this.issuesWritten += result.written;
   }
 
   protected close(): void {
-    if (this.issuesWritten === 0) this.writeIssue({ severity: 'information', code: 'informational', diagnostics: 'no issues found' });
+    if (this.issuesWritten === 0) this.write(issuesResult(this.style, '', false, [[{ severity: 'information', code: 'informational', diagnostics: 'no issues found', expression: '' }]]));
     const pad = ' '.repeat(this.base);
     process.stdout.write(`\n${pad}  ]\n${pad}}${this.total !== 1 ? '\n    }' : ''}`);
   }
@@ -169,15 +163,4 @@ class JsonReporter extends CountingReporter {
   finish(): void {
     process.stdout.write(this.total !== 1 ? `${this.files > 0 ? '\n' : ''}  ]\n}\n` : '\n');
   }
-}
-
-/** An issue as toOperationOutcome writes it. */
-function outcomeIssue(i: ValidationIssue): OperationOutcomeIssue {
-  return {
-    severity: i.severity,
-    code: i.code,
-    diagnostics: i.diagnostics,
-    ...(i.expression ? { expression: [i.expression] } : {}),
-    ...(i.line !== undefined ? { location: [`line ${i.line}`] } : {}),
-  };
 }

@@ -9,22 +9,23 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import type { ValidationIssue } from '../validate/issues.js';
-import type { BulkItem } from '../validate/ndjson.js';
 import type { ValidateOptions } from '../validate/validator.js';
+import type { BulkResult, BulkWork, OutputStyle } from './bulk-output.js';
 import type { ValidatorTarget } from './validator-target.js';
 
-/** A worker's validator (plain data) and the validation options. */
+/** A worker's validator (plain data), the validation options, and how the output is written. */
 export interface WorkerSetup extends ValidatorTarget {
   validate: ValidateOptions;
+  output: OutputStyle;
 }
 
+/** A unit of work; its bytes are transferred, not copied. */
 export interface WorkerRequest {
   id: number;
-  items: BulkItem[];
+  work: BulkWork;
 }
 
-export type WorkerReply = { type: 'ready'; ok: boolean; diagnostics: Diagnostic[] } | { type: 'issues'; id: number; issues: ValidationIssue[][] };
+export type WorkerReply = { type: 'ready'; ok: boolean; diagnostics: Diagnostic[] } | { type: 'result'; id: number; result: BulkResult };
 
 /**
  * How to start a worker running the entry module beside `moduleUrl` (this folder's): compiled, the module
