@@ -140,7 +140,12 @@ export class NodePlanner {
       types: typeLineage(type, profiles),
       property: (key) => {
         let plan = properties.get(key);
-        if (plan === undefined) properties.set(key, (plan = (source && this.property(source, ctxKey, key, childrenCompiled)) || null));
+        if (plan === undefined) {
+          plan = (source && this.property(source, ctxKey, key, childrenCompiled)) || null;
+          // Only the element model's own names are kept: a payload's unknown keys (the structure layer's to
+          // report) would otherwise grow the plan with every new one for the validator's life.
+          if (plan || model.property(ctxKey, key)) properties.set(key, plan);
+        }
         return plan ?? undefined;
       },
     };
