@@ -31,18 +31,24 @@ import { parseJson, type ParseJsonOptions, type ParsedJson } from './parse-json.
 
 /** parseJson's result for `text` (readers that need every object's offset use parseJson itself). */
 export function parseJsonFast(text: string, options: Omit<ParseJsonOptions, 'onObject'>): ParsedJson {
+  const clean = cleanJsonValue(text, options.maxDepth);
+  return clean ? { value: clean.value, problems: [] } : parseJson(text, options);
+}
+
+/** JSON.parse's value of `text` when parseJson would give the same with no problems; undefined when parseJson must read it. */
+export function cleanJsonValue(text: string, maxDepth: number): { value: unknown } | undefined {
   const escapes = escapesIn(text);
-  if (escapes === Escapes.Refused) return parseJson(text, options);
+  if (escapes === Escapes.Refused) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;
   } catch {
     // Not JSON: parseJson says why and where.
-    return parseJson(text, options);
+    return undefined;
   }
-  const tally = new Tally(options.maxDepth);
+  const tally = new Tally(maxDepth);
   const clean = tally.visit(value, 0) && countOf(text, ':') === tally.keys + tally.colons && numbersReadBack(text, tally, escapes);
-  return clean ? { value, problems: [] } : parseJson(text, options);
+  return clean ? { value } : undefined;
 }
 
 const enum Escapes {
