@@ -4,7 +4,8 @@
  * limit, property names that would reach an object's prototype, and payloads over the size limit are each
  * one fatal issue, never an exception. Duplicate property names and strings holding characters FHIR
  * forbids are errors at their path, and validation goes on (with the first of duplicates). Numbers keep
- * the text they were written with where a double would lose it (scripts/format/json/parse-json.ts).
+ * the text they were written with where a double would lose it (scripts/format/json/parse-json.ts). The
+ * common payload that has none of these is read by JSON.parse after native checks (parse-json-fast.ts).
  */
 import { expressionOf, type JsonProblem } from '../format/json/parse-json.js';
 import { parseJsonFast } from '../format/json/parse-json-fast.js';

@@ -37,18 +37,22 @@ export function locateJsonPaths(text: string, expressions: readonly string[]): A
 }
 
 /** A step of a path: a property (with an optional index), one passed over, or one where the search stops. */
-type Step = { name: string; index: number | undefined; upper: boolean } | 'pass' | 'stop';
+type Step = Lookup | 'pass' | 'stop';
+
+/** A property step: `name` (or `_name`, its primitive extension), item `index` of an array. */
+interface Lookup {
+  name: string;
+  underscored: string;
+  index: number | undefined;
+  upper: boolean;
+}
 
 function parseSteps(segments: string[]): Step[] {
   return segments.map((segment) => {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$/.exec(segment);
     if (!m) return /^[A-Za-z]+\(.*\)$/.test(segment) ? 'pass' : 'stop';
     const [, name, index] = m as unknown as [string, string, string | undefined];
-    return {
-      name,
-      index: index === undefined ? undefined : Number(index),
-      upper: /^[A-Z]/.test(name),
-    };
+    return { name, underscored: `_${name}`, index: index === undefined ? undefined : Number(index), upper: /^[A-Z]/.test(name) };
   });
 }
 
@@ -110,7 +114,7 @@ interface Variant {
   pending: Pending;
   cond: Cond;
   /** The step it looks up; undefined: it ends in this object, at the pending's offset. */
-  step?: { name: string; index: number | undefined };
+  step?: Lookup;
   k: number;
   /** The place found under `name`, under `_name`. */
   own?: number;
@@ -203,12 +207,17 @@ class PathScan {
         if (this.text.charCodeAt(this.pos) === 0x22) type = this.peekString();
       }
       this.member(key, keyAt, variants);
-      if (typeSeen) this.settle(variants, type, false);
+      this.settle(variants, type, typeSeen, false);
       if (this.open === 0) throw new AllPlaced();
+      if (variants.length === 0) {
+        // Nothing more to find here: the other members are jumped together, to the object's end.
+        this.pos = this.skipFrom(this.pos, 1);
+        return;
+      }
       if (!this.afterValue()) break;
     }
     if (this.text.charCodeAt(this.pos) === 0x7d) this.pos++;
-    this.settle(variants, type, true);
+    this.settle(variants, type, true, true);
   }
 
   /** Enters the member's value with the variants that look it up (the first `name`, or `_name`, of the object). */
@@ -217,7 +226,7 @@ class PathScan {
     for (const v of variants) {
       if (!v.step) continue;
       const own = key === v.step.name && !v.seenOwn;
-      if (!own && (v.seenUnder || key !== `_${v.step.name}`)) continue;
+      if (!own && (v.seenUnder || key !== v.step.underscored)) continue;
       if (own) v.seenOwn = true;
       else v.seenUnder = true;
       const done = own ? (offset: number) => void (v.own = offset) : (offset: number) => void (v.under = offset);
@@ -233,34 +242,43 @@ class PathScan {
 
   /** An array a path goes through: into item `index` (the first without one; the place is the item when indexed). */
   private array(children: Array<{ index: number | undefined; pending: Pending }>): void {
+    const targets = [...children].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+    let next = 0;
     this.pos++;
     this.skipSpace();
-    let waiting = children;
-    for (let i = 0; this.text.charCodeAt(this.pos) !== 0x5d && this.pos < this.text.length; i++) {
-      const here = waiting.filter((c) => (c.index ?? 0) === i);
-      if (here.length === 0) this.skipValue();
+    for (let i = 0; next < targets.length && this.text.charCodeAt(this.pos) !== 0x5d && this.pos < this.text.length; i++) {
+      if ((targets[next].index ?? 0) !== i) this.skipValue();
       else {
-        waiting = waiting.filter((c) => (c.index ?? 0) !== i);
         const itemAt = this.pos;
-        this.value(
-          here.map((c) => ({
-            ...c.pending,
-            offset: c.index === undefined ? c.pending.offset : itemAt,
-          })),
-        );
+        const here: Pending[] = [];
+        for (; next < targets.length && (targets[next].index ?? 0) === i; next++) {
+          const { index, pending } = targets[next];
+          here.push({ ...pending, offset: index === undefined ? pending.offset : itemAt });
+        }
+        this.value(here);
       }
       if (this.open === 0) throw new AllPlaced();
       if (!this.afterValue()) break;
     }
-    if (this.text.charCodeAt(this.pos) === 0x5d) this.pos++;
+    // The items after the last one asked for are jumped together, to the array's end.
+    this.pos = this.skipFrom(this.pos, 1);
     // An item that is not there: the place stays the property's name.
-    for (const c of waiting) c.pending.done(c.pending.offset);
+    for (; next < targets.length; next++) targets[next].pending.done(targets[next].pending.offset);
   }
 
-  /** Gives each pending path its place once its variant is known (`final`: at the object's end), and drops it. */
-  private settle(variants: Variant[], type: string | undefined, final: boolean): void {
-    for (let i = 0; i < variants.length;) {
+  /**
+   * Gives each pending path its place once it is known, and drops its variants: once the resourceType is
+   * known (`typeKnown`) for a variant that depends on it, and for a variant that found `_name` only at the
+   * object's end (`final`: `name` may come later).
+   */
+  private settle(variants: Variant[], type: string | undefined, typeKnown: boolean, final: boolean): void {
+    for (let i = 0; i < variants.length; ) {
       const v = variants[i];
+      const conditional = v.cond.eq !== undefined || v.cond.neq.length > 0;
+      if (conditional && !typeKnown) {
+        i++;
+        continue;
+      }
       if (!holds(v.cond, type)) {
         variants.splice(i, 1);
         continue;
@@ -306,20 +324,32 @@ class PathScan {
     }
   }
 
-  /** Jumps over the value at `pos`: strings by indexOf, containers by counting brackets outside strings. */
+  /** Jumps over the value at `pos`. */
   private skipValue(): void {
     const text = this.text;
     let i = this.pos;
     const first = text.charCodeAt(i);
-    if (first !== 0x22 && first !== 0x7b && first !== 0x5b) {
+    if (first === 0x22 || first === 0x7b || first === 0x5b) this.pos = this.skipFrom(i, 0);
+    else {
       // A number or literal (or, in text that is not JSON, whatever is there).
       while (i < text.length && !isEndOfScalar(text.charCodeAt(i))) i++;
       this.pos = i;
-      return;
     }
-    let depth = 0;
+  }
+
+  /**
+   * The offset after the string or container at `i` (`depth` 0), or after the end of the container `i` is
+   * in (`depth` 1): strings jumped by indexOf, brackets counted outside them.
+   */
+  private skipFrom(i: number, depth: number): number {
+    const text = this.text;
     do {
       const c = text.charCodeAt(i);
+      // Space first: most of what is jumped between strings is indentation.
+      if (c <= 0x20) {
+        i++;
+        continue;
+      }
       if (c === 0x22) {
         // Inline, not a helper: V8 runs this loop many times slower with the jump in a function of its own.
         const end = text.indexOf('"', i + 1);
@@ -330,7 +360,7 @@ class PathScan {
       else if (c === 0x7d || c === 0x5d) depth--;
       i++;
     } while (depth > 0 && i < text.length);
-    this.pos = i;
+    return i;
   }
 
   private skipSpace(): void {
@@ -352,14 +382,7 @@ function expand(p: Pending, k: number, cond: Cond, out: Variant[]): void {
       else if (cond.eq === step.name) continue;
       if (cond.eq === undefined) cond = { neq: [...cond.neq, step.name] };
     }
-    out.push({
-      pending: p,
-      cond,
-      step: { name: step.name, index: step.index },
-      k,
-      seenOwn: false,
-      seenUnder: false,
-    });
+    out.push({ pending: p, cond, step, k, seenOwn: false, seenUnder: false });
     return;
   }
   out.push({ pending: p, cond, k, seenOwn: false, seenUnder: false });
