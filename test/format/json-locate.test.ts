@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { jsonFieldLocator, locateJsonPaths } from '../../scripts/format/json/json-locate.js';
 import { LineIndex, type LineColumn } from '../../scripts/format/line-index.js';
@@ -148,5 +149,27 @@ describe('JSON locations: the one-scan locator gives the places the tree walk ga
       { line: 4, column: 3 },
       { line: 1, column: 1 },
     ]);
+  });
+
+  test('random JSON documents, compact and indented, every path (fixed seed)', () => {
+    const key = fc.constantFrom('a', 'b', '_a', 'resourceType', 'Patient', 'value', 'x\\y', 'n"m');
+    const leaf = fc.oneof(fc.constantFrom('Patient', 'Observation', 'a:b', 'x\\"y'), fc.integer(), fc.boolean(), fc.constant(null)).map((v) => JSON.stringify(v));
+    const { doc } = fc.letrec((tie) => ({
+      doc: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('object'), tie('array')),
+      object: fc.array(fc.tuple(key, tie('doc')), { maxLength: 5 }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${v as string}`).join(', ')}}`),
+      array: fc.array(tie('doc'), { maxLength: 4 }).map((items) => `[${(items as string[]).join(',\n')}]`),
+    }));
+    fc.assert(
+      fc.property(
+        doc.map((d) => d as string),
+        (text) => {
+          const relative: string[] = [];
+          pathsOf(JSON.parse(text) as unknown, '', relative);
+          const expressions = [...relative.map((p) => `X.${p}`), ...relative, 'Patient.a', 'Patient.Patient.b'];
+          expect(locateJsonPaths(text, expressions)).toEqual(expressions.map((e) => oracle(text, e)));
+        },
+      ),
+      { seed: 22, numRuns: 300 },
+    );
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { cleanJsonValue, parseJsonFast } from '../../scripts/format/json/parse-json-fast.js';
 import { NUMBER_TEXT, parseJson, type ParsedJson } from '../../scripts/format/json/parse-json.js';
 import { gpconnectExamplesDir, nhsAssetsDir } from '../helpers/shared.js';
@@ -155,5 +156,34 @@ describe('parseJsonFast gives what parseJson gives', () => {
       expectSame(`${text.slice(0, at)}, "zz": {"n": 1.10, "d": 1, "d": 2, "s": "\\u0007"}${text.slice(at)}`);
       expectSame(text.replace(/"id": ?"/, '"id": "\\ud800'));
     }
+  });
+
+  // Snippets that each make parseJson add something or refuse the text, spliced in anywhere (mostly making
+  // malformed text, sometimes a payload with a problem deep inside): the two must still agree.
+  const snippets = ['"a":1,', '"id":"x",', '1.10', '-0', '1e400', '0.0000001', '"\\u0000"', '"\\ud800"', '"\\b"', '"__proto__":1,', '{', '}', '[', ']', ',', ':', '"', '\\', '"k":[1.50],', '"u":"\\u003a",', ' '];
+  test('corpus payloads with snippets spliced in anywhere (fixed seed)', () => {
+    const texts = files.slice(0, 8).map((f) => readFileSync(f, 'utf8'));
+    fc.assert(
+      fc.property(fc.nat(texts.length - 1), fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(...snippets)), { minLength: 1, maxLength: 3 }), (k, edits) => {
+        let text = texts[k];
+        for (const [where, snippet] of edits) {
+          const at = Math.floor(where * text.length);
+          text = text.slice(0, at) + snippet + text.slice(at);
+        }
+        expectSame(text, 12);
+      }),
+      { seed: 22, numRuns: 400 },
+    );
+  });
+
+  test('random JSON values (fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.json({ depthSize: 'medium' }), (text) => {
+        expectSame(text, 6);
+        // The same with duplicated keys (every `,"` turned into a repeat of the object's first key) and decimals written long.
+        expectSame(text.replace(/\{"([^"]*)":/g, '{"$1":0,"$1":').replace(/(\d)\.(\d+)/g, '$1.$20'), 6);
+      }),
+      { seed: 22, numRuns: 400 },
+    );
   });
 });
