@@ -13,6 +13,7 @@
  * per payload with issues.) The text is JSON its readers accepted; other text gets a best effort.
  */
 import type { LineColumn } from '../line-index.js';
+import { ObjectPaths, parseSteps, splitSteps, type Pending, type Step, type Variant } from './json-paths.js';
 
 /** A function from FHIRPath location to line and column in `text` (undefined when the text holds no JSON value). */
 export function jsonLocator(text: string): (expression: string) => LineColumn | undefined {
@@ -34,46 +35,6 @@ export function locateJsonPaths(text: string, expressions: readonly string[]): A
       return parseSteps(/^[A-Z]/.test(path[0] ?? '') ? path.slice(1) : path);
     }),
   );
-}
-
-/** A step of a path: a property (with an optional index), one passed over, or one where the search stops. */
-type Step = Lookup | 'pass' | 'stop';
-
-/** A property step: `name` (or `_name`, its primitive extension), item `index` of an array. */
-interface Lookup {
-  name: string;
-  underscored: string;
-  index: number | undefined;
-  upper: boolean;
-}
-
-function parseSteps(segments: string[]): Step[] {
-  return segments.map((segment) => {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?$/.exec(segment);
-    if (!m) return /^[A-Za-z]+\(.*\)$/.test(segment) ? 'pass' : 'stop';
-    const [, name, index] = m as unknown as [string, string, string | undefined];
-    return { name, underscored: `_${name}`, index: index === undefined ? undefined : Number(index), upper: /^[A-Z]/.test(name) };
-  });
-}
-
-/** The steps of a FHIRPath, split at dots outside parentheses and quotes. */
-function splitSteps(expression: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quote = false;
-  let start = 0;
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (c === "'" && expression[i - 1] !== '\\') quote = !quote;
-    else if (!quote && c === '(') depth++;
-    else if (!quote && c === ')') depth--;
-    else if (!quote && depth === 0 && c === '.') {
-      out.push(expression.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(expression.slice(start));
-  return out;
 }
 
 function placesOf(text: string, paths: Step[][]): Array<LineColumn | undefined> {
@@ -100,36 +61,6 @@ function linesAt(text: string, offsets: Array<number | undefined>): Array<LineCo
   }
   return out;
 }
-
-/** A path being followed: at step `k`, its place so far `offset`. */
-interface Pending {
-  steps: Step[];
-  k: number;
-  offset: number;
-  done: (offset: number) => void;
-}
-
-/** One way a pending path can go in an object, which holds when the object's resourceType meets `cond`. */
-interface Variant {
-  pending: Pending;
-  cond: Cond;
-  /** The step it looks up; undefined: it ends in this object, at the pending's offset. */
-  step?: Lookup;
-  k: number;
-  /** The place found under `name`, under `_name`. */
-  own?: number;
-  under?: number;
-  seenOwn: boolean;
-  seenUnder: boolean;
-}
-
-/** resourceType must equal `eq` (when set) and none of `neq`. */
-interface Cond {
-  eq?: string;
-  neq: string[];
-}
-
-const holds = (cond: Cond, type: string | undefined) => (cond.eq === undefined || cond.eq === type) && !(type !== undefined && cond.neq.includes(type));
 
 /** Thrown when every path has its place: the rest of the text is not read. */
 class AllPlaced {}
@@ -186,12 +117,9 @@ class PathScan {
     return false;
   }
 
-  /** An object that paths look into: its members read one by one, the asked ones entered. */
+  /** An object that paths look into: its members read one by one, the asked ones entered, the rest jumped once every path has its place. */
   private object(pendings: Pending[]): void {
-    const variants: Variant[] = [];
-    for (const p of pendings) expand(p, p.k, { neq: [] }, variants);
-    let type: string | undefined;
-    let typeSeen = false;
+    const paths = new ObjectPaths(pendings);
     this.pos++;
     for (;;) {
       this.skipSpace();
@@ -202,14 +130,13 @@ class PathScan {
       if (this.text.charCodeAt(this.pos) !== 0x3a) break;
       this.pos++;
       this.skipSpace();
-      if (key === 'resourceType' && !typeSeen) {
-        typeSeen = true;
-        if (this.text.charCodeAt(this.pos) === 0x22) type = this.peekString();
-      }
-      this.member(key, keyAt, variants);
-      this.settle(variants, type, typeSeen, false);
+      const type = key === 'resourceType' && !paths.typeKnown;
+      if (type) paths.sawType(this.text.charCodeAt(this.pos) === 0x22 ? this.peekString() : undefined);
+      const matched = paths.lookingFor(key);
+      this.member(key, keyAt, matched);
+      paths.settle(type ? paths.variants : matched, false);
       if (this.open === 0) throw new AllPlaced();
-      if (variants.length === 0) {
+      if (paths.unresolved === 0) {
         // Nothing more to find here: the other members are jumped together, to the object's end.
         this.pos = this.skipFrom(this.pos, 1);
         return;
@@ -217,11 +144,11 @@ class PathScan {
       if (!this.afterValue()) break;
     }
     if (this.text.charCodeAt(this.pos) === 0x7d) this.pos++;
-    this.settle(variants, type, true, true);
+    paths.settle(paths.variants, true);
   }
 
   /** Enters the member's value with the variants that look it up (the first `name`, or `_name`, of the object). */
-  private member(key: string, keyAt: number, variants: Variant[]): void {
+  private member(key: string, keyAt: number, variants: readonly Variant[]): void {
     const children: Array<{ index: number | undefined; pending: Pending }> = [];
     for (const v of variants) {
       if (!v.step) continue;
@@ -230,10 +157,7 @@ class PathScan {
       if (own) v.seenOwn = true;
       else v.seenUnder = true;
       const done = own ? (offset: number) => void (v.own = offset) : (offset: number) => void (v.under = offset);
-      children.push({
-        index: v.step.index,
-        pending: { steps: v.pending.steps, k: v.k + 1, offset: keyAt, done },
-      });
+      children.push({ index: v.step.index, pending: { steps: v.pending.steps, k: v.k + 1, offset: keyAt, done } });
     }
     if (children.length === 0) this.skipValue();
     else if (this.text.charCodeAt(this.pos) === 0x5b) this.array(children);
@@ -264,34 +188,6 @@ class PathScan {
     this.pos = this.skipFrom(this.pos, 1);
     // An item that is not there: the place stays the property's name.
     for (; next < targets.length; next++) targets[next].pending.done(targets[next].pending.offset);
-  }
-
-  /**
-   * Gives each pending path its place once it is known, and drops its variants: once the resourceType is
-   * known (`typeKnown`) for a variant that depends on it, and for a variant that found `_name` only at the
-   * object's end (`final`: `name` may come later).
-   */
-  private settle(variants: Variant[], type: string | undefined, typeKnown: boolean, final: boolean): void {
-    for (let i = 0; i < variants.length; ) {
-      const v = variants[i];
-      const conditional = v.cond.eq !== undefined || v.cond.neq.length > 0;
-      if (conditional && !typeKnown) {
-        i++;
-        continue;
-      }
-      if (!holds(v.cond, type)) {
-        variants.splice(i, 1);
-        continue;
-      }
-      const place = !v.step ? v.pending.offset : v.seenOwn ? v.own : final ? (v.under ?? v.pending.offset) : undefined;
-      if (place === undefined) {
-        i++;
-        continue;
-      }
-      for (let j = variants.length - 1; j >= 0; j--) if (variants[j].pending === v.pending) variants.splice(j, 1);
-      v.pending.done(place);
-      i = 0;
-    }
   }
 
   /** After a member or item: past a `,` (true), or at the container's end or a syntax error (false). */
@@ -369,23 +265,6 @@ class PathScan {
     for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
     this.pos = i;
   }
-}
-
-/** The ways a path at step `k` of an object can go: a resource type step is passed over where resourceType is that type, and looked up where it is not. */
-function expand(p: Pending, k: number, cond: Cond, out: Variant[]): void {
-  for (; k < p.steps.length; k++) {
-    const step = p.steps[k];
-    if (step === 'pass') continue;
-    if (step === 'stop') break;
-    if (step.upper) {
-      if (cond.eq === undefined && !cond.neq.includes(step.name)) expand(p, k + 1, { eq: step.name, neq: cond.neq }, out);
-      else if (cond.eq === step.name) continue;
-      if (cond.eq === undefined) cond = { neq: [...cond.neq, step.name] };
-    }
-    out.push({ pending: p, cond, step, k, seenOwn: false, seenUnder: false });
-    return;
-  }
-  out.push({ pending: p, cond, k, seenOwn: false, seenUnder: false });
 }
 
 /** The offset of the first quote at or after `end` that no backslash escapes (the text's length when there is none). */
