@@ -84,6 +84,7 @@ class PathScan {
       k: 0,
       offset: root,
       done: (offset) => void ((out[k] = offset), this.open--),
+      placed: false,
     }));
     this.open = pendings.length;
     try {
@@ -157,7 +158,7 @@ class PathScan {
       if (own) v.seenOwn = true;
       else v.seenUnder = true;
       const done = own ? (offset: number) => void (v.own = offset) : (offset: number) => void (v.under = offset);
-      children.push({ index: v.step.index, pending: { steps: v.pending.steps, k: v.k + 1, offset: keyAt, done } });
+      children.push({ index: v.step.index, pending: { steps: v.pending.steps, k: v.k + 1, offset: keyAt, done, placed: false } });
     }
     if (children.length === 0) this.skipValue();
     else if (this.text.charCodeAt(this.pos) === 0x5b) this.array(children);

@@ -53,7 +53,7 @@ export interface Pending {
   offset: number;
   done: (offset: number) => void;
   /** Given its place (in the object it looks into: a pending path visits one). */
-  placed?: boolean;
+  placed: boolean;
 }
 
 /** One way a pending path can go in an object, which holds when the object's resourceType meets `cond`. */
