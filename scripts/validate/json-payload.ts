@@ -4,9 +4,11 @@
  * limit, property names that would reach an object's prototype, and payloads over the size limit are each
  * one fatal issue, never an exception. Duplicate property names and strings holding characters FHIR
  * forbids are errors at their path, and validation goes on (with the first of duplicates). Numbers keep
- * the text they were written with where a double would lose it (scripts/format/json/parse-json.ts).
+ * the text they were written with where a double would lose it (scripts/format/json/parse-json.ts). The
+ * common payload that has none of these is read by JSON.parse after native checks (parse-json-fast.ts).
  */
-import { expressionOf, parseJson, type JsonProblem } from '../format/json/parse-json.js';
+import { expressionOf, type JsonProblem } from '../format/json/parse-json.js';
+import { parseJsonFast } from '../format/json/parse-json-fast.js';
 import { LineIndex } from '../format/line-index.js';
 import { resolveLimits, type PayloadLimits } from '../util/limits.js';
 import { forbiddenCharacter, loneSurrogateAt } from '../util/text.js';
@@ -65,7 +67,7 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   const text = decoded.text;
   if (text.charCodeAt(0) === 0xfeff) return { issues: [{ ...fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1), column: 1 }] };
   if (text.trim() === '') return { issues: [fatal('invalid', 'payload is empty')] };
-  const parsed = parseJson(text, { maxDepth, maxProblems: maxIssues });
+  const parsed = parseJsonFast(text, { maxDepth, maxProblems: maxIssues });
   const lines = new LineIndex(text);
   if (parsed.error) {
     const { line, column } = lines.at(parsed.error.offset);

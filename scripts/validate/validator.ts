@@ -15,7 +15,7 @@
  */
 import { internalError } from '../diagnostics/internal-errors.js';
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
-import { jsonLocator } from '../format/json/json-locate.js';
+import { locateJsonPaths } from '../format/json/json-locate.js';
 import { Budget, LimitReached, type PayloadLimits } from '../util/limits.js';
 import { toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload } from './json-payload.js';
@@ -209,17 +209,18 @@ export class Validator {
 }
 
 /**
- * Each issue with a FHIRPath but no line gets the line and column of that path in the JSON text, in place
- * (the text is parsed again only here, and only when some issue needs a place).
+ * Each issue with a FHIRPath but no line gets the line and column of that path in the JSON text, in place:
+ * one scan of the text for all of them, as far and as deep as they need (json-locate.ts), and only when
+ * some issue needs a place.
  */
 function placeInJson(issues: ValidationIssue[], text: string): void {
-  if (!issues.some((i) => i.line === undefined && i.expression)) return;
-  const locate = jsonLocator(text);
-  issues.forEach((issue, k) => {
-    if (issue.line !== undefined || !issue.expression) return;
-    const at = locate(issue.expression);
+  const unplaced = issues.flatMap((issue, k) => (issue.line === undefined && issue.expression ? [k] : []));
+  if (unplaced.length === 0) return;
+  const places = locateJsonPaths(text, unplaced.map((k) => issues[k].expression));
+  unplaced.forEach((k, n) => {
+    const at = places[n];
     // A new object: issues may be shared (memoised by the semantic layer), never changed.
-    if (at) issues[k] = { ...issue, line: at.line, column: at.column };
+    if (at) issues[k] = { ...issues[k], line: at.line, column: at.column };
   });
 }
 

@@ -16,7 +16,8 @@
  * Hand-written because no JSON parser on npm does these together at close to JSON.parse's speed
  * (lossless-json and json-bigint keep numbers but are several times slower; jsonc-parser builds a
  * syntax tree first). The grammar is RFC 8259's, nothing more: no comments, trailing commas, or
- * leading byte order mark.
+ * leading byte order mark. Payloads with none of the above are read by JSON.parse instead, where checks
+ * prove this parser would add nothing (parse-json-fast.ts).
  */
 import { NUMBER_TEXT, recordNumberText } from '../../model/number-text.js';
 import { loneSurrogateAt } from '../../util/text.js';
