@@ -70,7 +70,7 @@ export interface BuildResult {
   tarball?: string;
   /** The comparison with the previous release (config `previousPackage` or `--previous`), when there was one. */
   previous?: PackageDiff;
-  /** The invariants of the package's profiles and of the core types they use: how many run compiled, natively, and the rest (by fhirpath.js) with why. */
+  /** The invariants of the package's profiles, of every resource type, and of the types they use: how many run compiled, natively, and the rest (by fhirpath.js) with why. */
   invariants?: PackageInvariantSummary;
 }
 

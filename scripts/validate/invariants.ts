@@ -328,13 +328,16 @@ export interface PackageInvariantSummary extends InvariantSummary {
 export const INVARIANT_MODULE_FILE = 'validation/invariants.mjs';
 
 /**
- * The invariants of a package's profiles and of the core types they use, each distinct (key, context,
- * expression) once: the summary the build gives, and the module of those that compile (emitted beside the
+ * The invariants of a package's profiles, of every resource type, and of the types and type profiles they
+ * use, each distinct (key, context, expression) once: the summary the build gives, and the module of those that compile (emitted beside the
  * validators, so that a built project's validator compiles nothing, and loads no FHIRPath parser, at start).
  */
 export function packageInvariantModule(profiles: Iterable<StructureDefinition>, elements: ElementModel, resolver: DefinitionResolver): { summary: PackageInvariantSummary; source: string } {
   const all = new Map<string, InvariantSpec>();
-  for (const inv of packageInvariants(profiles, elements, effectiveExpression)) all.set(`${inv.key}|${inv.context}|${inv.expression}`, inv);
+  // Every resource type too: a built validator validates whatever a payload holds (Bundle entries,
+  // contained resources, types no profile constrains), and should compile nothing when it meets them.
+  const resourceTypes = (resolver.codeSystem('http://hl7.org/fhir/resource-types')?.concept ?? []).map((c) => elements.definition(c.code)).filter((sd): sd is StructureDefinition => sd !== undefined);
+  for (const inv of packageInvariants([...profiles, ...resourceTypes], elements, effectiveExpression)) all.set(`${inv.key}|${inv.context}|${inv.expression}`, inv);
   const native = [...all.values()].filter((inv) => {
     if (NATIVE_CONSTRAINTS.has(inv.key)) return true;
     const evaluator: LinearEvaluator | undefined = NATIVE_EVALUATORS[inv.key] ?? LINEAR_EVALUATORS[inv.key];

@@ -44,7 +44,7 @@ export function definitionInvariants(sd: StructureDefinition, model: ElementMode
   return out;
 }
 
-/** The invariants of a package: its profiles', and those of every core type their elements use, transitively. */
+/** The invariants of a package: its profiles', and those of every core type and type profile their elements use, transitively. */
 export function packageInvariants(profiles: Iterable<StructureDefinition>, model: ElementModel, expressionOf: ExpressionOf): InvariantSpec[] {
   const out: InvariantSpec[] = [];
   const seen = new Set<string>();
@@ -55,7 +55,12 @@ export function packageInvariants(profiles: Iterable<StructureDefinition>, model
     queue.push(code);
   };
   const use = (sd: StructureDefinition) => {
-    for (const element of sd.snapshot?.element ?? []) for (const t of element.type ?? []) enqueue(t.code);
+    // A type profile's constraints (sqty-1 of SimpleQuantity) apply where an element uses it, in the type's context.
+    for (const element of sd.snapshot?.element ?? [])
+      for (const t of element.type ?? []) {
+        enqueue(t.code);
+        enqueue(t.profile);
+      }
   };
   for (const profile of profiles) {
     out.push(...definitionInvariants(profile, model, expressionOf));
