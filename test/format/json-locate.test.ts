@@ -5,19 +5,19 @@
  * names), and for hand-made texts where the order of members decides (`_name` before `name`, resourceType
  * last, duplicate keys, escaped keys).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { jsonFieldLocator, locateJsonPaths } from '../../scripts/format/json/json-locate.js';
+import { splitSteps } from '../../scripts/format/json/json-paths.js';
 import { LineIndex, type LineColumn } from '../../scripts/format/line-index.js';
-import { gpconnectExamplesDir, nhsAssetsDir } from '../helpers/shared.js';
+import { gpconnectExamplesDir, jsonFiles, nhsAssetsDir } from '../helpers/shared.js';
 
 /** The former locator: jsonc-parser's tree, walked step by step. */
 function oracle(text: string, expression: string, dropType = true): LineColumn | undefined {
   const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
   if (!root) return undefined;
-  const path = splitAtDots(expression);
+  const path = splitSteps(expression);
   let node = root;
   let offset = root.offset;
   for (const segment of dropType && /^[A-Z]/.test(path[0] ?? '') ? path.slice(1) : path) {
@@ -43,37 +43,11 @@ function oracle(text: string, expression: string, dropType = true): LineColumn |
   return new LineIndex(text).at(offset);
 }
 
-function splitAtDots(expression: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quote = false;
-  let start = 0;
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (c === "'" && expression[i - 1] !== '\\') quote = !quote;
-    else if (!quote && c === '(') depth++;
-    else if (!quote && c === ')') depth--;
-    else if (!quote && depth === 0 && c === '.') {
-      out.push(expression.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(expression.slice(start));
-  return out;
-}
 
 function propertyOf(node: JsonNode, name: string): JsonNode | undefined {
   return node.type === 'object' ? node.children?.find((p) => p.children?.[0]?.value === name) : undefined;
 }
 
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => {
-      const p = join(dir, f);
-      return statSync(p).isDirectory() ? jsonFiles(p) : p.endsWith('.json') ? [p] : [];
-    });
-}
 
 /** Paths to every node of a value, and the variants around each that a location may hold. */
 function pathsOf(value: unknown, prefix: string, out: string[]): void {

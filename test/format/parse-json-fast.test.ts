@@ -3,21 +3,12 @@
  * under NUMBER_TEXT included), problems, offsets, paths and errors, on every JSON file of the corpus and on
  * variants holding each thing the fast path must hand to parseJson.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { cleanJsonValue, parseJsonFast } from '../../scripts/format/json/parse-json-fast.js';
 import { NUMBER_TEXT, parseJson, type ParsedJson } from '../../scripts/format/json/parse-json.js';
-import { gpconnectExamplesDir, nhsAssetsDir } from '../helpers/shared.js';
+import { gpconnectExamplesDir, jsonFiles, nhsAssetsDir } from '../helpers/shared.js';
 
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((f) => {
-      const p = join(dir, f);
-      return statSync(p).isDirectory() ? jsonFiles(p) : p.endsWith('.json') ? [p] : [];
-    });
-}
 
 /** The value with each container's recorded number texts made visible, for toEqual. */
 function withNumberTexts(value: unknown): unknown {

@@ -1,5 +1,5 @@
 /** Paths into ../shared and in-memory loading of its FHIR package tarballs, for tests and benchmarks. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -58,4 +58,14 @@ export function packageResources(tgz: string = corePackageTgz): Resource[] {
 /** A definition source over hl7.fhir.r3.core, read straight from the shared tarball (no loader, no network). */
 export function coreIndex(): ResourceIndex {
   return new ResourceIndex(packageResources(corePackageTgz), 'hl7.fhir.r3.core#3.0.2');
+}
+
+/** Every `.json` file under a folder, sorted (folders walked in name order). */
+export function jsonFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? jsonFiles(p) : p.endsWith('.json') ? [p] : [];
+    });
 }
