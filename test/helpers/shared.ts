@@ -3,8 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import type { Resource } from '../../scripts/model/fhir.js';
+import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
 import { ResourceIndex } from '../../scripts/resolve/resolver.js';
+import type { ExpansionLookup } from '../../scripts/terminology/value-set-expansion.js';
+import { EXPANSIONS_PACKAGE } from '../../scripts/validate/semantic-context.js';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const sharedDir = resolve(projectRoot, '..', 'shared');
@@ -58,6 +60,12 @@ export function packageResources(tgz: string = corePackageTgz): Resource[] {
 /** A definition source over hl7.fhir.r3.core, read straight from the shared tarball (no loader, no network). */
 export function coreIndex(): ResourceIndex {
   return new ResourceIndex(packageResources(corePackageTgz), 'hl7.fhir.r3.core#3.0.2');
+}
+
+/** STU3's published ValueSet expansions (hl7.fhir.r3.expansions), read straight from the shared tarball, as the validator looks them up. */
+export function publishedExpansions(): ExpansionLookup {
+  const index = new ResourceIndex(packageResources(expansionsPackageTgz), EXPANSIONS_PACKAGE);
+  return (url) => index.byUrl(url, 'ValueSet') as ValueSet | undefined;
 }
 
 /** Every `.json` file under a folder, sorted (folders walked in name order). */

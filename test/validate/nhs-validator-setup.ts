@@ -5,13 +5,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
-import { ResourceIndex } from '../../scripts/resolve/resolver.js';
+import type { Resource } from '../../scripts/model/fhir.js';
 import { createValidator } from '../../scripts/validate/create.js';
 import type { ValidationIssue } from '../../scripts/validate/issues.js';
 import type { Validator } from '../../scripts/validate/validator.js';
 import { coreContext } from '../helpers/context.js';
-import { coreIndex, expansionsPackageTgz, nhsAssetsDir, packageResources } from '../helpers/shared.js';
+import { coreIndex, nhsAssetsDir, publishedExpansions } from '../helpers/shared.js';
 import { readSources } from './semantic-setup.js';
 
 export const nhsExamplesDir = join(nhsAssetsDir, 'Examples');
@@ -26,11 +25,10 @@ export function nhsValidator(): Promise<Validator> {
 async function build(): Promise<Validator> {
   const stage = coreContext();
   const corpus = await readSources(stage, ['StructureDefinitions', 'ValueSets', 'CodeSystems'], nhsAssetsDir);
-  const expansions = new ResourceIndex(packageResources(expansionsPackageTgz), 'hl7.fhir.r3.expansions#3.0.2');
   const { validator } = await createValidator({
     resources: corpus as Resource[],
     dependencies: [coreIndex()],
-    expansions: (url) => expansions.byUrl(url, 'ValueSet') as ValueSet | undefined,
+    expansions: publishedExpansions(),
   });
   return validator;
 }

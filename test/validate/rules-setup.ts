@@ -7,14 +7,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
-import { ResourceIndex } from '../../scripts/resolve/resolver.js';
+import type { Resource } from '../../scripts/model/fhir.js';
 import { SnapshotGenerator } from '../../scripts/snapshot/generate.js';
 import type { ValidationIssue } from '../../scripts/validate/issues.js';
 import { createSemanticContext, type SemanticContext } from '../../scripts/validate/semantic-context.js';
 import { Validator, type ValidateOptions } from '../../scripts/validate/validator.js';
 import { coreContext } from '../helpers/context.js';
-import { expansionsPackageTgz, packageResources } from '../helpers/shared.js';
+import { publishedExpansions } from '../helpers/shared.js';
 
 export const EX = 'http://example.org/fhir/';
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'rules');
@@ -36,8 +35,7 @@ export function rulesSetup(): RulesSetup {
     .map((f) => JSON.parse(readFileSync(join(fixturesDir, f), 'utf8')) as Resource);
   const stage = coreContext(fixtures);
   const generator = new SnapshotGenerator(stage);
-  const expansions = new ResourceIndex(packageResources(expansionsPackageTgz), 'hl7.fhir.r3.expansions#3.0.2');
-  const ctx = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: stage.resolver, expansions: (url) => expansions.byUrl(url, 'ValueSet') as ValueSet | undefined });
+  const ctx = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: stage.resolver, expansions: publishedExpansions() });
   for (const r of fixtures) if (r.resourceType === 'StructureDefinition') generator.resolve(r.url as string);
   const problems = stage.diagnostics.all.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
   cached = { ctx, validator: new Validator({ structure: {}, semantic: ctx }), problems };

@@ -3,13 +3,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageContext } from '../../scripts/context.js';
 import { findSourceFiles, readSourceFiles } from '../../scripts/load/sources.js';
-import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
+import type { Resource } from '../../scripts/model/fhir.js';
 import { ElementModel } from '../../scripts/resolve/element-model.js';
-import { ResourceIndex } from '../../scripts/resolve/resolver.js';
 import { SnapshotGenerator } from '../../scripts/snapshot/generate.js';
 import { createSemanticContext, type SemanticContext, type SemanticOptions } from '../../scripts/validate/semantic-context.js';
 import { coreContext } from '../helpers/context.js';
-import { coreIndex, expansionsPackageTgz, gpconnectExamplesDir, packageResources, projectRoot } from '../helpers/shared.js';
+import { coreIndex, gpconnectExamplesDir, projectRoot, publishedExpansions } from '../helpers/shared.js';
 
 export interface SemanticSetup {
   ctx: SemanticContext;
@@ -30,11 +29,10 @@ export async function semanticSetup(options: Partial<SemanticOptions> = {}): Pro
   const resources = await readSources(stage, ['profiles', 'valuesets', 'codesystems'], projectRoot);
   for (const r of resources) stage.project.add(r);
   const generator = new SnapshotGenerator(stage);
-  const expansions = new ResourceIndex(packageResources(expansionsPackageTgz), 'hl7.fhir.r3.expansions#3.0.2');
   const ctx = createSemanticContext({
     profiles: (ref) => generator.resolve(ref),
     resolver: stage.resolver,
-    expansions: (url) => expansions.byUrl(url, 'ValueSet') as ValueSet | undefined,
+    expansions: publishedExpansions(),
     options,
   });
   return { ctx, generator, problems: stage.diagnostics.all.map((d) => `${d.severity} ${d.code}: ${d.message}`) };

@@ -6,12 +6,11 @@
  */
 import { DiskModuleCache } from '../../scripts/compile/module-cache.js';
 import { validatorCacheDir } from '../../scripts/load/cache-dirs.js';
-import type { Resource, ValueSet } from '../../scripts/model/fhir.js';
-import { ResourceIndex } from '../../scripts/resolve/resolver.js';
+import type { Resource } from '../../scripts/model/fhir.js';
 import { createValidator } from '../../scripts/validate/create.js';
 import type { Validator } from '../../scripts/validate/validator.js';
 import { canonical, coreContext } from '../helpers/context.js';
-import { coreIndex, expansionsPackageTgz, nhsAssetsDir, packageResources, projectRoot } from '../helpers/shared.js';
+import { coreIndex, nhsAssetsDir, projectRoot, publishedExpansions } from '../helpers/shared.js';
 import { readSources } from './semantic-setup.js';
 
 export interface ValidatorSetup {
@@ -34,12 +33,11 @@ async function build(): Promise<ValidatorSetup> {
   const corpus = await readSources(stage, ['StructureDefinitions', 'ValueSets', 'CodeSystems'], nhsAssetsDir);
   const own = new Set(project.map((r) => (r as { url?: string }).url));
   const extra = corpus.filter((r: Resource) => !own.has((r as { url?: string }).url));
-  const expansions = new ResourceIndex(packageResources(expansionsPackageTgz), 'hl7.fhir.r3.expansions#3.0.2');
   const { validator } = await createValidator({
     resources: [...project, ...extra],
     dependencies: [coreIndex()],
     canonical,
-    expansions: (url) => expansions.byUrl(url, 'ValueSet') as ValueSet | undefined,
+    expansions: publishedExpansions(),
     // The test run's cache (test/global-setup.js): the core module is compiled once for every test file.
     cache: new DiskModuleCache(validatorCacheDir()),
   });
