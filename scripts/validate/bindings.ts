@@ -12,7 +12,7 @@
 import { isValueSet, type ElementDefinitionBinding, type StructureDefinition } from '../model/fhir.js';
 import { bindingUrl, boundKind, codingsOf, compiledBinding, inExpansion, notInValueSet } from '../terminology/binding-rules.js';
 import type { ExpansionResult, ValueSetExpander } from '../terminology/value-set-expansion.js';
-import type { ValidationIssue } from './issues.js';
+import { NO_ISSUES, type ValidationIssue } from './issues.js';
 import { ruleIssue, type RuleId } from './policy.js';
 
 const STRENGTH_RULES: Readonly<Record<string, RuleId>> = { required: 'binding-required', extensible: 'binding-extensible', preferred: 'binding-preferred' };
@@ -31,7 +31,6 @@ export function checkBinding(binding: ElementDefinitionBinding, type: string | u
 /** A binding check prepared for one element and type: the issues of one value at one location. */
 export type PreparedBinding = (value: unknown, location: string) => ValidationIssue[];
 
-const NONE = Object.freeze([]) as unknown as ValidationIssue[];
 
 /**
  * The checks of one binding on one type, with what does not depend on the value decided once: undefined
@@ -50,11 +49,11 @@ export function prepareBinding(binding: ElementDefinitionBinding, type: string |
   return (value, location) => {
     const codings = codingsOf(kind, value);
     // A CodeableConcept with text only, or a Coding without a code, says nothing to check.
-    if (codings.length === 0) return NONE;
+    if (codings.length === 0) return NO_ISSUES;
     result ??= expandBound(url, options.profile, expander);
     if ('unavailable' in result) return [ruleIssue('binding-unavailable', location, `binding to ${url} not checked: ${result.unavailable}`)];
     const expansion = result.expansion;
-    if (codings.some((c) => inExpansion(c, expansion))) return NONE;
+    if (codings.some((c) => inExpansion(c, expansion))) return NO_ISSUES;
     return [ruleIssue(rule, location, notInValueSet(codings, url, strength))];
   };
 }

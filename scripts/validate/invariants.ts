@@ -12,7 +12,7 @@ import type { ElementDefinitionConstraint, StructureDefinition } from '../model/
 import type { ElementModel } from '../resolve/element-model.js';
 import type { DefinitionResolver } from '../resolve/resolver.js';
 import { referenceResolver, type ReferenceScope } from './references.js';
-import type { ValidationIssue } from './issues.js';
+import { NO_ISSUES, type ValidationIssue } from './issues.js';
 import { ruleIssue } from './policy.js';
 import { LINEAR_EVALUATORS, type LinearEvaluator } from './linear-invariants.js';
 import type { Budget } from '../util/limits.js';
@@ -26,8 +26,6 @@ type Evaluator = (node: unknown, env: Record<string, unknown>) => unknown[];
 /** One constraint bound to its evaluator (InvariantEngine.bind): the issues of one node. */
 export type BoundInvariant = (node: unknown, scope: InvariantScope, location: string, run: InvariantRun) => ValidationIssue[];
 
-/** No issues: one frozen array for every passing check (callers copy issues out of the arrays they are given). */
-const NONE = Object.freeze([]) as unknown as ValidationIssue[];
 
 /** Constraint keys whose STU3 expressions fhirpath.js does not evaluate as the specification means, with why. */
 export const UNSUPPORTED_CONSTRAINTS: Readonly<Record<string, string>> = {};
@@ -145,7 +143,7 @@ export class InvariantEngine {
   /** Evaluates one constraint on one node; `base` is the node's type context (`Patient`, `Patient.contact`, `HumanName`). */
   check(constraint: ElementDefinitionConstraint, base: string, node: unknown, scope: InvariantScope, location: string, run: InvariantRun = { reported: new Set() }): ValidationIssue[] {
     const bound = this.bind(constraint, base);
-    return bound ? bound(node, scope, location, run) : NONE;
+    return bound ? bound(node, scope, location, run) : NO_ISSUES;
   }
 
   /**
@@ -157,7 +155,7 @@ export class InvariantEngine {
     const expression = effectiveExpression(constraint);
     if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return undefined;
     const native: LinearEvaluator | undefined = NATIVE_EVALUATORS[constraint.key] ?? LINEAR_EVALUATORS[constraint.key];
-    if (native && constraint.expression === native.published) return (node, scope, location) => (native.holds(node, scope.resource) ? NONE : this.failed(constraint, expression, location));
+    if (native && constraint.expression === native.published) return (node, scope, location) => (native.holds(node, scope.resource) ? NO_ISSUES : this.failed(constraint, expression, location));
     // Compiled when first evaluated: a validator's profiles hold far more invariants than a payload meets.
     let entry: Entry | undefined;
     return (node, scope, location, run) => this.evaluate(constraint, (entry ??= this.entry(base, expression)), base, expression, node, scope, location, run);
@@ -174,7 +172,7 @@ export class InvariantEngine {
         // Not an evaluation error (those are outcomes) but a fault of the compiled code: fhirpath.js decides.
         outcome = undefined;
       }
-      if (outcome === true) return NONE;
+      if (outcome === true) return NO_ISSUES;
       if (outcome === false) return this.failed(constraint, expression, location);
       if (outcome && 'error' in outcome) return this.skip(constraint, `it cannot be evaluated on this payload: ${outcome.error}`, location, run);
       // { fallback }: this node is fhirpath.js's to evaluate.

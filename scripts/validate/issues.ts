@@ -23,6 +23,9 @@ export interface ValidationIssue {
   rule?: string;
 }
 
+/** No issues: one frozen array for every check that passes (callers copy issues out of the arrays they are given). */
+export const NO_ISSUES = Object.freeze([]) as unknown as ValidationIssue[];
+
 /** The coding system of rule ids in an issue's `details` (OperationOutcome.issue.details.coding). */
 export const VALIDATION_RULE_SYSTEM = 'urn:fhir-stu3-toolchain:validation-rule';
 

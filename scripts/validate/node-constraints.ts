@@ -17,22 +17,11 @@ export interface ScopedConstraint {
 
 type Profiles = (ref: string) => StructureDefinition | undefined;
 
-/** Per definition source, per node, per `type|context`: what is evaluated (definitions do not change under a validator). */
-const cache = new WeakMap<Profiles, WeakMap<ProfileNode, Map<string, readonly ScopedConstraint[]>>>();
-
-/** The constraints to evaluate on a node walked as `type` in type context `ctxKey`. */
-export function nodeConstraints(node: ProfileNode, type: string | undefined, ctxKey: string, profiles: Profiles, model: ElementModel): readonly ScopedConstraint[] {
-  let byNode = cache.get(profiles);
-  if (!byNode) cache.set(profiles, (byNode = new WeakMap()));
-  let byKey = byNode.get(node);
-  if (!byKey) byNode.set(node, (byKey = new Map()));
-  const key = `${type ?? ''}|${ctxKey}`;
-  let list = byKey.get(key);
-  if (!list) byKey.set(key, (list = collect(node, type, ctxKey, profiles, model)));
-  return list;
-}
-
-function collect(node: ProfileNode, type: string | undefined, ctxKey: string, profiles: Profiles, model: ElementModel): ScopedConstraint[] {
+/**
+ * The constraints to evaluate on a node walked as `type` in type context `ctxKey`. Not cached here: the
+ * walk asks once per plan (node-plan.ts), and keeps the answer with the plan.
+ */
+export function nodeConstraints(node: ProfileNode, type: string | undefined, ctxKey: string, profiles: Profiles, model: ElementModel): ScopedConstraint[] {
   const out = new ConstraintSet();
   out.addAll(node.def.constraint, ctxKey, node.profile.url);
   const ref = node.def.contentReference;

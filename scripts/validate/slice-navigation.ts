@@ -12,7 +12,7 @@ import { childFor, profileTree, type ProfileNode } from './profile-tree.js';
 import type { ReferenceScope } from './references.js';
 import type { InvariantScope } from './invariants.js';
 import type { SemanticContext } from './semantic-context.js';
-import { deepEqual, matchesPattern, type PathValue, type SliceOracle, type ValueCriterion } from './slicing.js';
+import { deepEqual, matchesPattern, UNEXPLAINED, type PathValue, type SliceOracle, type ValueCriterion } from './slicing.js';
 import { bindingUrl } from '../terminology/binding-rules.js';
 
 /** The resource a node belongs to (`%resource`) and where its references can point. */
@@ -174,7 +174,7 @@ export class SliceNavigator {
     const fp = node.fixed;
     if (fp) {
       const ok = fp.pattern || kind === 'pattern' ? matchesPattern(value.value, fp.value) : deepEqual(value.value, fp.value);
-      return ok ? undefined : explain ? `is ${JSON.stringify(value.value)}, the slice's ${fp.key} is ${JSON.stringify(fp.value)}` : 'no match';
+      return ok ? undefined : explain ? `is ${JSON.stringify(value.value)}, the slice's ${fp.key} is ${JSON.stringify(fp.value)}` : UNEXPLAINED;
     }
     const binding = node.def.binding;
     const type = value.type ?? node.def.type?.[0]?.code;
@@ -185,7 +185,7 @@ export class SliceNavigator {
       return failed ? failed.diagnostics : undefined;
     }
     const pattern = childPattern(node);
-    if (pattern !== undefined) return matchesPattern(value.value, pattern) ? undefined : explain ? `is ${JSON.stringify(value.value)}, the slice fixes ${JSON.stringify(pattern)}` : 'no match';
+    if (pattern !== undefined) return matchesPattern(value.value, pattern) ? undefined : explain ? `is ${JSON.stringify(value.value)}, the slice fixes ${JSON.stringify(pattern)}` : UNEXPLAINED;
     return undefined;
   }
 

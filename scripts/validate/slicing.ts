@@ -116,7 +116,7 @@ function tried(sliced: ProfileNode, item: unknown, discriminators: ElementDefini
 }
 
 /** Not written when not asked for: a reason no one reads. */
-const UNEXPLAINED = 'no match';
+export const UNEXPLAINED = 'no match';
 
 /** Why an item is not in a slice (undefined when it is). With no discriminator, the item must conform to the slice. */
 function sliceMismatch(slice: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle, explain: boolean): string | typeof NO_CRITERION | undefined {
