@@ -35,6 +35,7 @@ import { validateExamples } from './validate/examples.js';
 import { errorMessage } from './util/values.js';
 import { precompiledFromSource } from './compile/fhirpath/index.js';
 import { INVARIANT_MODULE_FILE, packageInvariantModule, type PackageInvariantSummary } from './validate/invariants.js';
+import { WALK_MODULE_FILE } from './validate/walk-module.js';
 import { createSemanticContext, expansionsFrom } from './validate/semantic-context.js';
 import { Validator } from './validate/validator.js';
 
@@ -134,11 +135,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: expansionsFrom(packages), invariants: precompiledFromSource(invariantSource) });
   const cache = new DiskModuleCache(options.cacheDir ?? validatorCacheDir(config.projectRoot));
   let validators: Awaited<ReturnType<typeof emitValidators>>;
+  let walkSource: string;
   try {
     validators = await emitValidators(snapshots, ctx, semantic.expander, { cache, progress });
     // check the examples with the validators just emitted
     const validator = new Validator({ structure: validators.table, semantic });
     validateExamples(examples, validator, ctx, failedProfiles(profiles, snapshots));
+    // The semantic walk of the package's profiles as code, emitted for a built project's validate.
+    walkSource = validator.walkModule(snapshots.map((s) => s.profile));
   } catch (e) {
     // Profiles with errors can make validators that do not compile: those errors are the ones to fix.
     if (!diagnostics.hasErrors()) throw e;
@@ -155,13 +159,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (diagnostics.hasErrors()) return stopped();
   // The QA report is what the build reported (and suppressed); the site (when asked for) is made from the package files just emitted.
   const invariantFile = { path: INVARIANT_MODULE_FILE, content: Buffer.from(invariantSource, 'utf8') };
+  const walkFile = { path: WALK_MODULE_FILE, content: Buffer.from(walkSource, 'utf8') };
   const qa = qaReport(diagnostics, invariants);
   const qaFile = { path: QA_FILE, content: qaReportBuffer(qa) };
   if (options.site) progress('generating the documentation site');
   const site = options.site ? await buildSiteFiles({ files, config, packages, qa, previous: options.previous, offline: options.offline }, diagnostics) : [];
   if (diagnostics.hasErrors()) return { status: 'environment-error', diagnostics, counts };
   const outDir = options.outDir ?? join(config.projectRoot, 'generated');
-  await writeOutput(outDir, [...files, tarball, ...validators.files, definitionIndex, invariantFile, ...types, qaFile, ...site]);
+  await writeOutput(outDir, [...files, tarball, ...validators.files, definitionIndex, invariantFile, walkFile, ...types, qaFile, ...site]);
   return { status: 'ok', diagnostics, counts, outDir, tarball: join(outDir, tarball.path), invariants, ...(compatibility.diff ? { previous: compatibility.diff } : {}) };
 }
 

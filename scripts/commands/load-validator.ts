@@ -21,6 +21,7 @@ import { recoverOutput } from '../emit/writer.js';
 import { precompiledFromSource, type PrecompiledInvariants } from '../compile/fhirpath/index.js';
 import { createValidator } from '../validate/create.js';
 import { INVARIANT_MODULE_FILE } from '../validate/invariants.js';
+import { precompiledWalkFromSource, WALK_MODULE_FILE, type PrecompiledWalk } from '../validate/walk-module.js';
 import { EXPANSIONS_PACKAGE, expansionsFrom } from '../validate/semantic-context.js';
 import type { ValidatorTable } from '../validate/structure.js';
 import type { Validator } from '../validate/validator.js';
@@ -68,6 +69,7 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
     structure,
     expansions: source.labels.includes(EXPANSIONS_PACKAGE) ? expansionsFrom(source) : undefined,
     invariants: precompiledInvariants(outDir, diagnostics),
+    walk: precompiledWalk(outDir, diagnostics),
   });
   // What assembling the validator found (a profile whose snapshot could not be made) is the caller's to see.
   for (const d of created.diagnostics.all) diagnostics.report(d);
@@ -85,6 +87,18 @@ function precompiledInvariants(outDir: string, diagnostics: Diagnostics): Precom
     return precompiledFromSource(readFileSync(file, 'utf8'));
   } catch (e) {
     diagnostics.warning('validate.invariants-unreadable', `${file} cannot be loaded (${errorMessage(e)}): invariants are compiled as they are met instead; rebuild`);
+    return undefined;
+  }
+}
+
+/** The semantic walk the build generated (WALK_MODULE_FILE); an older build has none, and the walk is then generated as payloads are walked. */
+function precompiledWalk(outDir: string, diagnostics: Diagnostics): PrecompiledWalk | undefined {
+  const file = join(outDir, WALK_MODULE_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return precompiledWalkFromSource(readFileSync(file, 'utf8'));
+  } catch (e) {
+    diagnostics.warning('validate.walk-unreadable', `${file} cannot be loaded (${errorMessage(e)}): the walk is generated as payloads are walked instead; rebuild`);
     return undefined;
   }
 }

@@ -179,6 +179,8 @@ const rows: Row[] = [
   ['validate.no-expansions', 'information', 'validate --ig without the published expansions package: bindings to the value sets it expands are not checked'],
   ['validate.duplicate-definition', 'warning', 'validate --ig: a canonical URL is defined more than once (the first definition given is used)'],
   ['validate.invariants-unreadable', 'warning', "the build output's compiled invariants cannot be loaded: they are compiled as they are met instead"],
+  ['validate.walk-unreadable', 'warning', "the build output's generated walk cannot be loaded: the walk is generated as payloads are walked instead"],
+  ['validate.walk-stale', 'warning', "the build output's generated walk does not fit the definitions it is loaded with: the walk is generated as payloads are walked instead"],
   ['validate.cache', 'warning', 'a compiled validator module in the cache could not be used (it is compiled again)'],
   ['build.validator-cache', 'warning', 'a compiled validator module in the cache could not be used (it is compiled again)'],
   // documentation site

@@ -21,6 +21,7 @@ import { createSemanticContext } from './semantic-context.js';
 import type { ValidatorTable } from './structure.js';
 import type { ExpansionLookup } from '../terminology/value-set-expansion.js';
 import { Validator } from './validator.js';
+import type { PrecompiledWalk } from './walk-module.js';
 
 export interface ValidatorDefinitions {
   /** The resources validated against first (a package's or project's own profiles, value sets, code systems). */
@@ -42,6 +43,8 @@ export interface ValidatorDefinitions {
   rules?: RuleOverrides;
   /** Invariants compiled ahead of time (a build's INVARIANT_MODULE_FILE); the others are compiled when first met. */
   invariants?: PrecompiledInvariants;
+  /** The semantic walk generated ahead of time (a build's WALK_MODULE_FILE); the rest is generated as payloads are walked. */
+  walk?: PrecompiledWalk;
 }
 
 export interface CreatedValidator {
@@ -58,11 +61,18 @@ export async function createValidator(input: ValidatorDefinitions): Promise<Crea
   const ctx: StageContext = { resolver: new LayeredResolver([own, ...input.dependencies], input.canonical ?? ''), diagnostics, sources: new SourceMap() };
   const generator = new SnapshotGenerator(ctx);
   const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions, invariants: input.invariants });
-  if (input.structure) return { validator: new Validator({ structure: input.structure, semantic, limits: input.limits, rules: input.rules }), diagnostics };
+  if (input.structure) return { validator: withWalk(new Validator({ structure: input.structure, semantic, limits: input.limits, rules: input.rules }), input.walk, diagnostics), diagnostics };
   const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
   // The compiler (ajv) is loaded only when something is to be compiled: not on a built project's start-up.
   const { compileProfiles } = await import('../compile/modules.js');
   const { table, ...compiled } = await compileProfiles(profiles, ctx, semantic.expander, { cache: input.cache, progress: input.progress });
   for (const problem of compiled.problems) diagnostics.warning('validate.cache', problem);
-  return { validator: new Validator({ structure: table, semantic, limits: input.limits, rules: input.rules }), diagnostics, compiled };
+  return { validator: withWalk(new Validator({ structure: table, semantic, limits: input.limits, rules: input.rules }), input.walk, diagnostics), diagnostics, compiled };
+}
+
+/** The validator with the build's walk module linked, or a warning saying why it is not (the walk is then generated as it goes). */
+function withWalk(validator: Validator, walk: PrecompiledWalk | undefined, diagnostics: Diagnostics): Validator {
+  const problem = walk && validator.linkWalk(walk);
+  if (problem) diagnostics.warning('validate.walk-stale', `the generated walk of the build does not fit its definitions (${problem}): it is generated as payloads are walked instead; rebuild`);
+  return validator;
 }

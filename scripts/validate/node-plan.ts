@@ -19,6 +19,8 @@ import { referenceTargets } from './references.js';
 import { nodeConstraints } from './node-constraints.js';
 import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
 import { typeLineage } from './extension-context.js';
+import type { SliceTest } from './slicing.js';
+import type { WalkScope } from './slice-navigation.js';
 
 type Profiles = (ref: string) => StructureDefinition | undefined;
 
@@ -47,6 +49,8 @@ export interface PropertyPlan {
   item(): NodePlan;
   /** The plan of an item a slice claimed. */
   slice(node: ProfileNode): NodePlan;
+  /** Generated tests of the slices (walk-codegen.ts), by slice index; null where a slice has none. */
+  sliceTests: ReadonlyArray<SliceTest | null> | undefined;
 }
 
 export interface NodePlan {
@@ -72,7 +76,35 @@ export interface NodePlan {
   readonly types: readonly string[];
   /** The plan of one JSON property (undefined: not an element of the node's context). */
   property(key: string): PropertyPlan | undefined;
+  /** The plan as generated code (walk-codegen.ts), once made or linked. */
+  walk: WalkFunction | undefined;
+  /** How many times the plan was interpreted (code is generated for the plans walked often, walk-module.ts). */
+  visits: number;
 }
+
+/** What generated code calls back into: the walker's checks that need the definitions at run time. */
+export interface WalkHooks {
+  /** Invariants are evaluated in this walk (an option of the call). */
+  readonly inv: boolean;
+  tick(): void;
+  invariants(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void;
+  binding(plan: NodePlan, value: unknown, location: string): void;
+  coding(value: unknown, location: string): void;
+  narrative(value: unknown, location: string): void;
+  reference(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void;
+  primitiveExtensions(value: unknown, location: string, ctxKey: string, name: string, scope: WalkScope): void;
+  /** `key`: a choice name the profile does not allow. */
+  wrongChoice(plan: NodePlan, key: string, location: string): void;
+  /** `holderLocation`: the element holding the extensions; `location`: the extension property's. */
+  extensionContexts(plan: NodePlan, holder: Record<string, unknown>, value: unknown, holderLocation: string, location: string, scope: WalkScope): void;
+  /** A property walked as the interpreter walks it (sliced, extensions, resources). */
+  property(plan: NodePlan, property: PropertyPlan, value: unknown, location: string, scope: WalkScope): void;
+  /** A plan with no function in this module: walked by the walker (its function, else interpreted). */
+  visit(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void;
+  missingSlices(plan: NodePlan, value: Record<string, unknown>, location: string): void;
+}
+
+export type WalkFunction = (value: unknown, location: string, scope: WalkScope, hooks: WalkHooks) => void;
 
 const planners = new WeakMap<Profiles, NodePlanner>();
 
@@ -138,6 +170,8 @@ export class NodePlanner {
       requiredSlices: source ? childIndex(source).requiredSlices : [],
       elementPaths: base && base !== node.def.path ? [node.def.path, base] : [node.def.path],
       types: typeLineage(type, profiles),
+      walk: undefined,
+      visits: 0,
       property: (key) => {
         let plan = properties.get(key);
         if (plan === undefined) {
@@ -174,6 +208,7 @@ export class NodePlanner {
         if (!plan) slices.set(slice, (plan = this.plan(slice, prop.type, itemCtx, false)));
         return plan;
       },
+      sliceTests: undefined,
     };
   }
 }

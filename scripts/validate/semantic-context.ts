@@ -20,6 +20,13 @@ export interface SemanticOptions {
    * the reference the compiled ones are compared with (tests, bench).
    */
   compiledInvariants: boolean;
+  /** Walk as generated code where there is some (see ValidateOptions.compiledWalk); default true. */
+  compiledWalk: boolean;
+  /**
+   * How many times a plan is interpreted before its code is generated (default HOT_VISITS, 16: code for
+   * what payloads walk often, not for what one payload meets once); 1: at its first walk.
+   */
+  generateAfter: number;
   /** Check narrative XHTML (`Narrative.div`: allowed elements and attributes, no script, some content); default true. */
   narrative: boolean;
 }
@@ -41,6 +48,9 @@ export interface SemanticContext {
    */
   readonly compiledProfile?: (profile: StructureDefinition) => boolean;
 }
+
+/** Interpreted walks of a plan after which its code is generated (SemanticOptions.generateAfter). */
+export const HOT_VISITS = 16;
 
 export interface SemanticContextInput {
   profiles: (ref: string) => StructureDefinition | undefined;
@@ -66,7 +76,13 @@ export function createSemanticContext(input: SemanticContextInput): SemanticCont
     codes: new CodeSystemIndex(input.resolver),
     // The compiler's model is built when the first invariant is met, not with the validator.
     invariants: new InvariantEngine(() => invariantModel(model, input.resolver), input.invariants),
-    options: { invariants: input.options?.invariants ?? true, narrative: input.options?.narrative ?? true, compiledInvariants: input.options?.compiledInvariants ?? true },
+    options: {
+      invariants: input.options?.invariants ?? true,
+      narrative: input.options?.narrative ?? true,
+      compiledInvariants: input.options?.compiledInvariants ?? true,
+      compiledWalk: input.options?.compiledWalk ?? true,
+      generateAfter: Math.max(1, input.options?.generateAfter ?? HOT_VISITS),
+    },
   };
 }
 

@@ -16,7 +16,7 @@ import { checkCoding } from './codings.js';
 import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
 import type { InvariantRun } from './invariants.js';
 import type { ValidationIssue } from './issues.js';
-import { plannerFor, type NodePlan, type NodePlanner, type PropertyPlan } from './node-plan.js';
+import { plannerFor, type NodePlan, type NodePlanner, type PropertyPlan, type WalkHooks } from './node-plan.js';
 import { ruleIssue } from './policy.js';
 import { RESOURCE_RULES } from './resource-rules.js';
 import { profileTree, type ProfileNode } from './profile-tree.js';
@@ -26,6 +26,7 @@ import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } fr
 import { assignSlices } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
+import { compilePlan, packageWalkSource } from './walk-module.js';
 
 
 /**
@@ -45,6 +46,11 @@ export function validateSemantics(resource: Resource, profile: StructureDefiniti
   return walker.issues;
 }
 
+/** The generated walk of a package's profiles (resource profiles and extensions), as the module the build emits (walk-module.ts). */
+export function packageWalk(profiles: readonly StructureDefinition[], ctx: SemanticContext): string {
+  return new SemanticWalker(ctx).moduleSource(profiles);
+}
+
 /** Validates a resource against the profiles its `meta.profile` claims (those that resolve), else its base type. */
 export function validateClaimed(resource: Resource, ctx: SemanticContext, location: string = resource.resourceType, run?: WalkRun): ValidationIssue[] {
   const walker = new SemanticWalker(ctx, run);
@@ -52,7 +58,11 @@ export function validateClaimed(resource: Resource, ctx: SemanticContext, locati
   return walker.issues;
 }
 
-export class SemanticWalker implements SliceWalker {
+/**
+ * The walk: plans followed by generated code where the plan has some (walk-codegen.ts; the hooks below are
+ * what that code calls back), else interpreted here.
+ */
+export class SemanticWalker implements SliceWalker, WalkHooks {
   readonly issues: ValidationIssue[];
   private readonly navigator: SliceNavigator;
   private readonly budget: Budget | undefined;
@@ -62,6 +72,10 @@ export class SemanticWalker implements SliceWalker {
   private readonly profileType = (url: string): string | undefined => this.ctx.profiles(url)?.type;
   /** Plans of the definitions' elements, shared by every walk over the same definitions. */
   private readonly planner: NodePlanner;
+  /** Invariants are evaluated (the call's option), read by generated code. */
+  readonly inv: boolean;
+  private readonly compiledWalk: boolean;
+  private readonly nodeAt = (slice: ProfileNode, path: string) => this.navigator.nodeAt(slice, path);
 
   /** `counts`: issues found here are reported (a trial walk's are not, and spend nothing but time). */
   constructor(
@@ -74,6 +88,20 @@ export class SemanticWalker implements SliceWalker {
     this.invariantRun = { reported: new Set(), budget: this.budget, compiled: ctx.options.compiledInvariants };
     this.navigator = new SliceNavigator(ctx, this);
     this.planner = plannerFor(ctx);
+    this.inv = ctx.options.invariants;
+    this.compiledWalk = ctx.options.compiledWalk;
+  }
+
+  /** See packageWalk: the roots are the plans a walk enters a package's profiles by. */
+  moduleSource(profiles: readonly StructureDefinition[]): string {
+    const sorted = [...profiles].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+    const roots = sorted.flatMap((sd) => {
+      const root = profileTree(sd)?.root;
+      if (!root) return [];
+      if (sd.type === 'Extension') return [this.planner.extension(root)];
+      return sd.kind === 'resource' ? [this.planner.plan(root, sd.type, sd.type, this.ctx.compiledProfile?.(sd) ?? false)] : [];
+    });
+    return packageWalkSource(roots, { model: this.ctx.model, nodeAt: this.nodeAt }, new Set(sorted.map((sd) => sd.url)));
   }
 
   /** A fresh walker over the same definitions, to try a value against a slice without reporting (same time budget). */
@@ -136,16 +164,23 @@ export class SemanticWalker implements SliceWalker {
     this.visit(this.planner.plan(node, type, ctxKey, compiled), value, location, scope);
   }
 
-  /** Walks one value along its plan (node-plan.ts: what is checked here was decided when the plan was made). */
-  private visit(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
+  /**
+   * Walks one value along its plan (node-plan.ts: what is checked here was decided when the plan was made):
+   * by the plan's generated code (the build's, or made here once the plan has been interpreted
+   * `generateAfter` times), else interpreted.
+   */
+  visit(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
+    if (this.compiledWalk) {
+      const walk = plan.walk ?? (++plan.visits === this.ctx.options.generateAfter ? compilePlan(plan, { model: this.ctx.model, nodeAt: this.nodeAt }) : undefined);
+      if (walk) return walk(value, location, scope, this);
+    }
     this.budget?.tick();
     const type = plan.type;
-    if (this.ctx.options.invariants) for (const invariant of plan.invariants) this.push(invariant(value, scope.invariants, location, this.invariantRun));
-    if (plan.binding) this.push(plan.binding(value, location));
-    if (type === 'Coding') this.push(checkCoding(value, location, this.ctx.codes));
-    else if (type === 'xhtml') {
-      if (typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
-    } else if (plan.referenceTargets) this.push(checkReferenceTo(plan.referenceTargets, value, location, scope.refs, this.profileType));
+    if (this.inv && plan.invariants.length > 0) this.invariants(plan, value, location, scope);
+    if (plan.binding) this.binding(plan, value, location);
+    if (type === 'Coding') this.coding(value, location);
+    else if (type === 'xhtml') this.narrative(value, location);
+    else if (plan.referenceTargets) this.reference(plan, value, location, scope);
     if (!isObject(value) || !plan.source) return;
     for (const key in value) {
       if (key === 'resourceType' || key === 'fhir_comments') continue;
@@ -156,25 +191,61 @@ export class SemanticWalker implements SliceWalker {
       }
       const property = plan.property(key);
       if (!property) continue;
-      if (property.extension) this.extensionContexts(v, this.holder(plan, value, location, scope), `${location}.${key}`);
-      this.property(plan.source, property, v, `${location}.${key}`, scope);
+      if (property.extension) this.contexts(v, this.holder(plan, value, location, scope), `${location}.${key}`);
+      this.property(plan, property, v, `${location}.${key}`, scope);
     }
-    this.missingSlices(plan.requiredSlices, value, location);
+    this.missingSlices(plan, value, location);
+  }
+
+  // The checks of one node, called by the interpreter above and by generated code (WalkHooks).
+
+  tick(): void {
+    this.budget?.tick();
+  }
+
+  invariants(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
+    for (const invariant of plan.invariants) this.push(invariant(value, scope.invariants, location, this.invariantRun));
+  }
+
+  binding(plan: NodePlan, value: unknown, location: string): void {
+    this.push((plan.binding as NonNullable<NodePlan['binding']>)(value, location));
+  }
+
+  coding(value: unknown, location: string): void {
+    this.push(checkCoding(value, location, this.ctx.codes));
+  }
+
+  narrative(value: unknown, location: string): void {
+    if (typeof value === 'string' && this.ctx.options.narrative) this.push(checkNarrativeDiv(value, location));
+  }
+
+  reference(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
+    this.push(checkReferenceTo(plan.referenceTargets as readonly string[], value, location, scope.refs, this.profileType));
+  }
+
+  wrongChoice(plan: NodePlan, key: string, location: string): void {
+    const property = plan.property(key);
+    if (property) this.wrongChoiceType(plan.source as ProfileNode, property.prop, location);
+  }
+
+  extensionContexts(plan: NodePlan, holder: Record<string, unknown>, value: unknown, holderLocation: string, location: string, scope: WalkScope): void {
+    this.contexts(value, this.holder(plan, holder, holderLocation, scope), location);
   }
 
   /** Slices with a minimum of an element that is absent altogether (an element present is checked by assignSlices). */
-  private missingSlices(required: readonly ProfileNode[], value: Record<string, unknown>, location: string): void {
-    for (const child of required) {
+  missingSlices(plan: NodePlan, value: Record<string, unknown>, location: string): void {
+    for (const child of plan.requiredSlices) {
       if (value[child.name] !== undefined) continue;
       for (const slice of child.slices)
         if ((slice.def.min ?? 0) > 0) this.report(ruleIssue('slice-cardinality', `${location}.${child.name}`, `slice '${slice.def.sliceName}' requires at least ${slice.def.min} item(s), found 0`));
     }
   }
 
-  private property(source: ProfileNode, plan: PropertyPlan, v: unknown, location: string, scope: WalkScope): void {
+  /** One property of a node: its items walked (against the slices that claim them, when sliced). */
+  property(owner: NodePlan, plan: PropertyPlan, v: unknown, location: string, scope: WalkScope): void {
     const child = plan.child;
     if (!child) {
-      if (plan.wrongChoice) this.wrongChoiceType(source, plan.prop, location);
+      if (plan.wrongChoice) this.wrongChoiceType(owner.source as ProfileNode, plan.prop, location);
       return;
     }
     const many = Array.isArray(v);
@@ -185,7 +256,8 @@ export class SemanticWalker implements SliceWalker {
     const items = many ? (v as unknown[]) : [v];
     let slices: ReadonlyArray<ProfileNode | undefined> | undefined;
     if (plan.sliced) {
-      const assigned = assignSlices(child, items, location, (i) => (many ? `${location}[${i}]` : location), this.navigator.oracle(scope));
+      const tests = this.compiledWalk ? plan.sliceTests : undefined;
+      const assigned = assignSlices(child, items, location, (i) => (many ? `${location}[${i}]` : location), this.navigator.oracle(scope), tests);
       this.push(assigned.issues);
       slices = assigned.slices;
     }
@@ -218,7 +290,7 @@ export class SemanticWalker implements SliceWalker {
   }
 
   /** Extensions on a primitive (`_birthDate`), each against its own definition. */
-  private primitiveExtensions(v: unknown, location: string, ctxKey: string, name: string, scope: WalkScope): void {
+  primitiveExtensions(v: unknown, location: string, ctxKey: string, name: string, scope: WalkScope): void {
     const prop = this.ctx.model.property(ctxKey, name);
     const items = Array.isArray(v) ? (v as unknown[]) : [v];
     items.forEach((item, i) => {
@@ -228,7 +300,7 @@ export class SemanticWalker implements SliceWalker {
       const root = base && profileTree(base)?.root;
       if (!root || !prop) return;
       const holder: ExtensionHolder = { logicalPath: logicalPath(at, scope), elementPaths: [prop.element.path], types: typeLineage(prop.type, this.ctx.profiles), extensionUrl: undefined };
-      this.extensionContexts(item.extension, holder, `${at}.extension`);
+      this.contexts(item.extension, holder, `${at}.extension`);
       item.extension.forEach((ext, j) => this.extension(ext, root, 'extension', `${at}.extension[${j}]`, scope));
     });
   }
@@ -261,7 +333,7 @@ export class SemanticWalker implements SliceWalker {
   }
 
   /** Each extension whose definition resolves, against the contexts that definition allows. */
-  private extensionContexts(v: unknown, holder: ExtensionHolder, location: string): void {
+  private contexts(v: unknown, holder: ExtensionHolder, location: string): void {
     if (!Array.isArray(v)) return;
     v.forEach((item, i) => {
       const url = isObject(item) && typeof item.url === 'string' ? item.url : undefined;
@@ -271,7 +343,7 @@ export class SemanticWalker implements SliceWalker {
   }
 
   /** A contained resource or Bundle entry: against its claimed profiles, else its base type. */
-  private inlineResource(item: unknown, location: string, scope: WalkScope): void {
+  inlineResource(item: unknown, location: string, scope: WalkScope): void {
     if (!isObject(item) || typeof item.resourceType !== 'string') return;
     const resource = item as unknown as Resource;
     this.resource(resource, this.profilesFor(resource, location), location, scope.refs.bundle);

@@ -48,8 +48,17 @@ export interface SliceAssignment {
   readonly issues: ValidationIssue[];
 }
 
-/** Assigns the items of a sliced element (the array at `location`) to its slices and checks the slicing rules. */
-export function assignSlices(sliced: ProfileNode, items: unknown[], location: string, itemLocation: (i: number) => string, oracle: SliceOracle): SliceAssignment {
+/**
+ * A slice's discriminators as a test made ahead (walk-codegen.ts): true (in the slice), false (not), or
+ * undefined (left to the discriminators here).
+ */
+export type SliceTest = (item: unknown) => boolean | undefined;
+
+/**
+ * Assigns the items of a sliced element (the array at `location`) to its slices and checks the slicing
+ * rules. `tests`: per slice (by index), a test of its discriminators made ahead, tried first.
+ */
+export function assignSlices(sliced: ProfileNode, items: unknown[], location: string, itemLocation: (i: number) => string, oracle: SliceOracle, tests?: ReadonlyArray<SliceTest | null>): SliceAssignment {
   const slicing = sliced.def.slicing;
   const issues: ValidationIssue[] = [];
   const slices: Array<ProfileNode | undefined> = [];
@@ -58,7 +67,11 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
   // Matching first, without reasons: they are written (below) only for the items an issue is about.
   for (const item of items) {
     const matched: ProfileNode[] = [];
-    for (const slice of sliced.slices) {
+    for (let k = 0; k < sliced.slices.length; k++) {
+      const slice = sliced.slices[k];
+      const test = tests?.[k]?.(item);
+      if (test === true) matched.push(slice);
+      if (test !== undefined) continue;
       const reason = sliceMismatch(slice, item, discriminators, oracle, false);
       if (reason === undefined) matched.push(slice);
       else if (reason === NO_CRITERION) undefinedSlices.add(slice);

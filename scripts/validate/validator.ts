@@ -22,7 +22,9 @@ import { readJsonPayload } from './json-payload.js';
 import { shapeIssues } from './payload-shape.js';
 import { applyOverrides, type RuleOverrides } from './policy.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
-import { validateClaimed, validateSemantics } from './semantic.js';
+import { packageWalk, validateClaimed, validateSemantics } from './semantic.js';
+import { plannerFor } from './node-plan.js';
+import { linkPrecompiledWalk, type PrecompiledWalk } from './walk-module.js';
 import { ANY_RESOURCE, structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
 import { xmlPayloadIssues } from './xml-payload.js';
 
@@ -36,6 +38,12 @@ export interface ValidateOptions {
    * fhirpath.js, as before the compiler (for comparison: same verdicts, slower).
    */
   compiledInvariants?: boolean;
+  /**
+   * Walk the semantic layer as generated code (walk-codegen.ts: the build's module, else generated when a
+   * plan is first walked); default true. false: the plans interpreted, the reference the code is tested
+   * against (same issues, slower).
+   */
+  compiledWalk?: boolean;
   /** Check narrative XHTML (default true; the XML path has its XML rules do it). */
   narrative?: boolean;
   /** Run the semantic layer (slicing, extensions, bindings, invariants, references); false: structure only. Default true. */
@@ -76,6 +84,16 @@ export class Validator {
     // The semantic layer leaves to the structure validators the required bindings they carry compiled.
     const compiledProfile = (sd: StructureDefinition) => validators.has(sd.url) || (sd.derivation !== 'constraint' && validators.has(sd.type));
     this.parts = { ...parts, semantic: { ...parts.semantic, compiledProfile } };
+  }
+
+  /** The generated semantic walk of a package's profiles, as the module the build emits (walk-module.ts, WALK_MODULE_FILE). */
+  walkModule(profiles: readonly StructureDefinition[]): string {
+    return packageWalk(profiles, this.parts.semantic);
+  }
+
+  /** Links a build's walk module to this validator's definitions: undefined when linked, else why it was not (then code is generated as payloads are walked). */
+  linkWalk(module: PrecompiledWalk): string | undefined {
+    return linkPrecompiledWalk(module, plannerFor(this.parts.semantic), this.parts.semantic.profiles);
   }
 
   /** Validates a parsed resource. */
@@ -163,8 +181,13 @@ export class Validator {
     const r = resource as Resource & Record<string, unknown>;
     const location = r.resourceType;
     const semantic =
-      options.invariants === false || options.narrative === false || options.compiledInvariants === false
-        ? withOptions(this.parts.semantic, { invariants: options.invariants !== false, narrative: options.narrative !== false, compiledInvariants: options.compiledInvariants !== false })
+      options.invariants === false || options.narrative === false || options.compiledInvariants === false || options.compiledWalk === false
+        ? withOptions(this.parts.semantic, {
+            invariants: options.invariants !== false,
+            narrative: options.narrative !== false,
+            compiledInvariants: options.compiledInvariants !== false,
+            compiledWalk: options.compiledWalk !== false,
+          })
         : this.parts.semantic;
     if (!semantic.model.isResourceType(r.resourceType)) {
       out.push({ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location });

@@ -17,7 +17,8 @@ import { Diagnostics } from '../../scripts/diagnostics/diagnostics.js';
 import { DEFINITION_INDEX_FILE, DefinitionIndex } from '../../scripts/resolve/definition-index.js';
 import { INVARIANT_MODULE_FILE } from '../../scripts/validate/invariants.js';
 import type { ValidationIssue } from '../../scripts/validate/issues.js';
-import type { Validator } from '../../scripts/validate/validator.js';
+import type { ValidateOptions, Validator } from '../../scripts/validate/validator.js';
+import { WALK_MODULE_FILE } from '../../scripts/validate/walk-module.js';
 import { tempProject, type TempProject } from '../build/project.js';
 import { gpconnectExamplesDir, nhsAssetsDir, projectRoot } from '../helpers/shared.js';
 
@@ -51,9 +52,9 @@ async function load(): Promise<{ validator: Validator; codes: string[] }> {
   return { validator: validator as Validator, codes: diagnostics.all.map((d) => d.code) };
 }
 
-function outcomes(validator: Validator, files: readonly string[]): Record<string, ValidationIssue[]> {
+function outcomes(validator: Validator, files: readonly string[], options: ValidateOptions = {}): Record<string, ValidationIssue[]> {
   const out: Record<string, ValidationIssue[]> = {};
-  for (const f of files) out[f] = f.endsWith('.json') ? validator.jsonIssues(readFileSync(f)) : validator.xmlIssues(readFileSync(f));
+  for (const f of files) out[f] = f.endsWith('.json') ? validator.jsonIssues(readFileSync(f), options) : validator.xmlIssues(readFileSync(f), options);
   return out;
 }
 
@@ -115,6 +116,28 @@ test('the build emits its invariants compiled; a validator using them judges eve
   const expected = outcomes(asMet.validator, files);
   expect(outcomes(emitted.validator, files)).toEqual(expected);
   expect(outcomes(broken.validator, files)).toEqual(expected);
+});
+
+test('the build emits the walk of its profiles as code; a validator linking it judges every payload as the interpreted walk', async () => {
+  const module = (await import(join(project.out, WALK_MODULE_FILE))) as { urls: string[]; plans: unknown[]; link: unknown };
+  expect(module.urls).toContain('https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1');
+  expect(typeof module.link).toBe('function');
+  const files = payloads();
+  const emitted = await load();
+  expect(emitted.codes).toEqual([]);
+  const text = readFileSync(join(project.out, WALK_MODULE_FILE), 'utf8');
+  const broken = await withOutputFile(WALK_MODULE_FILE, Buffer.from('export const plans = ;'), load);
+  expect(broken.codes).toEqual(['validate.walk-unreadable']);
+  // A plan's signature that no longer fits (the definitions changed since the build): nothing of the module is used.
+  const changed = text.replace(/("[A-Za-z0-9_-]{12}")\]/, '"changedsince"]');
+  expect(changed).not.toBe(text);
+  const stale = await withOutputFile(WALK_MODULE_FILE, Buffer.from(changed), load);
+  expect(stale.codes).toEqual(['validate.walk-stale']);
+  const expected = outcomes(emitted.validator, files, { compiledWalk: false });
+  // Twice: the first round walks by the module and interprets the rest; by the second, the often walked have code too.
+  expect(outcomes(emitted.validator, files)).toEqual(expected);
+  expect(outcomes(emitted.validator, files)).toEqual(expected);
+  expect(outcomes(stale.validator, files)).toEqual(expected);
 });
 
 test('a damaged index, or one built with other dependencies, is not used: the packages are loaded', async () => {
