@@ -118,6 +118,7 @@ export function plannerFor(source: PlanSource): NodePlanner {
 export class NodePlanner {
   private readonly plans = new WeakMap<ProfileNode, Map<string, NodePlan>>();
   private readonly extensions = new WeakMap<ProfileNode, NodePlan>();
+  private readonly roots = new WeakMap<ProfileNode, [NodePlan | undefined, NodePlan | undefined]>();
 
   constructor(private readonly source: PlanSource) {}
 
@@ -129,6 +130,14 @@ export class NodePlanner {
     let plan = byKey.get(key);
     if (!plan) byKey.set(key, (plan = this.make(node, type, ctxKey, compiled)));
     return plan;
+  }
+
+  /** The plan of a resource profile's root (walked as the profile's type), looked up once per resource: kept by node alone. */
+  root(node: ProfileNode, compiled: boolean): NodePlan {
+    let pair = this.roots.get(node);
+    if (!pair) this.roots.set(node, (pair = [undefined, undefined]));
+    const i = compiled ? 1 : 0;
+    return (pair[i] ??= this.plan(node, node.profile.type, node.profile.type, compiled));
   }
 
   /** The plan of an extension walked against a node (its definition's root, or the element holding it): the walk's most frequent lookup, kept by node alone. */

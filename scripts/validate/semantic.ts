@@ -99,7 +99,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
       const root = profileTree(sd)?.root;
       if (!root) return [];
       if (sd.type === 'Extension') return [this.planner.extension(root)];
-      return sd.kind === 'resource' ? [this.planner.plan(root, sd.type, sd.type, this.ctx.compiledProfile?.(sd) ?? false)] : [];
+      return sd.kind === 'resource' ? [this.planner.root(root, this.ctx.compiledProfile?.(sd) ?? false)] : [];
     });
     return packageWalkSource(roots, { model: this.ctx.model, nodeAt: this.nodeAt }, new Set(sorted.map((sd) => sd.url)));
   }
@@ -124,7 +124,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
         this.report({ severity: 'error', code: 'invalid', diagnostics: `profile ${profile.url} is for ${profile.type}, the resource is a ${resource.resourceType}`, expression: location });
         continue;
       }
-      this.node(tree.root, resource, resource.resourceType, resource.resourceType, location, scope, this.ctx.compiledProfile?.(profile) ?? false);
+      this.visit(this.planner.root(tree.root, this.ctx.compiledProfile?.(profile) ?? false), resource, location, scope);
     }
     // Rules of a resource type as a whole (a QuestionnaireResponse against its Questionnaire), once whatever the profiles.
     const rule = RESOURCE_RULES.get(resource.resourceType);
@@ -319,17 +319,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
 
   /** An element holding extensions, described in every way an extension's context can name it. */
   private holder(plan: NodePlan, value: Record<string, unknown>, location: string, scope: WalkScope): ExtensionHolder {
-    let path: string | undefined | null = null;
-    return {
-      // Made only when a context is not met by the element's types or paths.
-      get logicalPath() {
-        if (path === null) path = logicalPath(location, scope);
-        return path;
-      },
-      elementPaths: plan.elementPaths,
-      types: plan.types,
-      extensionUrl: plan.type === 'Extension' && typeof value.url === 'string' ? value.url : undefined,
-    };
+    return new ElementHolder(plan, plan.type === 'Extension' && typeof value.url === 'string' ? value.url : undefined, location, scope);
   }
 
   /** Each extension whose definition resolves, against the contexts that definition allows. */
@@ -362,6 +352,31 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   private report(issue: ValidationIssue): void {
     this.issues.push(issue);
     if (this.counts) this.budget?.spend();
+  }
+}
+
+/** An element of a walk as an extension's holder (a class: one small object per element with extensions, its logical path made only when a context needs it). */
+class ElementHolder implements ExtensionHolder {
+  private path: string | undefined | null = null;
+
+  constructor(
+    private readonly plan: NodePlan,
+    readonly extensionUrl: string | undefined,
+    private readonly location: string,
+    private readonly scope: WalkScope,
+  ) {}
+
+  get elementPaths(): readonly string[] {
+    return this.plan.elementPaths;
+  }
+
+  get types(): readonly string[] {
+    return this.plan.types;
+  }
+
+  get logicalPath(): string | undefined {
+    if (this.path === null) this.path = logicalPath(this.location, this.scope);
+    return this.path;
   }
 }
 
