@@ -72,7 +72,7 @@ export async function createValidator(input: ValidatorDefinitions): Promise<Crea
 
 /** The validator with the build's walk module linked, or a warning saying why it is not (the walk is then generated as it goes). */
 function withWalk(validator: Validator, walk: PrecompiledWalk | undefined, diagnostics: Diagnostics): Validator {
-  const problem = walk && validator.linkWalk(walk);
+  const problem = walk && validator.attachWalk(walk);
   if (problem) diagnostics.warning('validate.walk-stale', `the generated walk of the build does not fit its definitions (${problem}): it is generated as payloads are walked instead; rebuild`);
   return validator;
 }

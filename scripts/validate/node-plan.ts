@@ -120,7 +120,24 @@ export class NodePlanner {
   private readonly extensions = new WeakMap<ProfileNode, NodePlan>();
   private readonly roots = new WeakMap<ProfileNode, [NodePlan | undefined, NodePlan | undefined]>();
 
+  /**
+   * Code made ahead for these plans (a build's walk module), linked when a plan is first walked often:
+   * a run that validates one payload pays nothing for it (see Validator.attachWalk).
+   */
+  private deferred: (() => void) | undefined;
+
   constructor(private readonly source: PlanSource) {}
+
+  defer(link: () => void): void {
+    this.deferred = link;
+  }
+
+  /** Links the code made ahead, once. */
+  linkDeferred(): void {
+    const link = this.deferred;
+    this.deferred = undefined;
+    link?.();
+  }
 
   /** The plan of a node walked as `type` in context `ctxKey`; `compiled`: covered by the compiled schema. */
   plan(node: ProfileNode, type: string | undefined, ctxKey: string, compiled: boolean): NodePlan {

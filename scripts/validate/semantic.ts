@@ -16,7 +16,7 @@ import { checkCoding } from './codings.js';
 import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
 import type { InvariantRun } from './invariants.js';
 import type { ValidationIssue } from './issues.js';
-import { plannerFor, type NodePlan, type NodePlanner, type PropertyPlan, type WalkHooks } from './node-plan.js';
+import { plannerFor, type NodePlan, type NodePlanner, type PropertyPlan, type WalkFunction, type WalkHooks } from './node-plan.js';
 import { ruleIssue } from './policy.js';
 import { RESOURCE_RULES } from './resource-rules.js';
 import { profileTree, type ProfileNode } from './profile-tree.js';
@@ -171,7 +171,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
    */
   visit(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
     if (this.compiledWalk) {
-      const walk = plan.walk ?? (++plan.visits === this.ctx.options.generateAfter ? compilePlan(plan, { model: this.ctx.model, nodeAt: this.nodeAt }) : undefined);
+      const walk = plan.walk ?? (++plan.visits === this.ctx.options.generateAfter ? this.compile(plan) : undefined);
       if (walk) return walk(value, location, scope, this);
     }
     this.budget?.tick();
@@ -195,6 +195,12 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
       this.property(plan, property, v, `${location}.${key}`, scope);
     }
     this.missingSlices(plan, value, location);
+  }
+
+  /** A plan walked often: its code, from the build's module when it has some, else generated now. */
+  private compile(plan: NodePlan): WalkFunction | undefined {
+    this.planner.linkDeferred();
+    return plan.walk ?? compilePlan(plan, { model: this.ctx.model, nodeAt: this.nodeAt });
   }
 
   // The checks of one node, called by the interpreter above and by generated code (WalkHooks).

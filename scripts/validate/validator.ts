@@ -24,7 +24,7 @@ import { applyOverrides, type RuleOverrides } from './policy.js';
 import { withOptions, type SemanticContext } from './semantic-context.js';
 import { packageWalk, validateClaimed, validateSemantics } from './semantic.js';
 import { plannerFor } from './node-plan.js';
-import { linkPrecompiledWalk, type PrecompiledWalk } from './walk-module.js';
+import { checkWalkRoots, linkPrecompiledWalk, type PrecompiledWalk } from './walk-module.js';
 import { ANY_RESOURCE, structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
 import { xmlPayloadIssues } from './xml-payload.js';
 
@@ -91,9 +91,18 @@ export class Validator {
     return packageWalk(profiles, this.parts.semantic);
   }
 
-  /** Links a build's walk module to this validator's definitions: undefined when linked, else why it was not (then code is generated as payloads are walked). */
-  linkWalk(module: PrecompiledWalk): string | undefined {
-    return linkPrecompiledWalk(module, plannerFor(this.parts.semantic), this.parts.semantic.profiles);
+  /**
+   * Takes a build's walk module for this validator's definitions: its roots are checked now (undefined
+   * when they fit, else why not, and the module is not used), the whole is linked when a plan is first
+   * walked often. A plan that no longer fits then leaves the module unused (the walk is generated
+   * in-process: same issues).
+   */
+  attachWalk(module: PrecompiledWalk): string | undefined {
+    const planner = plannerFor(this.parts.semantic);
+    const profiles = this.parts.semantic.profiles;
+    const problem = checkWalkRoots(module, planner, profiles);
+    if (!problem) planner.defer(() => void linkPrecompiledWalk(module, planner, profiles));
+    return problem;
   }
 
   /** Validates a parsed resource. */

@@ -69,63 +69,106 @@ function digest(signature: string): string {
  * those its payloads walk often).
  */
 export function packageWalkSource(roots: readonly NodePlan[], input: Omit<WalkGeneratorInput, 'known'>, own: ReadonlySet<string>): string {
-  return walkModuleSource(generateWalk(roots, { ...input, known: (p) => !own.has(p.node.profile.url) }));
+  return walkModuleSource(generateWalk(roots, { ...input, known: (p) => !own.has(p.node.profile.url) }), roots.length);
 }
 
-/** A module's text: descriptors of its plans and property plans, and `link(P, Q, H)`. */
-function walkModuleSource(generated: GeneratedWalk): string {
+/**
+ * A module's text: descriptors of its plans (the roots first) and property plans, one per line, and
+ * `link(P, Q, H)`. A reader takes the descriptors without evaluating the code (see precompiledWalkFromSource).
+ */
+function walkModuleSource(generated: GeneratedWalk, roots: number): string {
   const urls = [...new Set(generated.plans.map((p) => p.node.profile.url))];
   const url = new Map(urls.map((u, i) => [u, i]));
   const plans: PlanDescriptor[] = generated.plans.map((p) => [url.get(p.node.profile.url) as number, p.node.id, p.type ?? '', p.ctxKey, p.compiled ? 1 : 0, planSignature(p)]);
   const properties: PropertyDescriptor[] = generated.properties.map((q, i) => [...generated.owners[i], propertySignature(q)]);
   return [
-    '// Generated: the semantic walk of the package\'s profiles (scripts/validate/walk-codegen.ts).',
+    "// Generated: the semantic walk of the package's profiles (scripts/validate/walk-codegen.ts).",
     `export const urls = ${JSON.stringify(urls)};`,
+    `export const roots = ${roots};`,
     `export const plans = ${JSON.stringify(plans)};`,
     `export const properties = ${JSON.stringify(properties)};`,
-    'export function link(P, Q, H) {',
+    LINK_LINE,
     generated.body,
     '}',
     '',
   ].join('\n');
 }
 
-/** An emitted module read back: its descriptors and its link function. */
+const LINK_LINE = 'export function link(P, Q, H) {';
+
+/** An emitted module read back: its descriptors, and the body of its link function, made a function only when linked. */
 export interface PrecompiledWalk {
   urls: string[];
+  /** The first `roots` plans are those a walk enters the package's profiles by. */
+  roots: number;
   plans: PlanDescriptor[];
   properties: PropertyDescriptor[];
-  link: Body;
+  body: string;
 }
 
-/** The module's text made functions in this process (a classic function body, as for the invariants module). */
+/** The module's text read: its descriptor lines as JSON; the code kept as text (a run that links nothing does not parse it). */
 export function precompiledWalkFromSource(source: string): PrecompiledWalk {
-  const body = source.replace(/export (const|function) /g, '$1 ');
-  if (body === source) throw new Error('not a module of generated walks (it exports nothing)');
-  return new Function(`${body}\nreturn { urls, plans, properties, link };`)() as PrecompiledWalk;
+  const lines = source.split('\n', 6);
+  const value = (n: number, name: string): unknown => {
+    const prefix = `export const ${name} = `;
+    const line = lines[n] ?? '';
+    if (!line.startsWith(prefix) || !line.endsWith(';')) throw new Error(`not a module of generated walks (line ${n + 1} is not its ${name})`);
+    return JSON.parse(line.slice(prefix.length, -1));
+  };
+  const urls = value(1, 'urls') as string[];
+  const roots = value(2, 'roots') as number;
+  const plans = value(3, 'plans') as PlanDescriptor[];
+  const properties = value(4, 'properties') as PropertyDescriptor[];
+  const at = source.indexOf(`\n${LINK_LINE}\n`);
+  const end = source.lastIndexOf('\n}');
+  if (lines[5] !== LINK_LINE || at < 0 || end < at) throw new Error('not a module of generated walks (its link function is missing)');
+  return { urls, roots, plans, properties, body: source.slice(at + LINK_LINE.length + 2, end) };
+}
+
+/** The plan a descriptor names in a validator's definitions, or why there is none that fits. */
+function planOf(module: PrecompiledWalk, d: PlanDescriptor, planner: NodePlanner, profiles: (url: string) => StructureDefinition | undefined): NodePlan | string {
+  const [u, id, type, ctxKey, compiled, signature] = d;
+  const url = module.urls[u];
+  const sd = url === undefined ? undefined : profiles(url);
+  const node = sd ? profileTree(sd)?.byId.get(id) : undefined;
+  if (!node) return `element ${id} of ${url} not found`;
+  const plan = planner.plan(node, type || undefined, ctxKey, compiled === 1);
+  return planSignature(plan) === signature ? plan : `element ${id} of ${url} is not what the build saw`;
 }
 
 /**
- * Links an emitted module to a validator's plans. Undefined when linked; else why not (a definition the
- * build saw is missing or decides otherwise now), and nothing is linked.
+ * Whether an emitted module's roots (the package's profiles) are what the build saw: undefined when they
+ * are, else why not. Checked when a validator takes the module; the rest is checked when it is linked.
  */
-export function linkPrecompiledWalk(module: PrecompiledWalk, planner: NodePlanner, profiles: (url: string) => StructureDefinition | undefined): string | undefined {
+export function checkWalkRoots(module: PrecompiledWalk, planner: NodePlanner, profiles: (url: string) => StructureDefinition | undefined): string | undefined {
+  for (const d of module.plans.slice(0, module.roots)) {
+    const plan = planOf(module, d, planner, profiles);
+    if (typeof plan === 'string') return plan;
+  }
+  return undefined;
+}
+
+/**
+ * Links an emitted module to a validator's plans: true when linked; false when a plan does not fit (a
+ * definition changed since the build), and then nothing is linked (the walk is generated in-process).
+ */
+export function linkPrecompiledWalk(module: PrecompiledWalk, planner: NodePlanner, profiles: (url: string) => StructureDefinition | undefined): boolean {
   const plans: NodePlan[] = [];
-  for (const [u, id, type, ctxKey, compiled, signature] of module.plans) {
-    const url = module.urls[u];
-    const sd = url === undefined ? undefined : profiles(url);
-    const node = sd ? profileTree(sd)?.byId.get(id) : undefined;
-    if (!node) return `element ${id} of ${url} not found`;
-    const plan = planner.plan(node, type || undefined, ctxKey, compiled === 1);
-    if (planSignature(plan) !== signature) return `element ${id} of ${url} is not what the build saw`;
+  for (const d of module.plans) {
+    const plan = planOf(module, d, planner, profiles);
+    if (typeof plan === 'string') return false;
     plans.push(plan);
   }
   const properties: PropertyPlan[] = [];
   for (const [owner, key, signature] of module.properties) {
     const property = plans[owner]?.property(key);
-    if (!property || propertySignature(property) !== signature) return `property ${key} of ${plans[owner]?.node.id ?? '?'} is not what the build saw`;
+    if (!property || propertySignature(property) !== signature) return false;
     properties.push(property);
   }
-  link({ plans, properties }, module.link(plans, properties, WALK_HELPERS));
-  return undefined;
+  try {
+    link({ plans, properties }, (new Function('P', 'Q', 'H', module.body) as Body)(plans, properties, WALK_HELPERS));
+    return true;
+  } catch {
+    return false;
+  }
 }
