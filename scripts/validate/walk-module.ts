@@ -28,10 +28,19 @@ export function compilePlan(plan: NodePlan, input: Omit<WalkGeneratorInput, 'kno
     const generated = generateWalk([plan], { ...input, known: (p) => p !== plan && (p.walk !== undefined || p.visits === 0) });
     link(generated, (new Function('P', 'Q', 'H', generated.body) as Body)(generated.plans, generated.properties, WALK_HELPERS));
     return plan.walk;
-  } catch {
-    // A generator fault must not stop validation: the interpreter (the reference the code is tested against) walks the plan.
+  } catch (e) {
+    // A generator fault must not stop validation: the interpreter (the reference the code is tested against)
+    // walks the plan. It is kept for the tests, which fail on any.
+    if (faults.length < 10) faults.push(`${plan.node.profile.url}#${plan.node.id}: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
+}
+
+const faults: string[] = [];
+
+/** The generator faults of this process (the first ten): none expected. */
+export function walkFaults(): readonly string[] {
+  return faults;
 }
 
 function link(tables: WalkTables, linked: LinkedWalk): void {

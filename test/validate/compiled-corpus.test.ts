@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOT_VISITS } from '../../scripts/validate/semantic-context.js';
+import { walkFaults } from '../../scripts/validate/walk-module.js';
 import type { Validator } from '../../scripts/validate/validator.js';
 import { gpconnectExamplesDir } from '../helpers/shared.js';
 import { nhsExamples, nhsExamplesDir, nhsValidator } from './nhs-validator-setup.js';
@@ -36,6 +37,8 @@ function differences(validator: Validator, files: string[], option: Option, roun
       const on = run(file, true);
       if (on !== without[i]) differ.add(`${file} (round ${round + 1}):\n${option} ${on}\nwithout ${without[i]}`);
     });
+  // The generated walk fell back to the interpreter nowhere (it would give the same issues, hiding a generator fault).
+  for (const fault of walkFaults()) differ.add(`generator fault: ${fault}`);
   return { compared: files.length, differ: [...differ] };
 }
 

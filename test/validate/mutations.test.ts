@@ -8,6 +8,7 @@ import type { JsonObject } from '../../scripts/model/fhir.js';
 import { gpconnectExamplesDir } from '../helpers/shared.js';
 import { PayloadEdit } from './payload-edit.js';
 import { validatorSetup, type ValidatorSetup } from './validator-setup.js';
+import { walkFaults } from '../../scripts/validate/walk-module.js';
 
 let setup: ValidatorSetup;
 beforeAll(async () => {
@@ -110,3 +111,6 @@ test('a narrative with script (JSON payloads get the same XHTML rules as XML one
   const issues = added(appointment, (r) => r.set('text', { status: 'generated', div }));
   expect(issues).toEqual([expect.objectContaining({ severity: 'error', expression: expect.stringMatching(/^Appointment\.text\.div/), diagnostics: expect.stringMatching(/script/) })]);
 });
+
+// Mutated payloads reach the generated walk's code in ways the examples do not: it never fell back to the interpreter.
+afterAll(() => expect(walkFaults()).toEqual([]));

@@ -14,6 +14,7 @@ import { SnapshotGenerator } from '../../scripts/snapshot/generate.js';
 import type { ValidationIssue } from '../../scripts/validate/issues.js';
 import { createSemanticContext, type SemanticContext } from '../../scripts/validate/semantic-context.js';
 import { Validator, type ValidateOptions } from '../../scripts/validate/validator.js';
+import { walkFaults } from '../../scripts/validate/walk-module.js';
 import { coreContext } from '../helpers/context.js';
 import { publishedExpansions } from '../helpers/shared.js';
 
@@ -61,6 +62,7 @@ export function issuesOf(resource: object, options: ValidateOptions = {}): Valid
   const { validator } = rulesSetup();
   const interpreted = validator.issues(resource, { ...options, compiledWalk: false });
   const generated = validator.issues(resource, options);
+  if (walkFaults().length > 0) throw new Error(`the walk generator failed: ${walkFaults().join('; ')}`);
   if (options.compiledWalk !== false && JSON.stringify(generated) !== JSON.stringify(interpreted))
     throw new Error(`the generated walk differs from the interpreted walk:\n${JSON.stringify(generated, null, 1)}\ninterpreted:\n${JSON.stringify(interpreted, null, 1)}`);
   return generated;

@@ -8,6 +8,7 @@ import { withOptions } from '../../scripts/validate/semantic-context.js';
 import { validateClaimed, validateSemantics } from '../../scripts/validate/semantic.js';
 import { PayloadEdit } from './payload-edit.js';
 import { semanticSetup, gpconnectExamples, type SemanticSetup } from './semantic-setup.js';
+import { walkFaults } from '../../scripts/validate/walk-module.js';
 
 
 const BASE = 'https://fhir.nhs.uk/STU3/StructureDefinition/';
@@ -255,3 +256,6 @@ describe('invariants', () => {
     expect(validateSemantics(r as unknown as Resource, profile, setup.ctx).map((i) => i.expression)).toEqual(['Appointment.status']);
   });
 });
+
+// Mutated payloads reach the generated walk's code in ways the examples do not: it never fell back to the interpreter.
+afterAll(() => expect(walkFaults()).toEqual([]));
