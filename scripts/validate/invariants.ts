@@ -26,6 +26,13 @@ type Evaluator = (node: unknown, env: Record<string, unknown>) => unknown[];
 /** One constraint bound to its evaluator (InvariantEngine.bind): the issues of one node. */
 export type BoundInvariant = (node: unknown, scope: InvariantScope, location: string, run: InvariantRun) => ValidationIssue[];
 
+/** Bound invariants that hold on every node that is not a JSON object (ele-1, ext-1): a walk need not call them on a primitive's value. */
+const OBJECTS_ONLY = new WeakSet<BoundInvariant>();
+
+export function checksObjectsOnly(invariant: BoundInvariant): boolean {
+  return OBJECTS_ONLY.has(invariant);
+}
+
 
 /** Constraint keys whose STU3 expressions fhirpath.js does not evaluate as the specification means, with why. */
 export const UNSUPPORTED_CONSTRAINTS: Readonly<Record<string, string>> = {};
@@ -155,7 +162,11 @@ export class InvariantEngine {
     const expression = effectiveExpression(constraint);
     if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return undefined;
     const native: LinearEvaluator | undefined = NATIVE_EVALUATORS[constraint.key] ?? LINEAR_EVALUATORS[constraint.key];
-    if (native && constraint.expression === native.published) return (node, scope, location) => (native.holds(node, scope.resource) ? NO_ISSUES : this.failed(constraint, expression, location));
+    if (native && constraint.expression === native.published) {
+      const bound: BoundInvariant = (node, scope, location) => (native.holds(node, scope.resource) ? NO_ISSUES : this.failed(constraint, expression, location));
+      if (Object.hasOwn(NATIVE_EVALUATORS, constraint.key)) OBJECTS_ONLY.add(bound);
+      return bound;
+    }
     // Compiled when first evaluated: a validator's profiles hold far more invariants than a payload meets.
     let entry: Entry | undefined;
     return (node, scope, location, run) => this.evaluate(constraint, (entry ??= this.entry(base, expression)), base, expression, node, scope, location, run);

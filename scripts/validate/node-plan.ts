@@ -14,7 +14,7 @@ import type { StructureDefinition } from '../model/fhir.js';
 import type { ElementModel, ResolvedProperty } from '../resolve/element-model.js';
 import type { ValueSetExpander } from '../terminology/value-set-expansion.js';
 import { prepareBinding, type PreparedBinding } from './bindings.js';
-import type { BoundInvariant, InvariantEngine } from './invariants.js';
+import { checksObjectsOnly, type BoundInvariant, type InvariantEngine } from './invariants.js';
 import { referenceTargets } from './references.js';
 import { nodeConstraints } from './node-constraints.js';
 import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
@@ -60,6 +60,8 @@ export interface NodePlan {
   readonly ctxKey: string;
   /** The invariants evaluated on the node (the element's, its contentReference target's, its type's). */
   readonly invariants: readonly BoundInvariant[];
+  /** Every one of them holds on a value that is not a JSON object (ele-1 on a primitive): they are evaluated on objects only. */
+  readonly invariantsOnObjects: boolean;
   /** The target profiles of a Reference node (undefined: the node is not a Reference). */
   readonly referenceTargets: readonly string[] | undefined;
   /** The element's binding, prepared for the node's type (undefined: nothing to check). */
@@ -189,6 +191,7 @@ export class NodePlanner {
       type,
       ctxKey,
       invariants: bound,
+      invariantsOnObjects: bound.every(checksObjectsOnly),
       referenceTargets: type === 'Reference' ? referenceTargets(node.def) : undefined,
       binding: node.def.binding && type ? prepareBinding(node.def.binding, type, expander, { compiled, profile: node.profile }) : undefined,
       compiled,

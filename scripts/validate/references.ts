@@ -16,8 +16,23 @@ import { ruleIssue } from './policy.js';
 
 /** Where references of one resource can point: its Bundle's entries and its own contained resources. */
 export interface ReferenceScope {
-  readonly bundle?: { type: string; byKey: ReadonlyMap<string, { resource: Resource; location: string }> };
-  readonly contained: ReadonlyMap<string, { resource: Resource; location: string }>;
+  readonly bundle?: { type: string; byKey: ReadonlyMap<string, ReferenceTarget> };
+  readonly contained: ReadonlyMap<string, ReferenceTarget>;
+}
+
+/**
+ * A resource a reference can lead to, with where it is: the location of the resource holding it and its
+ * index there (a Bundle entry's or a contained resource's), its own location written only for a message.
+ */
+export interface ReferenceTarget {
+  readonly resource: Resource;
+  readonly holder: string;
+  readonly index: number;
+  readonly entry: boolean;
+}
+
+function targetLocation(t: ReferenceTarget): string {
+  return t.entry ? `${t.holder}.entry[${t.index}].resource` : `${t.holder}.contained[${t.index}]`;
 }
 
 const NO_ERROR_BUNDLES = new Set(['searchset', 'transaction', 'transaction-response', 'batch', 'batch-response', 'history']);
@@ -30,13 +45,13 @@ const CONDITIONAL = /^([A-Z][A-Za-z]+)\?./;
 
 /** The lookup keys of a Bundle's entries: fullUrl, `Type/id`. */
 export function bundleScope(bundle: Resource, location: string): ReferenceScope['bundle'] {
-  const byKey = new Map<string, { resource: Resource; location: string }>();
+  const byKey = new Map<string, ReferenceTarget>();
   const entries: unknown[] = Array.isArray(bundle.entry) ? bundle.entry : [];
   entries.forEach((entry, i) => {
     if (!isObject(entry)) return;
     const resource = entry.resource as Resource | undefined;
     if (!isObject(resource) || typeof resource.resourceType !== 'string') return;
-    const target = { resource, location: `${location}.entry[${i}].resource` };
+    const target: ReferenceTarget = { resource, holder: location, index: i, entry: true };
     if (typeof entry.fullUrl === 'string') byKey.set(entry.fullUrl, target);
     if (typeof resource.id === 'string') byKey.set(`${resource.resourceType}/${resource.id}`, target);
   });
@@ -44,14 +59,14 @@ export function bundleScope(bundle: Resource, location: string): ReferenceScope[
 }
 
 /** The contained scope of a resource that contains nothing (most do): one for all, never added to. */
-const NO_CONTAINED: ReferenceScope['contained'] = new Map();
+const NO_CONTAINED: ReferenceScope['contained'] = new Map<string, ReferenceTarget>();
 
 export function containedScope(resource: Resource, location: string): ReferenceScope['contained'] {
   if (!Array.isArray(resource.contained) || resource.contained.length === 0) return NO_CONTAINED;
-  const byId = new Map<string, { resource: Resource; location: string }>();
+  const byId = new Map<string, ReferenceTarget>();
   const contained: unknown[] = resource.contained;
   contained.forEach((c, i) => {
-    if (isObject(c) && typeof c.id === 'string' && typeof c.resourceType === 'string') byId.set(c.id, { resource: c as unknown as Resource, location: `${location}.contained[${i}]` });
+    if (isObject(c) && typeof c.id === 'string' && typeof c.resourceType === 'string') byId.set(c.id, { resource: c as unknown as Resource, holder: location, index: i, entry: false });
   });
   return byId;
 }
@@ -80,7 +95,7 @@ export function checkReferenceTo(targets: readonly string[], value: unknown, loc
       ruleIssue(
         'reference-target',
         at,
-        `reference '${reference}' resolves to ${found.resource.resourceType} at ${found.location}${claimed(found.resource)}, which is none of the allowed targets ${targets.join(', ')}`,
+        `reference '${reference}' resolves to ${found.resource.resourceType} at ${targetLocation(found)}${claimed(found.resource)}, which is none of the allowed targets ${targets.join(', ')}`,
       ),
     ];
   }
@@ -105,7 +120,7 @@ export function referenceResolver(scope: ReferenceScope): (reference: string) =>
   return (reference) => resolveReference(reference, scope)?.resource;
 }
 
-function resolveReference(reference: string, scope: ReferenceScope): { resource: Resource; location: string } | undefined {
+function resolveReference(reference: string, scope: ReferenceScope): ReferenceTarget | undefined {
   if (reference.startsWith('#')) return scope.contained.get(reference.slice(1));
   const bundle = scope.bundle;
   if (!bundle) return undefined;

@@ -176,7 +176,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     }
     this.budget?.tick();
     const type = plan.type;
-    if (this.inv && plan.invariants.length > 0) this.invariants(plan, value, location, scope);
+    if (this.inv && plan.invariants.length > 0 && (!plan.invariantsOnObjects || isObject(value))) this.invariants(plan, value, location, scope);
     if (plan.binding) this.binding(plan, value, location);
     if (type === 'Coding') this.coding(value, location);
     else if (type === 'xhtml') this.narrative(value, location);

@@ -45,8 +45,14 @@ export interface WalkGeneratorInput {
   readonly known?: (plan: NodePlan) => boolean;
 }
 
-/** Helpers the generated slice tests use (the `H` argument of a body). */
+/** `[0]`, `[1]`, ...: made once each, so that an item's location is one concatenation. */
+const INDEXES: string[] = [];
+
+/** Helpers of generated code (the `H` argument of a body). */
 export const WALK_HELPERS = {
+  index(i: number): string {
+    return (INDEXES[i] ??= `[${i}]`);
+  },
   /** The values along plain property names, or undefined where a name is absent (the interpreter may find a choice by its stem). */
   path(item: unknown, names: readonly string[]): unknown[] | undefined {
     let values: unknown[] = [item];
@@ -135,7 +141,10 @@ class WalkGenerator {
   private planFunction(plan: NodePlan, i: number): string {
     const p = `p${i}`;
     const lines = [`function w${i}(v, loc, s, w) {`, '  w.tick();'];
-    if (plan.invariants.length > 0) lines.push(`  if (w.inv) w.invariants(${p}, v, loc, s);`);
+    if (plan.invariants.length > 0) {
+      const onObjects = plan.invariantsOnObjects ? ' && typeof v === "object" && v !== null && !Array.isArray(v)' : '';
+      lines.push(`  if (w.inv${onObjects}) w.invariants(${p}, v, loc, s);`);
+    }
     if (plan.binding) lines.push(`  w.binding(${p}, v, loc);`);
     if (plan.type === 'Coding') lines.push('  w.coding(v, loc);');
     else if (plan.type === 'xhtml') lines.push('  w.narrative(v, loc);');
@@ -200,7 +209,7 @@ class WalkGenerator {
     const child = property.item();
     const c = this.ref(child);
     const call = (value: string, location: string) => (this.generated(child) ? `w${c}(${value}, ${location}, s, w)` : `w.visit(p${c}, ${value}, ${location}, s)`);
-    return `{ const l = ${at}; if (Array.isArray(x)) for (let i = 0; i < x.length; i++) ${call('x[i]', 'l + "[" + i + "]"')}; else ${call('x', 'l')}; break; }`;
+    return `{ const l = ${at}; if (Array.isArray(x)) for (let i = 0; i < x.length; i++) ${call('x[i]', 'l + H.index(i)')}; else ${call('x', 'l')}; break; }`;
   }
 
   /** The plans a generically walked property reaches: its slices' and (not for extensions and resources, looked up at run time) its items'. */

@@ -58,7 +58,7 @@ type PropertyDescriptor = [plan: number, key: string, signature: string];
 /** What the walk of a plan depends on in the definitions: when the loader's plan says the same, the code fits it. */
 function planSignature(plan: NodePlan): string {
   const node = (n: { profile: StructureDefinition; id: string } | undefined) => (n ? `${n.profile.url}#${n.id}` : '');
-  return digest([plan.node.def.path, plan.invariants.length, plan.binding ? 'b' : '', (plan.referenceTargets ?? []).join(' '), node(plan.source), plan.requiredSlices.map(node).join(' ')].join('|'));
+  return digest([plan.node.def.path, plan.invariants.length, plan.invariantsOnObjects, plan.binding ? 'b' : '', (plan.referenceTargets ?? []).join(' '), node(plan.source), plan.requiredSlices.map(node).join(' ')].join('|'));
 }
 
 function propertySignature(property: PropertyPlan): string {
