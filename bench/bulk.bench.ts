@@ -88,18 +88,28 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
   if (figures.length > 1) {
     const [one, all] = figures;
     rows.push({ section: SECTION, what: `speed-up, ${all.n} workers over 1`, value: ratio(all.validating, one.validating), note: `validation alone (target: at least 1.8x on 2 cores); whole runs ${ratio(all.whole, one.whole)}; CPU per line ${ratio(all.cpuPerLine, one.cpuPerLine)} of one worker's` });
-    const ceiling = await machineScaling(all.n);
+    const ceiling = await machineScaling(all.n, CPU_LOOP);
     rows.push({ section: SECTION, what: `the machine's ceiling: a CPU-bound loop on ${all.n} threads over 1`, value: `${ceiling.toFixed(2)}x`, note: 'measured right after, no allocation: what the machine gave any program then (2.00x on 2 idle cores)' });
+    const parsing = await machineScaling(all.n, PARSE_LINES, ndjson);
+    rows.push({ section: SECTION, what: `JSON.parse of the same lines on ${all.n} threads over 1`, value: `${parsing.toFixed(2)}x`, note: 'measured right after: what allocating work as such gets from the machine' });
   }
 }
 
-/** How much `n` threads of a pure CPU loop get done over one, now: the scaling the machine's load leaves to anyone. */
-async function machineScaling(n: number): Promise<number> {
-  const code = "let x = 0; for (let i = 0; i < 3e8; i++) x += i % 7; require('node:worker_threads').parentPort.postMessage(x);";
+const CPU_LOOP = "let x = 0; for (let i = 0; i < 3e8; i++) x += i % 7; require('node:worker_threads').parentPort.postMessage(x);";
+const PARSE_LINES = [
+  "const { parentPort, workerData } = require('node:worker_threads');",
+  "const lines = require('node:fs').readFileSync(workerData, 'utf8').split('\\n').filter((l) => l !== '');",
+  'let n = 0;',
+  'for (let r = 0; r < 3; r++) for (const line of lines) n += Object.keys(JSON.parse(line)).length;',
+  'parentPort.postMessage(n);',
+].join('\n');
+
+/** How much `n` threads of the same work (`code`, given `data`) get done over one, now: the scaling the machine's load leaves to anyone. */
+async function machineScaling(n: number, code: string, data?: unknown): Promise<number> {
   const run = async (threads: number) => {
     const t = performance.now();
     await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve) => {
-      const w = new Worker(code, { eval: true });
+      const w = new Worker(code, { eval: true, workerData: data });
       w.once('message', () => void w.terminate().then(() => resolve()));
     })));
     return performance.now() - t;
