@@ -18,10 +18,10 @@ import { DEFINITION_INDEX_FILE, DefinitionIndex } from '../resolve/definition-in
 import type { DefinitionSource } from '../resolve/resolver.js';
 import type { Resource } from '../model/fhir.js';
 import { recoverOutput } from '../emit/writer.js';
-import { precompiledFromSource, type PrecompiledInvariants } from '../compile/fhirpath/index.js';
+import { precompiledFromSource } from '../compile/fhirpath/index.js';
 import { createValidator } from '../validate/create.js';
 import { INVARIANT_MODULE_FILE } from '../validate/invariants.js';
-import { precompiledWalkFromSource, WALK_MODULE_FILE, type PrecompiledWalk } from '../validate/walk-module.js';
+import { precompiledWalkFromSource, WALK_MODULE_FILE } from '../validate/walk-module.js';
 import { EXPANSIONS_PACKAGE, expansionsFrom } from '../validate/semantic-context.js';
 import type { ValidatorTable } from '../validate/structure.js';
 import type { Validator } from '../validate/validator.js';
@@ -68,8 +68,8 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
     canonical: config.canonical,
     structure,
     expansions: source.labels.includes(EXPANSIONS_PACKAGE) ? expansionsFrom(source) : undefined,
-    invariants: precompiledInvariants(outDir, diagnostics),
-    walk: precompiledWalk(outDir, diagnostics),
+    invariants: emittedModule(outDir, INVARIANT_MODULE_FILE, precompiledFromSource, diagnostics, 'validate.invariants-unreadable', 'invariants are compiled as they are met instead'),
+    walk: emittedModule(outDir, WALK_MODULE_FILE, precompiledWalkFromSource, diagnostics, 'validate.walk-unreadable', 'the walk is generated as payloads are walked instead'),
   });
   // What assembling the validator found (a profile whose snapshot could not be made) is the caller's to see.
   for (const d of created.diagnostics.all) diagnostics.report(d);
@@ -77,28 +77,19 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
 }
 
 /**
- * The invariants the build compiled (INVARIANT_MODULE_FILE): with them, validating compiles no FHIRPath
- * and loads no FHIRPath parser. An older build has none; the validator then compiles each when first met.
+ * A module the build emitted beside the validators, read by `read`: the invariants it compiled
+ * (INVARIANT_MODULE_FILE: validating then compiles no FHIRPath and loads no FHIRPath parser) or the
+ * semantic walk it generated (WALK_MODULE_FILE). An older build has neither; then the invariants are
+ * compiled, and the walk generated, as payloads need them. A damaged one is a warning, with the same
+ * outcome.
  */
-function precompiledInvariants(outDir: string, diagnostics: Diagnostics): PrecompiledInvariants | undefined {
-  const file = join(outDir, INVARIANT_MODULE_FILE);
+function emittedModule<T>(outDir: string, path: string, read: (source: string) => T, diagnostics: Diagnostics, rule: string, instead: string): T | undefined {
+  const file = join(outDir, path);
   if (!existsSync(file)) return undefined;
   try {
-    return precompiledFromSource(readFileSync(file, 'utf8'));
+    return read(readFileSync(file, 'utf8'));
   } catch (e) {
-    diagnostics.warning('validate.invariants-unreadable', `${file} cannot be loaded (${errorMessage(e)}): invariants are compiled as they are met instead; rebuild`);
-    return undefined;
-  }
-}
-
-/** The semantic walk the build generated (WALK_MODULE_FILE); an older build has none, and the walk is then generated as payloads are walked. */
-function precompiledWalk(outDir: string, diagnostics: Diagnostics): PrecompiledWalk | undefined {
-  const file = join(outDir, WALK_MODULE_FILE);
-  if (!existsSync(file)) return undefined;
-  try {
-    return precompiledWalkFromSource(readFileSync(file, 'utf8'));
-  } catch (e) {
-    diagnostics.warning('validate.walk-unreadable', `${file} cannot be loaded (${errorMessage(e)}): the walk is generated as payloads are walked instead; rebuild`);
+    diagnostics.warning(rule, `${file} cannot be loaded (${errorMessage(e)}): ${instead}; rebuild`);
     return undefined;
   }
 }
