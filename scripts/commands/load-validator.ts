@@ -68,8 +68,8 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
     canonical: config.canonical,
     structure,
     expansions: source.labels.includes(EXPANSIONS_PACKAGE) ? expansionsFrom(source) : undefined,
-    invariants: emittedModule(outDir, INVARIANT_MODULE_FILE, precompiledFromSource, diagnostics, 'validate.invariants-unreadable', 'invariants are compiled as they are met instead'),
-    walk: emittedModule(outDir, WALK_MODULE_FILE, precompiledWalkFromSource, diagnostics, 'validate.walk-unreadable', 'the walk is generated as payloads are walked instead'),
+    invariants: emittedModule(outDir, INVARIANT_MODULE_FILE, precompiledFromSource, (why) => diagnostics.warning('validate.invariants-unreadable', `${why}: invariants are compiled as they are met instead; rebuild`)),
+    walk: emittedModule(outDir, WALK_MODULE_FILE, precompiledWalkFromSource, (why) => diagnostics.warning('validate.walk-unreadable', `${why}: the walk is generated as payloads are walked instead; rebuild`)),
   });
   // What assembling the validator found (a profile whose snapshot could not be made) is the caller's to see.
   for (const d of created.diagnostics.all) diagnostics.report(d);
@@ -80,16 +80,16 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
  * A module the build emitted beside the validators, read by `read`: the invariants it compiled
  * (INVARIANT_MODULE_FILE: validating then compiles no FHIRPath and loads no FHIRPath parser) or the
  * semantic walk it generated (WALK_MODULE_FILE). An older build has neither; then the invariants are
- * compiled, and the walk generated, as payloads need them. A damaged one is a warning, with the same
- * outcome.
+ * compiled, and the walk generated, as payloads need them. A damaged one is `unreadable`'s to report
+ * (file and why), with the same outcome.
  */
-function emittedModule<T>(outDir: string, path: string, read: (source: string) => T, diagnostics: Diagnostics, rule: string, instead: string): T | undefined {
+function emittedModule<T>(outDir: string, path: string, read: (source: string) => T, unreadable: (why: string) => void): T | undefined {
   const file = join(outDir, path);
   if (!existsSync(file)) return undefined;
   try {
     return read(readFileSync(file, 'utf8'));
   } catch (e) {
-    diagnostics.warning(rule, `${file} cannot be loaded (${errorMessage(e)}): ${instead}; rebuild`);
+    unreadable(`${file} cannot be loaded (${errorMessage(e)})`);
     return undefined;
   }
 }
