@@ -90,13 +90,10 @@ export const indented = (value: unknown, by: number) => JSON.stringify(value, nu
 
 /** An issue as toOperationOutcome writes it. */
 export function outcomeIssue(i: ValidationIssue): OperationOutcomeIssue {
-  return {
-    severity: i.severity,
-    code: i.code,
-    diagnostics: i.diagnostics,
-    ...(i.expression ? { expression: [i.expression] } : {}),
-    ...(i.line !== undefined ? { location: [`line ${i.line}`] } : {}),
-  };
+  const out: OperationOutcomeIssue = { severity: i.severity, code: i.code, diagnostics: i.diagnostics };
+  if (i.expression) out.expression = [i.expression];
+  if (i.line !== undefined) out.location = [`line ${i.line}`];
+  return out;
 }
 
 /** Issues that are not a validator's (a file that cannot be read, payloads a stopped worker took along), as a result. */

@@ -23,6 +23,23 @@ export interface ValidationIssue {
   rule?: string;
 }
 
+/** The fields placedAt copies by name: one added to ValidationIssue and not copied there fails to compile here. */
+type Copied = 'severity' | 'code' | 'diagnostics' | 'expression' | 'line' | 'column' | 'rule';
+const everyFieldCopied: [Exclude<keyof ValidationIssue, Copied>] extends [never] ? true : never = true;
+void everyFieldCopied;
+
+/**
+ * A copy of `issue` at another line and column (undefined: none). Built field by field: issues come in many
+ * shapes, and V8's object spread over so many is slow enough to be a tenth of a payload's validation.
+ */
+export function placedAt(issue: ValidationIssue, line: number | undefined, column: number | undefined): ValidationIssue {
+  const out: ValidationIssue = { severity: issue.severity, code: issue.code, diagnostics: issue.diagnostics, expression: issue.expression };
+  if (line !== undefined) out.line = line;
+  if (column !== undefined) out.column = column;
+  if (issue.rule !== undefined) out.rule = issue.rule;
+  return out;
+}
+
 /** No issues: one frozen array for every check that passes (callers copy issues out of the arrays they are given). */
 export const NO_ISSUES = Object.freeze([]) as unknown as ValidationIssue[];
 
@@ -48,14 +65,15 @@ export function sortIssues(issues: readonly ValidationIssue[]): ValidationIssue[
 
 export function toOperationOutcome(issues: readonly ValidationIssue[]): OperationOutcome {
   const sorted = sortIssues(issues);
-  const issue: OperationOutcomeIssue[] = sorted.map((i) => ({
-    severity: i.severity,
-    code: i.code,
-    ...(i.rule !== undefined ? { details: { coding: [{ system: VALIDATION_RULE_SYSTEM, code: i.rule }] } } : {}),
-    diagnostics: i.diagnostics,
-    ...(i.expression ? { expression: [i.expression] } : {}),
-    ...(i.line !== undefined ? { location: [`line ${i.line}${i.column !== undefined ? `, column ${i.column}` : ''}`] } : {}),
-  }));
+  const issue = sorted.map((i) => {
+    // Fields assigned in order rather than spread in (the order of the JSON written).
+    const out: OperationOutcomeIssue = { severity: i.severity, code: i.code };
+    if (i.rule !== undefined) out.details = { coding: [{ system: VALIDATION_RULE_SYSTEM, code: i.rule }] };
+    out.diagnostics = i.diagnostics;
+    if (i.expression) out.expression = [i.expression];
+    if (i.line !== undefined) out.location = [`line ${i.line}${i.column !== undefined ? `, column ${i.column}` : ''}`];
+    return out;
+  });
   if (issue.length === 0) issue.push({ severity: 'information', code: 'informational', diagnostics: 'no issues found' });
   return { resourceType: 'OperationOutcome', issue };
 }

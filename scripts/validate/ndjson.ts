@@ -13,7 +13,7 @@
  * between resources), every other line is a resource or its error. Line numbers count every line of the
  * file, from 1, so they match an editor's.
  */
-import { sortIssues, type ValidationIssue } from './issues.js';
+import { placedAt, sortIssues, type ValidationIssue } from './issues.js';
 import { sizeIssue } from './json-payload.js';
 import { DEFAULT_LIMITS } from '../util/limits.js';
 import type { ValidateOptions, Validator } from './validator.js';
@@ -194,11 +194,12 @@ export function forEachLine(bytes: Uint8Array, firstLine: number, fn: (line: Ndj
 }
 
 /**
- * One NDJSON line validated as a JSON payload: its issues, sorted, each placed on the line (the line number
- * of an issue within one line's JSON is always 1, so the file's line replaces it). A bad line (not JSON,
+ * One NDJSON line validated as a JSON payload: its issues, sorted, each placed on the line (within one
+ * line's JSON every place is on line 1, so the validator does not look for them: the file's line is the
+ * place, the FHIRPath says where in it). A bad line (not JSON,
  * not an object, over the limit) is that line's fatal issue.
  */
 export function ndjsonLineIssues(validator: Validator | undefined, line: NdjsonLine, options: ValidateOptions, maxBytes: number = DEFAULT_LIMITS.maxBytes): ValidationIssue[] {
-  const issues = line.bytes && validator ? validator.jsonIssues(line.bytes, options) : [sizeIssue(line.size, maxBytes) ?? { severity: 'fatal' as const, code: 'too-costly' as const, diagnostics: 'line over the payload limit', expression: '' }];
-  return sortIssues(issues.map((i) => ({ ...i, line: line.line })));
+  const issues = line.bytes && validator ? validator.jsonIssues(line.bytes, { ...options, locate: false }) : [sizeIssue(line.size, maxBytes) ?? { severity: 'fatal' as const, code: 'too-costly' as const, diagnostics: 'line over the payload limit', expression: '' }];
+  return sortIssues(issues.map((i) => placedAt(i, line.line, i.column)));
 }

@@ -17,7 +17,7 @@ import { internalError } from '../diagnostics/internal-errors.js';
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
 import { locateJsonPaths } from '../format/json/json-locate.js';
 import { Budget, LimitReached, type PayloadLimits } from '../util/limits.js';
-import { toOperationOutcome, type ValidationIssue } from './issues.js';
+import { placedAt, toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload } from './json-payload.js';
 import { shapeIssues } from './payload-shape.js';
 import { applyOverrides, type RuleOverrides } from './policy.js';
@@ -46,6 +46,12 @@ export interface ValidateOptions {
   compiledWalk?: boolean;
   /** Check narrative XHTML (default true; the XML path has its XML rules do it). */
   narrative?: boolean;
+  /**
+   * Give each issue of a JSON payload the line and column its FHIRPath names in the text (one scan of the
+   * text, when there are issues); default true. false: the issues carry their FHIRPath only, for a caller
+   * that places them itself (an NDJSON line's issues are all at the line's number in the file).
+   */
+  locate?: boolean;
   /** Run the semantic layer (slicing, extensions, bindings, invariants, references); false: structure only. Default true. */
   semantic?: boolean;
   /**
@@ -125,7 +131,7 @@ export class Validator {
         if (read.value) this.collect(read.value, options, budget, out);
       } finally {
         // Also when a limit stops the payload: the issues found so far get their places.
-        if (read.text !== undefined && read.value) placeInJson(out, read.text);
+        if (read.text !== undefined && read.value && options.locate !== false) placeInJson(out, read.text);
       }
     });
   }
@@ -252,7 +258,7 @@ function placeInJson(issues: ValidationIssue[], text: string): void {
   unplaced.forEach((k, n) => {
     const at = places[n];
     // A new object: issues may be shared (memoised by the semantic layer), never changed.
-    if (at) issues[k] = { ...issues[k], line: at.line, column: at.column };
+    if (at) issues[k] = placedAt(issues[k], at.line, at.column);
   });
 }
 

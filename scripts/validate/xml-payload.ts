@@ -5,7 +5,7 @@
  */
 import type { ElementModel } from '../resolve/element-model.js';
 import type { Budget } from '../util/limits.js';
-import type { ValidationIssue } from './issues.js';
+import { placedAt, type ValidationIssue } from './issues.js';
 import { sizeIssue } from './json-payload.js';
 import { readXmlPayload } from './xml-rules.js';
 
@@ -40,7 +40,7 @@ export function xmlPayloadIssues<O>(validate: JsonIssueSource<O>, model: Element
       // The narrative invariants the JSON layer cannot evaluate (htmlChecks()) were checked by the XML rules.
       if (issue.severity === 'information' && NARRATIVE_NOT_EVALUATED.test(issue.diagnostics)) continue;
       const line = issue.line === undefined ? read.lineOf(issue.expression) : undefined;
-      out[kept++] = line === undefined ? issue : { ...issue, line };
+      out[kept++] = line === undefined ? issue : placedAt(issue, line, issue.column);
     }
     out.length = kept;
   }

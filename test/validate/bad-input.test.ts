@@ -75,3 +75,19 @@ test('a 50 MB payload is refused before parsing', () => {
   const payload = `{"resourceType":"Binary","contentType":"text/plain","content":"${'A'.repeat(50 * 1024 * 1024)}"}`;
   expect(only(payload)).toEqual({ severity: 'fatal', code: 'too-costly', diagnostics: 'payload of 50.0 MiB exceeds the limit of 32.0 MiB' });
 });
+
+test('issues are placed at the line and column their FHIRPath names; locate: false keeps the FHIRPath only', () => {
+  const payload = '{\n  "resourceType": "Patient",\n  "gender": "x",\n  "active": "yes"\n}';
+  const placed = setup.validator.jsonIssues(payload).map(({ expression, line, column }) => ({ expression, line, column }));
+  expect(placed).toEqual(
+    expect.arrayContaining([
+      { expression: 'Patient.gender', line: 3, column: 3 },
+      { expression: 'Patient.active', line: 4, column: 3 },
+    ]),
+  );
+  const unplaced = setup.validator.jsonIssues(payload, { locate: false });
+  expect(unplaced.map((i) => i.expression).sort()).toEqual(placed.map((i) => i.expression).sort());
+  expect(unplaced.filter((i) => i.line !== undefined || i.column !== undefined)).toEqual([]);
+  // A parse problem has its place from the parser, whatever the option.
+  expect(setup.validator.jsonIssues('{\n "resourceType": tru\n}', { locate: false })).toEqual([expect.objectContaining({ line: 2, column: 18 })]);
+});
