@@ -25,6 +25,8 @@ export interface JsonPayload {
   value?: Record<string, unknown>;
   /** The decoded text, with the value (issues found later are placed in it). */
   text?: string;
+  /** The value is JSON.parse's value of the text, with every property name written as is (json-tree-locate.ts can place issues through it). */
+  plainKeys?: boolean;
   issues: ValidationIssue[];
 }
 
@@ -83,7 +85,7 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   const root = typeof object.resourceType === 'string' ? object.resourceType : '';
   const issues = parsed.problems.map((p) => problemIssue(p, root, lines));
   if (issues.some((i) => i.severity === 'fatal')) return { issues: issues.filter((i) => i.severity === 'fatal').slice(0, 1) };
-  return { value: object, text, issues };
+  return { value: object, text, issues, plainKeys: parsed.plainKeys === true };
 }
 
 function problemIssue(problem: JsonProblem, root: string, lines: LineIndex): ValidationIssue {

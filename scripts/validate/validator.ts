@@ -131,7 +131,7 @@ export class Validator {
         if (read.value) this.collect(read.value, options, budget, out);
       } finally {
         // Also when a limit stops the payload: the issues found so far get their places.
-        if (read.text !== undefined && read.value && options.locate !== false) placeInJson(out, read.text);
+        if (read.text !== undefined && read.value && options.locate !== false) placeInJson(out, read.text, read.plainKeys ? read.value : undefined);
       }
     });
   }
@@ -251,10 +251,10 @@ export class Validator {
  * one scan of the text for all of them, as far and as deep as they need (json-locate.ts), and only when
  * some issue needs a place.
  */
-function placeInJson(issues: ValidationIssue[], text: string): void {
+function placeInJson(issues: ValidationIssue[], text: string, plainValue: object | undefined): void {
   const unplaced = issues.flatMap((issue, k) => (issue.line === undefined && issue.expression ? [k] : []));
   if (unplaced.length === 0) return;
-  const places = locateJsonPaths(text, unplaced.map((k) => issues[k].expression));
+  const places = locateJsonPaths(text, unplaced.map((k) => issues[k].expression), plainValue);
   unplaced.forEach((k, n) => {
     const at = places[n];
     // A new object: issues may be shared (memoised by the semantic layer), never changed.

@@ -3,13 +3,17 @@
  * oracle only: the same line and column for every path of every JSON file of the corpus (each node, its
  * `_field` extension paths, choice names, indexes past the end, resource type and function steps, missing
  * names), and for hand-made texts where the order of members decides (`_name` before `name`, resourceType
- * last, duplicate keys, escaped keys).
+ * last, duplicate keys, escaped keys). The locator through the parsed value (json-tree-locate.ts) is held
+ * to the same places on each of them where its conditions hold (JSON.parse's value, keys without escapes),
+ * and must answer on every corpus file.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { jsonFieldLocator, locateJsonPaths } from '../../scripts/format/json/json-locate.js';
-import { splitSteps } from '../../scripts/format/json/json-paths.js';
+import { parseSteps, splitSteps } from '../../scripts/format/json/json-paths.js';
+import { treeOffsets } from '../../scripts/format/json/json-tree-locate.js';
+import { cleanJsonValue } from '../../scripts/format/json/parse-json-fast.js';
 import { LineIndex, type LineColumn } from '../../scripts/format/line-index.js';
 import { gpconnectExamplesDir, jsonFiles, nhsAssetsDir } from '../helpers/shared.js';
 
@@ -43,6 +47,23 @@ function oracle(text: string, expression: string, dropType = true): LineColumn |
   return new LineIndex(text).at(offset);
 }
 
+
+/**
+ * The places through the parsed value, as the validator asks for them (the value JSON.parse's, its keys
+ * written as is); undefined when those conditions do not hold. `answered` counts the texts the tree
+ * locator answered itself (rather than handing over to the scan).
+ */
+const tree = { answered: 0 };
+function viaValue(text: string, expressions: string[]): Array<LineColumn | undefined> | undefined {
+  const clean = cleanJsonValue(text, 1000);
+  if (!clean?.plainKeys || typeof clean.value !== 'object' || clean.value === null) return undefined;
+  const steps = expressions.map((e) => {
+    const path = splitSteps(e);
+    return parseSteps(/^[A-Z]/.test(path[0] ?? '') ? path.slice(1) : path);
+  });
+  if (treeOffsets(text, clean.value, steps)) tree.answered++;
+  return locateJsonPaths(text, expressions, clean.value);
+}
 
 function propertyOf(node: JsonNode, name: string): JsonNode | undefined {
   return node.type === 'object' ? node.children?.find((p) => p.children?.[0]?.value === name) : undefined;
@@ -84,6 +105,9 @@ describe('JSON locations: the one-scan locator gives the places the tree walk ga
       const type = value.resourceType ?? 'X';
       const expressions = [...relative.map((p) => `${type}.${p}`), ...relative.slice(0, 100), type, 'Other.id'];
       const places = locateJsonPaths(text, expressions);
+      const before = tree.answered;
+      expect(viaValue(text, expressions)).toEqual(places);
+      expect([file, tree.answered]).toEqual([file, before + 1]);
       const root = parseTree(text);
       expect(root).toBeDefined();
       expressions.forEach((expression, k) => {
@@ -112,7 +136,17 @@ describe('JSON locations: the one-scan locator gives the places the tree walk ga
     ['nothing but space', '  \n', ['a']],
   ];
   test.each(cases)('%s', (_, text, expressions) => {
-    expect(locateJsonPaths(text, expressions)).toEqual(expressions.map((e) => oracle(text, e)));
+    const expected = expressions.map((e) => oracle(text, e));
+    expect(locateJsonPaths(text, expressions)).toEqual(expected);
+    expect(viaValue(text, expressions) ?? expected).toEqual(expected);
+  });
+
+  test('the value is walked only where its keys are in the order written: not with an array-index key', () => {
+    const text = '{"b": {"value": 1}, "0": {"value": 2}, "value": 3}';
+    const expressions = ['X.b.value', 'X.value'];
+    const before = tree.answered;
+    expect(viaValue(text, expressions)).toEqual(expressions.map((e) => oracle(text, e)));
+    expect(tree.answered).toBe(before);
   });
 
   test('known places', () => {
@@ -126,6 +160,7 @@ describe('JSON locations: the one-scan locator gives the places the tree walk ga
   });
 
   test('random JSON documents, compact and indented, every path (fixed seed)', () => {
+    const before = tree.answered;
     const key = fc.constantFrom('a', 'b', '_a', 'resourceType', 'Patient', 'value', 'x\\y', 'n"m');
     const leaf = fc.oneof(fc.constantFrom('Patient', 'Observation', 'a:b', 'x\\"y'), fc.integer(), fc.boolean(), fc.constant(null)).map((v) => JSON.stringify(v));
     const { doc } = fc.letrec((tie) => ({
@@ -140,10 +175,14 @@ describe('JSON locations: the one-scan locator gives the places the tree walk ga
           const relative: string[] = [];
           pathsOf(JSON.parse(text) as unknown, '', relative);
           const expressions = [...relative.map((p) => `X.${p}`), ...relative, 'Patient.a', 'Patient.Patient.b'];
-          expect(locateJsonPaths(text, expressions)).toEqual(expressions.map((e) => oracle(text, e)));
+          const expected = expressions.map((e) => oracle(text, e));
+          expect(locateJsonPaths(text, expressions)).toEqual(expected);
+          expect(viaValue(text, expressions) ?? expected).toEqual(expected);
         },
       ),
       { seed: 22, numRuns: 300 },
     );
+    // A third of them (the others have duplicate or escaped keys, or are not objects): answered by the tree locator itself.
+    expect(tree.answered - before).toBeGreaterThan(80);
   });
 });

@@ -13,6 +13,8 @@
  * per payload with issues.) The text is JSON its readers accepted; other text gets a best effort.
  */
 import type { LineColumn } from '../line-index.js';
+import { BoundedMemo } from '../../util/bounded-memo.js';
+import { treeOffsets } from './json-tree-locate.js';
 import { ObjectPaths, parseSteps, splitSteps, type Pending, type Step, type Variant } from './json-paths.js';
 
 /** A function from FHIRPath location to line and column in `text` (undefined when the text holds no JSON value). */
@@ -25,20 +27,30 @@ export function jsonFieldLocator(text: string): (path: string) => LineColumn | u
   return (path) => placesOf(text, [parseSteps(splitSteps(path))])[0];
 }
 
-/** The line and column of each FHIRPath location (`Patient.name[0]`, or relative to the root: `name[0]`), in one scan of the text. */
-export function locateJsonPaths(text: string, expressions: readonly string[]): Array<LineColumn | undefined> {
+/**
+ * The line and column of each FHIRPath location (`Patient.name[0]`, or relative to the root: `name[0]`), in
+ * one scan of the text; or, given `plainValue` (JSON.parse's value of the text, every property name written
+ * without an escape), found through the value where it can tell (json-tree-locate.ts), the same places.
+ */
+export function locateJsonPaths(text: string, expressions: readonly string[], plainValue?: object): Array<LineColumn | undefined> {
   return placesOf(
     text,
-    expressions.map((expression) => {
-      const path = splitSteps(expression);
-      // A location starts with the resource type (`Patient.name[0]`) unless it is relative to the root.
-      return parseSteps(/^[A-Z]/.test(path[0] ?? '') ? path.slice(1) : path);
-    }),
+    expressions.map((expression) => LOCATION_STEPS.get(expression, () => locationSteps(expression)) as Step[]),
+    plainValue,
   );
 }
 
-function placesOf(text: string, paths: Step[][]): Array<LineColumn | undefined> {
-  const offsets = new PathScan(text).offsets(paths);
+/** Steps by location: the same locations come back payload after payload (never changed once made). */
+const LOCATION_STEPS = new BoundedMemo<Step[]>();
+
+function locationSteps(expression: string): Step[] {
+  const path = splitSteps(expression);
+  // A location starts with the resource type (`Patient.name[0]`) unless it is relative to the root.
+  return parseSteps(/^[A-Z]/.test(path[0] ?? '') ? path.slice(1) : path);
+}
+
+function placesOf(text: string, paths: Step[][], plainValue?: object): Array<LineColumn | undefined> {
+  const offsets = (plainValue && treeOffsets(text, plainValue, paths)) || new PathScan(text).offsets(paths);
   return linesAt(text, offsets);
 }
 

@@ -32,11 +32,11 @@ import { parseJson, type ParseJsonOptions, type ParsedJson } from './parse-json.
 /** parseJson's result for `text` (readers that need every object's offset use parseJson itself). */
 export function parseJsonFast(text: string, options: Omit<ParseJsonOptions, 'onObject'>): ParsedJson {
   const clean = cleanJsonValue(text, options.maxDepth);
-  return clean ? { value: clean.value, problems: [] } : parseJson(text, options);
+  return clean ? { value: clean.value, problems: [], plainKeys: clean.plainKeys } : parseJson(text, options);
 }
 
 /** JSON.parse's value of `text` when parseJson would give the same with no problems; undefined when parseJson must read it. */
-export function cleanJsonValue(text: string, maxDepth: number): { value: unknown } | undefined {
+export function cleanJsonValue(text: string, maxDepth: number): { value: unknown; plainKeys: boolean } | undefined {
   const escapes = escapesIn(text);
   if (escapes === Escapes.Refused) return undefined;
   let value: unknown;
@@ -48,7 +48,7 @@ export function cleanJsonValue(text: string, maxDepth: number): { value: unknown
   }
   const tally = new Tally(maxDepth);
   const clean = tally.visit(value, 0) && countOf(text, ':') === tally.keys + tally.colons && numbersReadBack(text, tally, escapes);
-  return clean ? { value } : undefined;
+  return clean ? { value, plainKeys: escapes !== Escapes.InKeys } : undefined;
 }
 
 const enum Escapes {

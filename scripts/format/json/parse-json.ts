@@ -48,6 +48,8 @@ export interface JsonSyntaxError {
 
 export interface ParsedJson {
   value?: unknown;
+  /** Set by parseJsonFast (parse-json-fast.ts): the value is JSON.parse's value of the text, and every property name is written in it without an escape. */
+  plainKeys?: boolean;
   error?: JsonSyntaxError;
   problems: JsonProblem[];
 }

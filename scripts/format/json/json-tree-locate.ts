@@ -1,0 +1,189 @@
+/**
+ * The JSON locator's places (json-locate.ts) found through the parsed value instead of a scan of the text,
+ * for the common payload whose value is JSON.parse's value of the text and whose property names are all
+ * written without escapes. Paths are followed on the value (an object's resourceType is known before its
+ * members), which ends each at a property of some object (or an item of its array, or the root). That
+ * property's key is then found in the text by counting: JSON.parse keeps the members of an object in the
+ * order written, so a key is the n-th property of its name in the text when the value, walked in document
+ * order, has n-1 properties of that name before it; and in JSON text an unescaped `"name"` followed by `:`
+ * is always a property name (a quote inside a string is escaped, and after a closing quote comes no
+ * letter). The walk reads objects only (no character of the text), and the keys are found by indexOf.
+ *
+ * Not answered (undefined: the caller scans instead): an object with a key that is an array index
+ * (`"0"`: V8 lists those first, not in the order written), or a place not found where expected.
+ */
+import type { Step } from './json-paths.js';
+
+/** A place: the root value, or the property `key` of `owner` (its item `item` when indexed). */
+interface Place {
+  owner: object;
+  key: string;
+  item: number | undefined;
+}
+
+const COLON = 0x3a;
+
+/** The offset of each path's place in `text`, or undefined when this way cannot tell (see above). */
+export function treeOffsets(text: string, value: object, paths: readonly Step[][]): Array<number | undefined> | undefined {
+  const root = skipSpace(text, 0);
+  const places = paths.map((steps) => placeOf(value, steps));
+  const wanted = new Map<string, Map<object, number>>();
+  for (const p of places) if (p) keyRanks(wanted, p.key).set(p.owner, 0);
+  if (wanted.size > 0 && !rankKeys(value, wanted)) return undefined;
+  const escapes = text.includes('\\');
+  const keyOffsets = new Map<string, Map<number, number>>();
+  for (const [key, ranks] of wanted) {
+    const offsets = keyOffsetsByRank(text, key, [...ranks.values()], escapes);
+    if (!offsets) return undefined;
+    keyOffsets.set(key, offsets);
+  }
+  const out: Array<number | undefined> = [];
+  for (const p of places) {
+    if (!p) {
+      out.push(root);
+      continue;
+    }
+    const keyAt = keyOffsets.get(p.key)?.get(wanted.get(p.key)?.get(p.owner) ?? 0);
+    if (keyAt === undefined) return undefined;
+    out.push(p.item === undefined ? keyAt : itemOffset(text, keyAt, p.key, p.item, escapes));
+  }
+  return out;
+}
+
+function keyRanks(wanted: Map<string, Map<object, number>>, key: string): Map<object, number> {
+  let ranks = wanted.get(key);
+  if (!ranks) wanted.set(key, (ranks = new Map()));
+  return ranks;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Where a path ends on the value (undefined: the root), by the locator's rules: a name looked up as
+ * `name`, else `_name`; a resource type step passed over where the object's resourceType is that type; an
+ * array entered at its item `[n]` (the first when not indexed; the place the item only when indexed); a
+ * function call passed over; the deepest place that exists.
+ */
+function placeOf(value: object, steps: readonly Step[]): Place | undefined {
+  let node: unknown = value;
+  let place: Place | undefined;
+  for (const step of steps) {
+    if (step === 'pass') continue;
+    if (step === 'stop' || !isObject(node)) break;
+    if (step.upper && node.resourceType === step.name) continue;
+    const key = Object.hasOwn(node, step.name) ? step.name : Object.hasOwn(node, step.underscored) ? step.underscored : undefined;
+    if (key === undefined) break;
+    const member = node[key];
+    place = { owner: node, key, item: undefined };
+    if (!Array.isArray(member)) {
+      node = member;
+      continue;
+    }
+    const i = step.index ?? 0;
+    if (i >= member.length) break;
+    if (step.index !== undefined) place = { owner: node, key, item: i };
+    node = member[i];
+  }
+  return place;
+}
+
+/**
+ * Sets, for each wanted (key, owner), how many properties of that key come before it in document order,
+ * itself included; false when the order of an object's keys may not be the order written.
+ */
+function rankKeys(value: object, wanted: Map<string, Map<object, number>>): boolean {
+  let open = 0;
+  for (const ranks of wanted.values()) open += ranks.size;
+  const seen = new Map<string, number>();
+  const visit = (node: unknown): boolean => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length && open > 0; i++) if (!visit(node[i])) return false;
+      return true;
+    }
+    if (typeof node !== 'object' || node === null) return true;
+    for (const key in node) {
+      const first = key.charCodeAt(0);
+      // An array-index key is listed before the others whatever its place in the text.
+      if (first >= 0x30 && first <= 0x39) return false;
+      const ranks = wanted.get(key);
+      if (ranks) {
+        const n = (seen.get(key) ?? 0) + 1;
+        seen.set(key, n);
+        if (ranks.get(node) === 0) {
+          ranks.set(node, n);
+          if (--open === 0) return true;
+        }
+      }
+      if (!visit((node as Record<string, unknown>)[key])) return false;
+      if (open === 0) return true;
+    }
+    return true;
+  };
+  return visit(value) && open === 0;
+}
+
+/** The offset of the n-th property named `key` in the text for each n of `ranks` (undefined: fewer found than asked). */
+function keyOffsetsByRank(text: string, key: string, ranks: number[], escapes: boolean): Map<number, number> | undefined {
+  const order = [...new Set(ranks)].sort((a, b) => a - b);
+  // Searched without its opening quote: a needle that starts with `"` is several times slower to find in
+  // JSON, where every other character is one (the quote is checked at each hit instead).
+  const needle = `${key}"`;
+  const out = new Map<number, number>();
+  let n = 0;
+  let next = 0;
+  for (let i = text.indexOf(needle, 1); i >= 0 && next < order.length; i = text.indexOf(needle, i + 1)) {
+    const quote = i - 1;
+    if (text.charCodeAt(quote) !== 0x22 || (escapes && escaped(text, quote))) continue;
+    if (text.charCodeAt(skipSpace(text, i + needle.length)) !== COLON) continue;
+    if (++n === order[next]) out.set(order[next++], quote);
+  }
+  return next === order.length ? out : undefined;
+}
+
+/** Whether the character at `i` follows an odd run of backslashes. */
+function escaped(text: string, i: number): boolean {
+  let run = 0;
+  while (text.charCodeAt(i - 1 - run) === 0x5c) run++;
+  return run % 2 === 1;
+}
+
+/** The offset of item `item` of the array that is the value of the property written `"key"` at `keyAt`. */
+function itemOffset(text: string, keyAt: number, key: string, item: number, escapes: boolean): number {
+  // Past the key, its `:` and the array's `[`.
+  let i = skipSpace(text, skipSpace(text, keyAt + key.length + 2) + 1) + 1;
+  for (let k = 0; k < item; k++) {
+    i = skipSpace(text, i);
+    i = skipValue(text, i, escapes);
+    i = skipSpace(text, i) + 1;
+  }
+  return skipSpace(text, i);
+}
+
+/** The offset after the value at `i`: strings jumped by indexOf, brackets counted outside them. */
+function skipValue(text: string, i: number, escapes: boolean): number {
+  const first = text.charCodeAt(i);
+  if (first !== 0x22 && first !== 0x7b && first !== 0x5b) {
+    // A number or literal.
+    for (let c = first; i < text.length && c !== 0x2c && c !== 0x7d && c !== 0x5d && c > 0x20; c = text.charCodeAt(++i));
+    return i;
+  }
+  let depth = 0;
+  do {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let end = text.indexOf('"', i + 1);
+      while (escapes && end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      i = (end < 0 ? text.length : end) + 1;
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    i++;
+  } while (depth > 0 && i < text.length);
+  return i;
+}
+
+function skipSpace(text: string, i: number): number {
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
+  return i;
+}
