@@ -35,6 +35,12 @@ export interface LoadValidatorOptions {
   offline?: boolean;
   /** Where V8's compiled code of the validator modules is kept between runs (default: the project's validator cache). */
   cacheDir?: string;
+  /**
+   * Walk the semantic layer as the code the build generated (ValidateOptions.compiledWalk, as the
+   * validator's default): for a validator that runs for minutes, the code's warm-up paid back. Default
+   * false: the build's walk module is not read.
+   */
+  compiledWalk?: boolean;
   diagnostics: Diagnostics;
 }
 
@@ -69,7 +75,10 @@ export async function loadValidator(options: LoadValidatorOptions): Promise<Vali
     structure,
     expansions: source.labels.includes(EXPANSIONS_PACKAGE) ? expansionsFrom(source) : undefined,
     invariants: emittedModule(outDir, INVARIANT_MODULE_FILE, precompiledFromSource, (why) => diagnostics.warning('validate.invariants-unreadable', `${why}: invariants are compiled as they are met instead; rebuild`)),
-    walk: emittedModule(outDir, WALK_MODULE_FILE, precompiledWalkFromSource, (why) => diagnostics.warning('validate.walk-unreadable', `${why}: the walk is generated as payloads are walked instead; rebuild`)),
+    compiledWalk: options.compiledWalk,
+    walk: options.compiledWalk
+      ? emittedModule(outDir, WALK_MODULE_FILE, precompiledWalkFromSource, (why) => diagnostics.warning('validate.walk-unreadable', `${why}: the walk is generated as payloads are walked instead; rebuild`))
+      : undefined,
   });
   // What assembling the validator found (a profile whose snapshot could not be made) is the caller's to see.
   for (const d of created.diagnostics.all) diagnostics.report(d);

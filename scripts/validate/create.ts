@@ -43,7 +43,12 @@ export interface ValidatorDefinitions {
   rules?: RuleOverrides;
   /** Invariants compiled ahead of time (a build's INVARIANT_MODULE_FILE); the others are compiled when first met. */
   invariants?: PrecompiledInvariants;
-  /** The semantic walk generated ahead of time (a build's WALK_MODULE_FILE); the rest is generated as payloads are walked. */
+  /**
+   * The validator's default for ValidateOptions.compiledWalk (default false: the walk interpreted); with
+   * `walk`, the semantic walk generated ahead of time (a build's WALK_MODULE_FILE), the rest generated as
+   * payloads are walked.
+   */
+  compiledWalk?: boolean;
   walk?: PrecompiledWalk;
 }
 
@@ -60,7 +65,13 @@ export async function createValidator(input: ValidatorDefinitions): Promise<Crea
   const own = new ResourceIndex(input.resources);
   const ctx: StageContext = { resolver: new LayeredResolver([own, ...input.dependencies], input.canonical ?? ''), diagnostics, sources: new SourceMap() };
   const generator = new SnapshotGenerator(ctx);
-  const semantic = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: ctx.resolver, expansions: input.expansions, invariants: input.invariants });
+  const semantic = createSemanticContext({
+    profiles: (ref) => generator.resolve(ref),
+    resolver: ctx.resolver,
+    expansions: input.expansions,
+    invariants: input.invariants,
+    options: input.compiledWalk ? { compiledWalk: true } : undefined,
+  });
   if (input.structure) return { validator: withWalk(new Validator({ structure: input.structure, semantic, limits: input.limits, rules: input.rules }), input.walk, diagnostics), diagnostics };
   const profiles = input.resources.filter(isStructureDefinition).map((sd) => generator.resolve(sd.url) ?? sd);
   // The compiler (ajv) is loaded only when something is to be compiled: not on a built project's start-up.

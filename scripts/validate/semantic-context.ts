@@ -20,7 +20,7 @@ export interface SemanticOptions {
    * the reference the compiled ones are compared with (tests, bench).
    */
   compiledInvariants: boolean;
-  /** Walk as generated code where there is some (see ValidateOptions.compiledWalk); default true. */
+  /** Walk as generated code where there is some (see ValidateOptions.compiledWalk); default false. */
   compiledWalk: boolean;
   /**
    * How many times a plan is interpreted before its code is generated (default HOT_VISITS, 16: code for
@@ -80,7 +80,7 @@ export function createSemanticContext(input: SemanticContextInput): SemanticCont
       invariants: input.options?.invariants ?? true,
       narrative: input.options?.narrative ?? true,
       compiledInvariants: input.options?.compiledInvariants ?? true,
-      compiledWalk: input.options?.compiledWalk ?? true,
+      compiledWalk: input.options?.compiledWalk ?? false,
       generateAfter: Math.max(1, input.options?.generateAfter ?? HOT_VISITS),
     },
   };

@@ -39,9 +39,11 @@ export interface ValidateOptions {
    */
   compiledInvariants?: boolean;
   /**
-   * Walk the semantic layer as generated code (walk-codegen.ts: the build's module, else generated when a
-   * plan is first walked); default true. false: the plans interpreted, the reference the code is tested
-   * against (same issues, slower).
+   * Walk the semantic layer as generated code (walk-codegen.ts: the build's module, else generated once a
+   * plan has been walked often); default false: the plans interpreted. The same issues either way. The
+   * code is a few per cent faster once V8 has optimised it, but that takes seconds of CPU in every process
+   * (thousands of generated functions to warm up), more than it saves on most runs: worth it only for a
+   * validator that runs for minutes (docs/validation.md#generated-walk).
    */
   compiledWalk?: boolean;
   /** Check narrative XHTML (default true; the XML path has its XML rules do it). */
@@ -195,15 +197,7 @@ export class Validator {
     }
     const r = resource as Resource & Record<string, unknown>;
     const location = r.resourceType;
-    const semantic =
-      options.invariants === false || options.narrative === false || options.compiledInvariants === false || options.compiledWalk === false
-        ? withOptions(this.parts.semantic, {
-            invariants: options.invariants !== false,
-            narrative: options.narrative !== false,
-            compiledInvariants: options.compiledInvariants !== false,
-            compiledWalk: options.compiledWalk !== false,
-          })
-        : this.parts.semantic;
+    const semantic = this.semanticFor(options);
     if (!semantic.model.isResourceType(r.resourceType)) {
       out.push({ severity: 'error', code: 'structure', diagnostics: `unknown resourceType '${r.resourceType}'`, expression: location });
       return;
@@ -226,6 +220,20 @@ export class Validator {
     const run = { issues: out, budget };
     if (asked) validateSemantics(r, asked, semantic, location, run);
     else validateClaimed(r, semantic, location, run);
+  }
+
+  /** The semantic context with the call's options where they differ from the validator's (its caches shared). */
+  private semanticFor(options: ValidateOptions): SemanticContext {
+    const own = this.parts.semantic;
+    const o = own.options;
+    const wanted = {
+      invariants: options.invariants ?? o.invariants,
+      narrative: options.narrative ?? o.narrative,
+      compiledInvariants: options.compiledInvariants ?? o.compiledInvariants,
+      compiledWalk: options.compiledWalk ?? o.compiledWalk,
+    };
+    const same = wanted.invariants === o.invariants && wanted.narrative === o.narrative && wanted.compiledInvariants === o.compiledInvariants && wanted.compiledWalk === o.compiledWalk;
+    return same ? own : withOptions(own, wanted);
   }
 
   /** True when a profile of `sd.type` applies to a resource of `resourceType`: the same type, or one it derives from (Resource, DomainResource). */

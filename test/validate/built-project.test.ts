@@ -45,9 +45,9 @@ function payloads(): string[] {
   return files;
 }
 
-async function load(): Promise<{ validator: Validator; codes: string[] }> {
+async function load(compiledWalk?: boolean): Promise<{ validator: Validator; codes: string[] }> {
   const diagnostics = new Diagnostics();
-  const validator = await loadValidator({ configFile: project.config, offline: true, diagnostics });
+  const validator = await loadValidator({ configFile: project.config, offline: true, diagnostics, compiledWalk });
   expect(diagnostics.hasErrors()).toBe(false);
   return { validator: validator as Validator, codes: diagnostics.all.map((d) => d.code) };
 }
@@ -118,20 +118,23 @@ test('the build emits its invariants compiled; a validator using them judges eve
   expect(outcomes(broken.validator, files)).toEqual(expected);
 });
 
-test('the build emits the walk of its profiles as code; a validator linking it judges every payload as the interpreted walk', async () => {
+test('the build emits the walk of its profiles as code; a validator linking it (compiledWalk) judges every payload as the interpreted walk', async () => {
   const module = (await import(join(project.out, WALK_MODULE_FILE))) as { urls: string[]; plans: unknown[]; link: unknown };
   expect(module.urls).toContain('https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-Appointment-1');
   expect(typeof module.link).toBe('function');
   const files = payloads();
-  const emitted = await load();
+  const linked = () => load(true);
+  const emitted = await linked();
   expect(emitted.codes).toEqual([]);
   const text = readFileSync(join(project.out, WALK_MODULE_FILE), 'utf8');
-  const broken = await withOutputFile(WALK_MODULE_FILE, Buffer.from('export const plans = ;'), load);
+  const broken = await withOutputFile(WALK_MODULE_FILE, Buffer.from('export const plans = ;'), linked);
   expect(broken.codes).toEqual(['validate.walk-unreadable']);
+  // Without compiledWalk (the default) the module is not read: nothing to report.
+  expect((await withOutputFile(WALK_MODULE_FILE, Buffer.from('export const plans = ;'), load)).codes).toEqual([]);
   // A plan's signature that no longer fits (the definitions changed since the build): nothing of the module is used.
   const changed = text.replace(/("[A-Za-z0-9_-]{12}")\]/, '"changedsince"]');
   expect(changed).not.toBe(text);
-  const stale = await withOutputFile(WALK_MODULE_FILE, Buffer.from(changed), load);
+  const stale = await withOutputFile(WALK_MODULE_FILE, Buffer.from(changed), linked);
   expect(stale.codes).toEqual(['validate.walk-stale']);
   const expected = outcomes(emitted.validator, files, { compiledWalk: false });
   // Twice: the first round walks by the module and interprets the rest; by the second, the often walked have code too.

@@ -3,7 +3,7 @@
  * and corpus definitions) and every NHS corpus example (JSON and XML, against the corpus definitions)
  * validated twice gives the same OperationOutcome, issue for issue and word for word:
  * - with compiled invariants (the default) and with fhirpath.js only (`compiledInvariants: false`);
- * - with the semantic walk as generated code (the default) and interpreted (`compiledWalk: false`).
+ * - with the semantic walk as generated code (`compiledWalk: true`) and interpreted (the default).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +21,7 @@ const gpconnect = readdirSync(gpconnectExamplesDir)
 type Option = 'compiledInvariants' | 'compiledWalk';
 
 /**
- * The payloads whose outcomes with the option on (the default) and off differ (none expected), and how
+ * The payloads whose outcomes with the option on and off differ (none expected), and how
  * many were compared. `rounds`: the whole set validated that many times with the option on, each round
  * compared (the walk's code is generated for the plans walked often, so later rounds run more of it).
  */

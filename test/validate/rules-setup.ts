@@ -38,7 +38,7 @@ export function rulesSetup(): RulesSetup {
     .map((f) => JSON.parse(readFileSync(join(fixturesDir, f), 'utf8')) as Resource);
   const stage = coreContext(fixtures);
   const generator = new SnapshotGenerator(stage);
-  const ctx = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: stage.resolver, expansions: publishedExpansions(), options: { generateAfter: 1 } });
+  const ctx = createSemanticContext({ profiles: (ref) => generator.resolve(ref), resolver: stage.resolver, expansions: publishedExpansions(), options: { compiledWalk: true, generateAfter: 1 } });
   for (const r of fixtures) if (r.resourceType === 'StructureDefinition') generator.resolve(r.url as string);
   const problems = stage.diagnostics.all.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
   cached = { ctx, validator: new Validator({ structure: {}, semantic: ctx }), problems };
