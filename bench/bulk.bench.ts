@@ -11,7 +11,7 @@
  * of the process, from the preload bench/process-usage.mjs) is given per line too: the work a run costs,
  * whatever share of the cores the machine's load left it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -55,8 +55,21 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
     rmSync(usageFile);
     return { wall, cpu: usage.cpuMs, rssMb: usage.maxRssKb / 1024 };
   };
+  /** `n` single-worker processes of the same file at once: wall milliseconds until the last ends. */
+  const sideBySide = async (file: string, n: number) => {
+    const t = performance.now();
+    await Promise.all(
+      Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, [cli, 'validate', file, '--workers', '1', '-q', '--config', project.config, '--offline'], { stdio: 'ignore' });
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`bulk: validate exited ${code}`))));
+      })),
+    );
+    return performance.now() - t;
+  };
   const cores = availableParallelism();
   const counts = cores > 1 ? [1, cores] : [1];
+  const apart = { short: [] as number[], long: [] as number[] };
   type Runs = { full: number[]; empty: number[]; cpu: number[]; cpuEmpty: number[]; rss: number[]; long: number[]; cpuLong: number[] };
   const times = new Map(counts.map((n): [number, Runs] => [n, { full: [], empty: [], cpu: [], cpuEmpty: [], rss: [], long: [], cpuLong: [] }]));
   for (let i = 0; i < reps; i++) {
@@ -73,6 +86,11 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
       t.full.push(f.wall);
       t.cpu.push(f.cpu);
       t.rss.push(f.rssMb);
+    }
+    if (cores > 1) {
+      say(`bulk: ${cores} single-worker processes side by side, round ${i + 1} of ${reps}`);
+      apart.short.push(await sideBySide(ndjson, cores));
+      apart.long.push(await sideBySide(twice, cores));
     }
   }
   const rate = (ms: number) => count / (ms / 1000);
@@ -106,6 +124,9 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
     const [one, all] = figures;
     rows.push({ section: SECTION, what: `speed-up, ${all.n} workers over 1`, value: ratio(all.validating, one.validating), note: `validation alone of ${count.toLocaleString('en')} lines (target: at least 1.8x on 2 cores); whole runs ${ratio(all.whole, one.whole)}; CPU per line ${ratio(all.cpuPerLine, one.cpuPerLine)} of one worker's` });
     rows.push({ section: SECTION, what: `steady speed-up, ${all.n} workers over 1`, value: ratio(all.steady, one.steady), note: `warm workers (target: at least 1.8x on 2 cores); CPU per line ${ratio(all.cpuSteady, one.cpuSteady)} of one worker's` });
+    // The same work in processes that share nothing: what any way of running two validators gets from this machine.
+    const apartSteady = (all.n * count) / ((median(apart.long) - median(apart.short)) / 1000);
+    rows.push({ section: SECTION, what: `the same work's ceiling: ${all.n} single-worker processes side by side over 1`, value: ratio(apartSteady, one.steady), note: `steady rate of ${all.n} processes each validating the same file at once (${perSecond(apartSteady)} together), over one process alone; median of ${reps}` });
     const ceiling = await machineScaling(all.n, CPU_LOOP);
     rows.push({ section: SECTION, what: `the machine's ceiling: a CPU-bound loop on ${all.n} threads over 1`, value: `${ceiling.toFixed(2)}x`, note: 'measured right after, no allocation: what the machine gave any program then (2.00x on 2 idle cores)' });
     const parsing = await machineScaling(all.n, PARSE_LINES, ndjson);
