@@ -7,6 +7,7 @@
  * the text they were written with where a double would lose it (scripts/format/json/parse-json.ts). The
  * common payload that has none of these is read by JSON.parse after native checks (parse-json-fast.ts).
  */
+import { isAscii } from 'node:buffer';
 import { expressionOf, type JsonProblem } from '../format/json/parse-json.js';
 import { parseJsonFast } from '../format/json/parse-json-fast.js';
 import { LineIndex } from '../format/line-index.js';
@@ -51,6 +52,8 @@ export function decodePayload(input: string | Uint8Array): { text: string } | { 
     const { line, column } = new LineIndex(input).at(at);
     return { issue: { ...fatal('invalid', `payload text holds a lone surrogate at line ${line}, column ${column}: it is not Unicode text`, line), column } };
   }
+  // ASCII (most payloads) is the same text read as Latin-1, which V8 makes without decoding: twice as fast.
+  if (isAscii(input)) return { text: Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1') };
   try {
     return { text: UTF8.decode(input) };
   } catch {

@@ -49,6 +49,13 @@ export interface PropertyPlan {
   item(): NodePlan;
   /** The plan of an item a slice claimed. */
   slice(node: ProfileNode): NodePlan;
+  /**
+   * Whether a value of this property that is not an object (a string, number, boolean, null) has nothing
+   * to check in the semantic layer: a child element that is not sliced, an extension or a resource, whose
+   * plan has no binding, reference, Coding or narrative check and no invariant that holds on such values.
+   * Most leaves of a payload are such: the walk passes them without making their location.
+   */
+  primitiveInert(): boolean;
   /** Generated tests of the slices (walk-codegen.ts), by slice index; null where a slice has none. */
   sliceTests: ReadonlyArray<SliceTest | null> | undefined;
 }
@@ -223,15 +230,21 @@ export class NodePlanner {
     const itemCtx = prop.context ?? prop.type ?? '';
     const childCompiled = compiled && child?.def.sliceName === undefined;
     let item: NodePlan | undefined;
+    const itemPlan = () => (item ??= this.plan(child as ProfileNode, prop.type, itemCtx, childCompiled));
     const slices = new Map<ProfileNode, NodePlan>();
+    const sliced = child !== undefined && child.def.slicing !== undefined && child.slices.length > 0;
+    const extension = key === 'extension' || key === 'modifierExtension';
+    const resource = prop.content === 'resource';
+    let inert: boolean | undefined;
     return {
       prop,
       child,
       wrongChoice: child === undefined && prop.element.choice,
-      sliced: child !== undefined && child.def.slicing !== undefined && child.slices.length > 0,
-      extension: key === 'extension' || key === 'modifierExtension',
-      resource: prop.content === 'resource',
-      item: () => (item ??= this.plan(child as ProfileNode, prop.type, itemCtx, childCompiled)),
+      sliced,
+      extension,
+      resource,
+      item: itemPlan,
+      primitiveInert: () => (inert ??= child !== undefined && !sliced && !extension && !resource && checksNothingOnPrimitives(itemPlan())),
       slice: (slice) => {
         let plan = slices.get(slice);
         if (!plan) slices.set(slice, (plan = this.plan(slice, prop.type, itemCtx, false)));
@@ -240,6 +253,10 @@ export class NodePlanner {
       sliceTests: undefined,
     };
   }
+}
+
+function checksNothingOnPrimitives(plan: NodePlan): boolean {
+  return !plan.binding && !plan.referenceTargets && plan.type !== 'Coding' && plan.type !== 'xhtml' && (plan.invariants.length === 0 || plan.invariantsOnObjects);
 }
 
 /**

@@ -191,6 +191,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
       }
       const property = plan.property(key);
       if (!property) continue;
+      if ((typeof v !== 'object' || v === null) && property.primitiveInert()) continue;
       if (property.extension) this.contexts(v, this.holder(plan, value, location, scope), `${location}.${key}`);
       this.property(plan, property, v, `${location}.${key}`, scope);
     }
