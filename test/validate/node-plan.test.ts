@@ -43,6 +43,29 @@ describe('plans', () => {
     expect(plan.property('deceasedDateTime')?.prop.type).toBe('dateTime');
   });
 
+  test('a primitive value is passed over where its element checks nothing on it, never where it does', () => {
+    const { ctx } = rulesSetup();
+    const patient = ctx.profiles('Patient');
+    const root = patient && profileTree(patient)?.root;
+    if (!root) throw new Error('no Patient snapshot');
+    const plan = plannerFor(ctx).plan(root, 'Patient', 'Patient', false);
+    const inert = (key: string) => plan.property(key)?.primitiveInert();
+    // A plain primitive: no binding, no invariant on its value.
+    expect(inert('active')).toBe(true);
+    expect(inert('birthDate')).toBe(true);
+    // A code bound to a value set, and a Reference, are checked.
+    expect(inert('gender')).toBe(false);
+    expect(inert('managingOrganization')).toBe(false);
+    // Extensions and contained resources are walked by their own rules; a wrong choice type is reported.
+    expect(inert('extension')).toBe(false);
+    expect(inert('contained')).toBe(false);
+    // The narrative's div (xhtml) is checked.
+    const text = plan.property('text')?.item();
+    expect(text?.property('div')?.primitiveInert()).toBe(false);
+    // Passing the plain leaves over leaves the bound code beside them checked.
+    expect(findings({ resourceType: 'Patient', active: true, birthDate: '2001-02-03', gender: 'x' })).toEqual(['error binding-required Patient.gender']);
+  });
+
   test('the same payload gets the same findings whatever was validated before it, and with which options', () => {
     const bad = { resourceType: 'Patient', ...profiled('ambiguous-identifiers'), identifier: [{ system: `${EX}identifiers/mrn`, value: '1' }] };
     const first = findings(bad);
