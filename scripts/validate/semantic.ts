@@ -192,8 +192,9 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
       const property = plan.property(key);
       if (!property) continue;
       if ((typeof v !== 'object' || v === null) && property.primitiveInert()) continue;
-      if (property.extension) this.contexts(v, this.holder(plan, value, location, scope), `${location}.${key}`);
-      this.property(plan, property, v, `${location}.${key}`, scope);
+      const at = `${location}.${key}`;
+      if (property.extension) this.contexts(v, this.holder(plan, value, location, scope), at);
+      this.property(plan, property, v, at, scope);
     }
     this.missingSlices(plan, value, location);
   }
@@ -211,7 +212,9 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   }
 
   invariants(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
-    for (const invariant of plan.invariants) this.push(invariant(value, scope.invariants, location, this.invariantRun));
+    // Indexed loops here and below: these run for every node, and an iterator per call is garbage per node.
+    const invariants = plan.invariants;
+    for (let i = 0; i < invariants.length; i++) this.push(invariants[i](value, scope.invariants, location, this.invariantRun));
   }
 
   binding(plan: NodePlan, value: unknown, location: string): void {
@@ -332,11 +335,12 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   /** Each extension whose definition resolves, against the contexts that definition allows. */
   private contexts(v: unknown, holder: ExtensionHolder, location: string): void {
     if (!Array.isArray(v)) return;
-    v.forEach((item, i) => {
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
       const url = isObject(item) && typeof item.url === 'string' ? item.url : undefined;
       const sd = url ? this.ctx.profiles(url) : undefined;
       if (sd?.type === 'Extension') this.push(checkExtensionContext(sd, holder, `${location}[${i}]`));
-    });
+    }
   }
 
   /** A contained resource or Bundle entry: against its claimed profiles, else its base type. */
@@ -352,7 +356,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   }
 
   private push(issues: ValidationIssue[]): void {
-    for (const i of issues) this.report(i);
+    for (let i = 0; i < issues.length; i++) this.report(issues[i]);
   }
 
   /** One issue found: kept, and (in a counted walk) spent from the payload's budget, which stops the walk past its limit. */
