@@ -3,10 +3,12 @@
  * about 20,000 lines, and one twice as long, validated by the compiled CLI (`node dist/cli.js validate
  * x.ndjson --workers N`) in whole processes, on 1 worker (in process) and on every core. Each run is paired
  * with the same command on an empty NDJSON file (start-up, and each worker building its validator), so the
- * rate is given over the whole run and over the validation alone (the run minus its empty twin); the
- * longer file gives the steady rate, once every worker is warm: the 20,000 lines it has beyond the shorter
- * one over the time they add (each worker's warm-up, its code compiled and optimised as payloads meet it,
- * falls in both runs alike). Runs alternate between
+ * rate is given over the whole run and over the validation alone (the run minus its empty twin). The
+ * steady rate, once every worker is warm, comes from two longer files: N workers validate files of N and
+ * 2N times 20,000 lines, and the lines the second adds over the time they add are the rate; so each
+ * worker validates its 20,000th to 40,000th lines there, as the single worker does (each worker's
+ * warm-up, its code compiled and optimised as payloads meet it, falls in both runs alike, and a worker is
+ * as warm as the single one when measured). Runs alternate between
  * the worker counts so that machine load falls on both alike; medians of `reps`. CPU time (every thread
  * of the process, from the preload bench/process-usage.mjs) is given per line too: the work a run costs,
  * whatever share of the cores the machine's load left it.
@@ -38,8 +40,17 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
   const copies = Math.round(TARGET_LINES / lines.length);
   const ndjson = join(dir, 'gpconnect.ndjson');
   writeFileSync(ndjson, Array.from({ length: copies }, () => lines.join('\n')).join('\n') + '\n');
-  const twice = join(dir, 'gpconnect-twice.ndjson');
-  writeFileSync(twice, Array.from({ length: 2 * copies }, () => lines.join('\n')).join('\n') + '\n');
+  /** The examples repeated to `k` times the base file's lines (written once). */
+  const timesFiles = new Map<number, string>();
+  const times = (k: number): string => {
+    let file = timesFiles.get(k);
+    if (!file) {
+      file = join(dir, `gpconnect-x${k}.ndjson`);
+      writeFileSync(file, Array.from({ length: k * copies }, () => lines.join('\n')).join('\n') + '\n');
+      timesFiles.set(k, file);
+    }
+    return file;
+  };
   const empty = join(dir, 'empty.ndjson');
   writeFileSync(empty, '');
   const count = copies * lines.length;
@@ -70,15 +81,19 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
   const cores = availableParallelism();
   const counts = cores > 1 ? [1, cores] : [1];
   const apart = { short: [] as number[], long: [] as number[] };
-  type Runs = { full: number[]; empty: number[]; cpu: number[]; cpuEmpty: number[]; rss: number[]; long: number[]; cpuLong: number[] };
-  const times = new Map(counts.map((n): [number, Runs] => [n, { full: [], empty: [], cpu: [], cpuEmpty: [], rss: [], long: [], cpuLong: [] }]));
+  type Runs = { full: number[]; empty: number[]; cpu: number[]; cpuEmpty: number[]; rss: number[]; short: number[]; cpuShort: number[]; long: number[]; cpuLong: number[] };
+  const runs = new Map(counts.map((n): [number, Runs] => [n, { full: [], empty: [], cpu: [], cpuEmpty: [], rss: [], short: [], cpuShort: [], long: [], cpuLong: [] }]));
   for (let i = 0; i < reps; i++) {
     for (const n of counts) {
       say(`bulk: ${count} lines on ${n} worker(s), round ${i + 1} of ${reps}`);
-      const t = times.get(n) as Runs;
+      const t = runs.get(n) as Runs;
       const e = run(empty, n);
       const f = run(ndjson, n);
-      const l = run(twice, n);
+      // The steady pair: n and 2n times the lines (for one worker, the first is the run above).
+      const sh = n === 1 ? f : run(times(n), n);
+      const l = run(times(2 * n), n);
+      t.short.push(sh.wall);
+      t.cpuShort.push(sh.cpu);
       t.long.push(l.wall);
       t.cpuLong.push(l.cpu);
       t.empty.push(e.wall);
@@ -90,19 +105,19 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
     if (cores > 1) {
       say(`bulk: ${cores} single-worker processes side by side, round ${i + 1} of ${reps}`);
       apart.short.push(await sideBySide(ndjson, cores));
-      apart.long.push(await sideBySide(twice, cores));
+      apart.long.push(await sideBySide(times(2), cores));
     }
   }
   const rate = (ms: number) => count / (ms / 1000);
   const figures = counts.map((n) => {
-    const t = times.get(n) as Runs;
+    const t = runs.get(n) as Runs;
     const full = median(t.full);
     const start = median(t.empty);
     // CPU per line of the validation alone: the run's CPU time less its empty twin's.
     const cpuPerLine = (median(t.cpu) - median(t.cpuEmpty)) / count;
-    // The steady state: the lines the longer file adds, over the wall and CPU time they add.
-    const steady = rate(median(t.long) - full);
-    const cpuSteady = (median(t.cpuLong) - median(t.cpu)) / count;
+    // The steady state: the n x 20,000 lines the longer file adds, over the wall and CPU time they add.
+    const steady = (n * count) / ((median(t.long) - median(t.short)) / 1000);
+    const cpuSteady = (median(t.cpuLong) - median(t.cpuShort)) / (n * count);
     return { n, full, start, whole: rate(full), validating: rate(full - start), steady, cpuSteady, cpuPerLine, rss: median(t.rss) };
   });
   const perSecond = (x: number) => `${Math.round(x).toLocaleString('en')} resources/s`;
@@ -115,7 +130,7 @@ export async function benchBulk(rows: Row[], reps = 3): Promise<void> {
     });
     rows.push({
       section: SECTION,
-      what: `steady rate, ${f.n} worker(s): the ${count.toLocaleString('en')} lines a file of ${(2 * count).toLocaleString('en')} adds`,
+      what: `steady rate, ${f.n} worker(s): the ${(f.n * count).toLocaleString('en')} lines a file of ${(2 * f.n * count).toLocaleString('en')} adds over one of ${(f.n * count).toLocaleString('en')}`,
       value: perSecond(f.steady),
       note: `warm workers; CPU ${f.cpuSteady.toFixed(3)} ms per line (all threads); median of ${reps}`,
     });
