@@ -8,6 +8,15 @@ import { withOptions } from '../../scripts/validate/semantic-context.js';
 import { profileTree } from '../../scripts/validate/profile-tree.js';
 import { EX, findings, rulesSetup } from './rules-setup.js';
 
+/** The plan of a Patient root (the core Patient, not schema-covered). */
+function patientPlan() {
+  const { ctx } = rulesSetup();
+  const patient = ctx.profiles('Patient');
+  const root = patient && profileTree(patient)?.root;
+  if (!root) throw new Error('no Patient snapshot');
+  return plannerFor(ctx).plan(root, 'Patient', 'Patient', false);
+}
+
 const profiled = (id: string) => ({ meta: { profile: [`${EX}StructureDefinition/${id}`] } });
 
 describe('plans', () => {
@@ -26,11 +35,7 @@ describe('plans', () => {
   });
 
   test('a property plan knows its child element and the plan of its items', () => {
-    const { ctx } = rulesSetup();
-    const patient = ctx.profiles('Patient');
-    const root = patient && profileTree(patient)?.root;
-    if (!root) throw new Error('no Patient snapshot');
-    const plan = plannerFor(ctx).plan(root, 'Patient', 'Patient', false);
+    const plan = patientPlan();
     const name = plan.property('name');
     expect(name?.child?.id).toBe('Patient.name');
     expect(name?.item().type).toBe('HumanName');
@@ -44,11 +49,7 @@ describe('plans', () => {
   });
 
   test('a primitive value is passed over where its element checks nothing on it, never where it does', () => {
-    const { ctx } = rulesSetup();
-    const patient = ctx.profiles('Patient');
-    const root = patient && profileTree(patient)?.root;
-    if (!root) throw new Error('no Patient snapshot');
-    const plan = plannerFor(ctx).plan(root, 'Patient', 'Patient', false);
+    const plan = patientPlan();
     const inert = (key: string) => plan.property(key)?.primitiveInert();
     // A plain primitive: no binding, no invariant on its value.
     expect(inert('active')).toBe(true);

@@ -14,6 +14,7 @@
  */
 import type { LineColumn } from '../line-index.js';
 import { BoundedMemo } from '../../util/bounded-memo.js';
+import { skipFrom } from './json-text.js';
 import { treeOffsets } from './json-tree-locate.js';
 import { ObjectPaths, parseSteps, splitSteps, type Pending, type Step, type Variant } from './json-paths.js';
 
@@ -151,7 +152,7 @@ class PathScan {
       if (this.open === 0) throw new AllPlaced();
       if (paths.unresolved === 0) {
         // Nothing more to find here: the other members are jumped together, to the object's end.
-        this.pos = this.skipFrom(this.pos, 1);
+        this.pos = skipFrom(this.text, this.pos, 1, this.escapes);
         return;
       }
       if (!this.afterValue()) break;
@@ -198,7 +199,7 @@ class PathScan {
       if (!this.afterValue()) break;
     }
     // The items after the last one asked for are jumped together, to the array's end.
-    this.pos = this.skipFrom(this.pos, 1);
+    this.pos = skipFrom(this.text, this.pos, 1, this.escapes);
     // An item that is not there: the place stays the property's name.
     for (; next < targets.length; next++) targets[next].pending.done(targets[next].pending.offset);
   }
@@ -238,38 +239,12 @@ class PathScan {
     const text = this.text;
     let i = this.pos;
     const first = text.charCodeAt(i);
-    if (first === 0x22 || first === 0x7b || first === 0x5b) this.pos = this.skipFrom(i, 0);
+    if (first === 0x22 || first === 0x7b || first === 0x5b) this.pos = skipFrom(this.text, i, 0, this.escapes);
     else {
       // A number or literal (or, in text that is not JSON, whatever is there).
       while (i < text.length && !isEndOfScalar(text.charCodeAt(i))) i++;
       this.pos = i;
     }
-  }
-
-  /**
-   * The offset after the string or container at `i` (`depth` 0), or after the end of the container `i` is
-   * in (`depth` 1): strings jumped by indexOf, brackets counted outside them.
-   */
-  private skipFrom(i: number, depth: number): number {
-    const text = this.text;
-    do {
-      const c = text.charCodeAt(i);
-      // Space first: most of what is jumped between strings is indentation.
-      if (c <= 0x20) {
-        i++;
-        continue;
-      }
-      if (c === 0x22) {
-        // Inline, not a helper: V8 runs this loop many times slower with the jump in a function of its own.
-        const end = text.indexOf('"', i + 1);
-        i = (this.escapes ? unescapedQuote(text, end) : end < 0 ? text.length : end) + 1;
-        continue;
-      }
-      if (c === 0x7b || c === 0x5b) depth++;
-      else if (c === 0x7d || c === 0x5d) depth--;
-      i++;
-    } while (depth > 0 && i < text.length);
-    return i;
   }
 
   private skipSpace(): void {
@@ -278,16 +253,6 @@ class PathScan {
     for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
     this.pos = i;
   }
-}
-
-/** The offset of the first quote at or after `end` that no backslash escapes (the text's length when there is none). */
-function unescapedQuote(text: string, end: number): number {
-  for (; end >= 0; end = text.indexOf('"', end + 1)) {
-    let run = 0;
-    while (text.charCodeAt(end - 1 - run) === 0x5c) run++;
-    if (run % 2 === 0) return end;
-  }
-  return text.length;
 }
 
 function isEndOfScalar(c: number): boolean {

@@ -12,7 +12,9 @@
  * Not answered (undefined: the caller scans instead): an object with a key that is an array index
  * (`"0"`: V8 lists those first, not in the order written), or a place not found where expected.
  */
+import { isObject } from '../../util/values.js';
 import type { Step } from './json-paths.js';
+import { isEscaped, skipFrom, skipSpace } from './json-text.js';
 
 /** A place: the root value, or the property `key` of `owner` (its item `item` when indexed). */
 interface Place {
@@ -56,7 +58,6 @@ function keyRanks(wanted: Map<string, Map<object, number>>, key: string): Map<ob
   return ranks;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Where a path ends on the value (undefined: the root), by the locator's rules: a name looked up as
@@ -133,18 +134,11 @@ function keyOffsetsByRank(text: string, key: string, ranks: number[], escapes: b
   let next = 0;
   for (let i = text.indexOf(needle, 1); i >= 0 && next < order.length; i = text.indexOf(needle, i + 1)) {
     const quote = i - 1;
-    if (text.charCodeAt(quote) !== 0x22 || (escapes && escaped(text, quote))) continue;
+    if (text.charCodeAt(quote) !== 0x22 || (escapes && isEscaped(text, quote))) continue;
     if (text.charCodeAt(skipSpace(text, i + needle.length)) !== COLON) continue;
     if (++n === order[next]) out.set(order[next++], quote);
   }
   return next === order.length ? out : undefined;
-}
-
-/** Whether the character at `i` follows an odd run of backslashes. */
-function escaped(text: string, i: number): boolean {
-  let run = 0;
-  while (text.charCodeAt(i - 1 - run) === 0x5c) run++;
-  return run % 2 === 1;
 }
 
 /** The offset of item `item` of the array that is the value of the property written `"key"` at `keyAt`. */
@@ -159,7 +153,7 @@ function itemOffset(text: string, keyAt: number, key: string, item: number, esca
   return skipSpace(text, i);
 }
 
-/** The offset after the value at `i`: strings jumped by indexOf, brackets counted outside them. */
+/** The offset after the value at `i`. */
 function skipValue(text: string, i: number, escapes: boolean): number {
   const first = text.charCodeAt(i);
   if (first !== 0x22 && first !== 0x7b && first !== 0x5b) {
@@ -167,23 +161,6 @@ function skipValue(text: string, i: number, escapes: boolean): number {
     for (let c = first; i < text.length && c !== 0x2c && c !== 0x7d && c !== 0x5d && c > 0x20; c = text.charCodeAt(++i));
     return i;
   }
-  let depth = 0;
-  do {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      let end = text.indexOf('"', i + 1);
-      while (escapes && end > 0 && escaped(text, end)) end = text.indexOf('"', end + 1);
-      i = (end < 0 ? text.length : end) + 1;
-      continue;
-    }
-    if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) depth--;
-    i++;
-  } while (depth > 0 && i < text.length);
-  return i;
+  return skipFrom(text, i, 0, escapes);
 }
 
-function skipSpace(text: string, i: number): number {
-  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
-  return i;
-}

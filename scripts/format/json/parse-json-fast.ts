@@ -27,6 +27,7 @@
  *   string can only send the text on). Other numbers (array items, or keys with escapes) are found by
  *   reading the text's structure up to the last number token.
  */
+import { skipSpace, unescapedQuote } from './json-text.js';
 import { parseJson, type ParseJsonOptions, type ParsedJson } from './parse-json.js';
 
 /** parseJson's result for `text` (readers that need every object's offset use parseJson itself). */
@@ -60,7 +61,6 @@ const enum Escapes {
 }
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 
 /** What the escapes of a text decode to: Refused when one is a character parseJson reports, half of a surrogate pair, or `:`. */
@@ -182,24 +182,9 @@ function numbersInOrderReadBack(text: string, count: number, escapes: boolean): 
   return false;
 }
 
-/** The offset of the first quote at or after `end` that no backslash escapes (the text's length when there is none). */
-function unescapedQuote(text: string, end: number): number {
-  for (; end >= 0; end = text.indexOf('"', end + 1)) {
-    let run = 0;
-    while (text.charCodeAt(end - 1 - run) === BACKSLASH) run++;
-    if (run % 2 === 0) return end;
-  }
-  return text.length;
-}
-
 /** Whether the string closed by the quote at `end` is a property name (a `:` follows it). */
 function isKeyEnd(text: string, end: number): boolean {
   return text.charCodeAt(skipSpace(text, end + 1)) === COLON;
-}
-
-function skipSpace(text: string, i: number): number {
-  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
-  return i;
 }
 
 /**
