@@ -132,13 +132,16 @@ function keyOffsetsByRank(text: string, key: string, ranks: number[], escapes: b
   const out = new Map<number, number>();
   let n = 0;
   let next = 0;
-  for (let i = text.indexOf(needle, 1); i >= 0 && next < order.length; i = text.indexOf(needle, i + 1)) {
+  for (let i = text.indexOf(needle, 1); i >= 0; i = text.indexOf(needle, i + 1)) {
     const quote = i - 1;
     if (text.charCodeAt(quote) !== 0x22 || (escapes && isEscaped(text, quote))) continue;
     if (text.charCodeAt(skipSpace(text, i + needle.length)) !== COLON) continue;
-    if (++n === order[next]) out.set(order[next++], quote);
+    if (++n !== order[next]) continue;
+    out.set(order[next++], quote);
+    // Stopped here, not by the loop's test: its next search would read on to the end of the text.
+    if (next === order.length) return out;
   }
-  return next === order.length ? out : undefined;
+  return undefined;
 }
 
 /** The offset of item `item` of the array that is the value of the property written `"key"` at `keyAt`. */
