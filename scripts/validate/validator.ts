@@ -49,8 +49,8 @@ export interface ValidateOptions {
   /** Check narrative XHTML (default true; the XML path has its XML rules do it). */
   narrative?: boolean;
   /**
-   * Give each issue of a JSON payload the line and column its FHIRPath names in the text (one scan of the
-   * text, when there are issues); default true. false: the issues carry their FHIRPath only, for a caller
+   * Give each issue of a JSON payload the line and column its FHIRPath names in the text (found through
+   * the parsed value, else by one scan of the text; only when there are issues); default true. false: the issues carry their FHIRPath only, for a caller
    * that places them itself (an NDJSON line's issues are all at the line's number in the file).
    */
   locate?: boolean;

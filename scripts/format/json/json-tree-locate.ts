@@ -58,7 +58,6 @@ function keyRanks(wanted: Map<string, Map<object, number>>, key: string): Map<ob
   return ranks;
 }
 
-
 /**
  * Where a path ends on the value (undefined: the root), by the locator's rules: a name looked up as
  * `name`, else `_name`; a resource type step passed over where the object's resourceType is that type; an
