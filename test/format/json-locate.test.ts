@@ -130,6 +130,7 @@ describe('JSON locations: the one-scan locator gives the places the tree walk ga
     ['duplicate resourceType: the first', '{"resourceType": "Patient", "resourceType": "Observation", "a": {"resourceType": "X"}}', ['Patient.Patient.a', 'Patient.Observation.a']],
     ['escaped keys and strings', '{"n\\u0061me": [{"given": ["\\"a\\"", "b"]}], "x\\"y": 1, "id": "1"}', ['Patient.name[0].given[1]', 'Patient.id']],
     ['arrays of arrays, and a name with an index on an object', '{"a": [[1, 2], [3]], "b": {"c": 1}}', ['X.a[1]', 'X.a[1].b', 'X.a.c', 'X.b[3].c', 'X.b[0]']],
+    ['string values that start with `:`, after a key or an item', '{"a": ":a", "b": [" :b", ":a", "a\\":"], "c": {"a": ":", "b": 1}, "value": "value:"}', ['X.c.a', 'X.c.b', 'X.value', 'X.b[2]']],
     ['empty containers', '{"a": [], "b": {}}', ['X.a', 'X.a[0]', 'X.b.c']],
     ['a root array', '[{"a": 1}]', ['a', 'X.a']],
     ['a root scalar', '  42', ['a']],
@@ -162,7 +163,7 @@ describe('JSON locations: the one-scan locator gives the places the tree walk ga
   test('random JSON documents, compact and indented, every path (fixed seed)', () => {
     const before = tree.answered;
     const key = fc.constantFrom('a', 'b', '_a', 'resourceType', 'Patient', 'value', 'x\\y', 'n"m');
-    const leaf = fc.oneof(fc.constantFrom('Patient', 'Observation', 'a:b', 'x\\"y'), fc.integer(), fc.boolean(), fc.constant(null)).map((v) => JSON.stringify(v));
+    const leaf = fc.oneof(fc.constantFrom('Patient', 'Observation', 'a:b', 'x\\"y', ':a', ' :value', 'b":'), fc.integer(), fc.boolean(), fc.constant(null)).map((v) => JSON.stringify(v));
     const { doc } = fc.letrec((tie) => ({
       doc: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('object'), tie('array')),
       object: fc.array(fc.tuple(key, tie('doc')), { maxLength: 5 }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${v as string}`).join(', ')}}`),

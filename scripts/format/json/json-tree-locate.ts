@@ -7,7 +7,8 @@
  * order written, so a key is the n-th property of its name in the text when the value, walked in document
  * order, has n-1 properties of that name before it; and in JSON text an unescaped `"name"` followed by `:`
  * is always a property name (a quote inside a string is escaped, and after a closing quote comes no
- * letter). The walk reads objects only (no character of the text), and the keys are found by indexOf.
+ * letter). The walk reads objects only (no character of the text); the keys are then found in one pass over
+ * the text's `:` (a native search), up to the last one asked for.
  *
  * Not answered (undefined: the caller scans instead): an object with a key that is an array index
  * (`"0"`: V8 lists those first, not in the order written), or a place not found where expected.
@@ -33,12 +34,8 @@ export function treeOffsets(text: string, value: object, paths: readonly Step[][
   for (const p of places) if (p) keyRanks(wanted, p.key).set(p.owner, 0);
   if (wanted.size > 0 && !rankKeys(value, wanted)) return undefined;
   const escapes = text.includes('\\');
-  const keyOffsets = new Map<string, Map<number, number>>();
-  for (const [key, ranks] of wanted) {
-    const offsets = keyOffsetsByRank(text, key, [...ranks.values()], escapes);
-    if (!offsets) return undefined;
-    keyOffsets.set(key, offsets);
-  }
+  const keyOffsets = keyOffsetsByRank(text, wanted, escapes);
+  if (!keyOffsets) return undefined;
   const out: Array<number | undefined> = [];
   for (const p of places) {
     if (!p) {
@@ -122,25 +119,55 @@ function rankKeys(value: object, wanted: Map<string, Map<object, number>>): bool
   return visit(value) && open === 0;
 }
 
-/** The offset of the n-th property named `key` in the text for each n of `ranks` (undefined: fewer found than asked). */
-function keyOffsetsByRank(text: string, key: string, ranks: number[], escapes: boolean): Map<number, number> | undefined {
-  const order = [...new Set(ranks)].sort((a, b) => a - b);
-  // Searched without its opening quote: a needle that starts with `"` is several times slower to find in
-  // JSON, where every other character is one (the quote is checked at each hit instead).
-  const needle = `${key}"`;
-  const out = new Map<number, number>();
-  let n = 0;
-  let next = 0;
-  for (let i = text.indexOf(needle, 1); i >= 0; i = text.indexOf(needle, i + 1)) {
-    const quote = i - 1;
-    if (text.charCodeAt(quote) !== 0x22 || (escapes && isEscaped(text, quote))) continue;
-    if (text.charCodeAt(skipSpace(text, i + needle.length)) !== COLON) continue;
-    if (++n !== order[next]) continue;
-    out.set(order[next++], quote);
-    // Stopped here, not by the loop's test: its next search would read on to the end of the text.
-    if (next === order.length) return out;
+/**
+ * For each wanted key, the offset of its n-th property in the text for each rank n asked (undefined: fewer
+ * found than asked). One pass over the text's `:` finds every property name in document order: a `:`
+ * after an unescaped quote (white space between) ends a key when that quote closes a string; when it opens
+ * one (a string value that starts with `:`), what lies between it and the quote before is white space and
+ * JSON punctuation, which is no property name asked for.
+ */
+function keyOffsetsByRank(text: string, wanted: Map<string, Map<object, number>>, escapes: boolean): Map<string, Map<number, number>> | undefined {
+  const counts = new Map<string, KeyCount>();
+  // By length: most keys of the text are not asked for, and are told apart without a string made.
+  const byLength: KeyCount[][] = [];
+  let open = 0;
+  for (const [key, ranks] of wanted) {
+    const order = [...new Set(ranks.values())].sort((a, b) => a - b);
+    const count = { key, order, seen: 0, next: 0, offsets: new Map<number, number>() };
+    counts.set(key, count);
+    (byLength[key.length] ??= []).push(count);
+    open += order.length;
   }
+  for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
+    let close = i - 1;
+    for (let c = text.charCodeAt(close); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(--close));
+    if (text.charCodeAt(close) !== 0x22 || (escapes && isEscaped(text, close))) continue;
+    const quote = text.lastIndexOf('"', close - 1);
+    const count = keyCountAt(text, quote, byLength[close - quote - 1]);
+    if (!count || ++count.seen !== count.order[count.next]) continue;
+    count.offsets.set(count.order[count.next++], quote);
+    // Stopped here, not by the loop's test: its next search would read on to the end of the text.
+    if (--open === 0) break;
+  }
+  if (open > 0) return undefined;
+  const out = new Map<string, Map<number, number>>();
+  for (const [key, count] of counts) out.set(key, count.offsets);
+  return out;
+}
+
+/** The count of the key written after the quote at `quote`, among those of its length. */
+function keyCountAt(text: string, quote: number, sameLength: KeyCount[] | undefined): KeyCount | undefined {
+  if (sameLength) for (let k = 0; k < sameLength.length; k++) if (text.startsWith(sameLength[k].key, quote + 1)) return sameLength[k];
   return undefined;
+}
+
+/** Where the pass stands for one key: the ranks asked (ascending), properties of the name seen, the next rank to find. */
+interface KeyCount {
+  key: string;
+  order: number[];
+  seen: number;
+  next: number;
+  offsets: Map<number, number>;
 }
 
 /** The offset of item `item` of the array that is the value of the property written `"key"` at `keyAt`. */
