@@ -10,6 +10,7 @@
 import { isAscii } from 'node:buffer';
 import { expressionOf, type JsonProblem } from '../format/json/parse-json.js';
 import { parseJsonFast } from '../format/json/parse-json-fast.js';
+import { skipSpace } from '../format/json/json-text.js';
 import { LineIndex } from '../format/line-index.js';
 import { resolveLimits, type PayloadLimits } from '../util/limits.js';
 import { forbiddenCharacter, loneSurrogateAt } from '../util/text.js';
@@ -26,8 +27,8 @@ export interface JsonPayload {
   value?: Record<string, unknown>;
   /** The decoded text, with the value (issues found later are placed in it). */
   text?: string;
-  /** The value is JSON.parse's value of the text, with every property name written as is (json-tree-locate.ts can place issues through it). */
-  plainKeys?: boolean;
+  /** Where each property name of the text ends, when the value is JSON.parse's and every name is written as is (json-tree-locate.ts places issues with them). */
+  keyEnds?: readonly number[];
   issues: ValidationIssue[];
 }
 
@@ -71,7 +72,7 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   if ('issue' in decoded) return { issues: [decoded.issue] };
   const text = decoded.text;
   if (text.charCodeAt(0) === 0xfeff) return { issues: [{ ...fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1), column: 1 }] };
-  if (text.trim() === '') return { issues: [fatal('invalid', 'payload is empty')] };
+  if (skipSpace(text, 0) === text.length) return { issues: [fatal('invalid', 'payload is empty')] };
   const parsed = parseJsonFast(text, { maxDepth, maxProblems: maxIssues });
   const lines = new LineIndex(text);
   if (parsed.error) {
@@ -88,7 +89,9 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   const root = typeof object.resourceType === 'string' ? object.resourceType : '';
   const issues = parsed.problems.map((p) => problemIssue(p, root, lines));
   if (issues.some((i) => i.severity === 'fatal')) return { issues: issues.filter((i) => i.severity === 'fatal').slice(0, 1) };
-  return { value: object, text, issues, plainKeys: parsed.plainKeys === true };
+  const read: JsonPayload = { value: object, text, issues };
+  if (parsed.keyEnds) read.keyEnds = parsed.keyEnds;
+  return read;
 }
 
 function problemIssue(problem: JsonProblem, root: string, lines: LineIndex): ValidationIssue {

@@ -16,6 +16,7 @@
 import { internalError } from '../diagnostics/internal-errors.js';
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
 import { locateJsonPaths } from '../format/json/json-locate.js';
+import type { JsonTree } from '../format/json/json-tree-locate.js';
 import { Budget, LimitReached, type PayloadLimits } from '../util/limits.js';
 import { placedAt, toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload } from './json-payload.js';
@@ -133,7 +134,7 @@ export class Validator {
         if (read.value) this.collect(read.value, options, budget, out);
       } finally {
         // Also when a limit stops the payload: the issues found so far get their places.
-        if (read.text !== undefined && read.value && options.locate !== false) placeInJson(out, read.text, read.plainKeys ? read.value : undefined);
+        if (read.text !== undefined && read.value && options.locate !== false) placeInJson(out, read.text, read.keyEnds && { value: read.value, keyEnds: read.keyEnds });
       }
     });
   }
@@ -259,10 +260,10 @@ export class Validator {
  * one scan of the text for all of them, as far and as deep as they need (json-locate.ts), and only when
  * some issue needs a place.
  */
-function placeInJson(issues: ValidationIssue[], text: string, plainValue: object | undefined): void {
+function placeInJson(issues: ValidationIssue[], text: string, tree: JsonTree | undefined): void {
   const unplaced = issues.flatMap((issue, k) => (issue.line === undefined && issue.expression ? [k] : []));
   if (unplaced.length === 0) return;
-  const places = locateJsonPaths(text, unplaced.map((k) => issues[k].expression), plainValue);
+  const places = locateJsonPaths(text, unplaced.map((k) => issues[k].expression), tree);
   unplaced.forEach((k, n) => {
     const at = places[n];
     // A new object: issues may be shared (memoised by the semantic layer), never changed.

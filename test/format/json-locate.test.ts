@@ -56,13 +56,14 @@ function oracle(text: string, expression: string, dropType = true): LineColumn |
 const tree = { answered: 0 };
 function viaValue(text: string, expressions: string[]): Array<LineColumn | undefined> | undefined {
   const clean = cleanJsonValue(text, 1000);
-  if (!clean?.plainKeys || typeof clean.value !== 'object' || clean.value === null) return undefined;
+  if (!clean?.keyEnds || typeof clean.value !== 'object' || clean.value === null) return undefined;
+  const found = { value: clean.value, keyEnds: clean.keyEnds };
   const steps = expressions.map((e) => {
     const path = splitSteps(e);
     return parseSteps(/^[A-Z]/.test(path[0] ?? '') ? path.slice(1) : path);
   });
-  if (treeOffsets(text, clean.value, steps)) tree.answered++;
-  return locateJsonPaths(text, expressions, clean.value);
+  if (treeOffsets(text, found, steps)) tree.answered++;
+  return locateJsonPaths(text, expressions, found);
 }
 
 function propertyOf(node: JsonNode, name: string): JsonNode | undefined {

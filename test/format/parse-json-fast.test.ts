@@ -1,10 +1,12 @@
 /**
  * parseJsonFast against parseJson, the strict reader it stands in for: the same value (number texts kept
  * under NUMBER_TEXT included), problems, offsets, paths and errors, on every JSON file of the corpus and on
- * variants holding each thing the fast path must hand to parseJson.
+ * variants holding each thing the fast path must hand to parseJson; and, where it takes the text, where each
+ * property name ends (what the locator counts on), as jsonc-parser's tree has it.
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { cleanJsonValue, parseJsonFast } from '../../scripts/format/json/parse-json-fast.js';
 import { NUMBER_TEXT, parseJson, type ParsedJson } from '../../scripts/format/json/parse-json.js';
 import { gpconnectExamplesDir, jsonFiles, nhsAssetsDir } from '../helpers/shared.js';
@@ -18,8 +20,23 @@ function withNumberTexts(value: unknown): unknown {
   return texts ? { items, numberTexts: { ...texts } } : items;
 }
 
-// plainKeys is the fast path's note for the locator, not part of what is read.
-const visible = ({ plainKeys: _, ...r }: ParsedJson) => ({ ...r, value: withNumberTexts(r.value) });
+// keyEnds is the fast path's note for the locator, not part of what is read.
+const visible = ({ keyEnds: _, ...r }: ParsedJson) => ({ ...r, value: withNumberTexts(r.value) });
+
+/** The offset of each property name's closing quote, in document order, by jsonc-parser's tree. */
+function nameEndsOf(text: string): number[] {
+  const ends: number[] = [];
+  const walk = (node: JsonNode | undefined): void => {
+    if (!node) return;
+    if (node.type === 'property') {
+      const name = node.children?.[0];
+      if (name) ends.push(name.offset + name.length - 1);
+      walk(node.children?.[1]);
+    } else for (const child of node.children ?? []) walk(child);
+  };
+  walk(parseTree(text));
+  return ends;
+}
 
 function expectSame(text: string, maxDepth = 100): ParsedJson {
   const strict = parseJson(text, { maxDepth, maxProblems: 50 });
@@ -27,6 +44,8 @@ function expectSame(text: string, maxDepth = 100): ParsedJson {
   expect(visible(fast)).toEqual(visible(strict));
   // Own keys in the same order (toEqual does not look at order).
   expect(JSON.stringify(fast.value)).toBe(JSON.stringify(strict.value));
+  // Where the fast path is taken with names as written, it knows where each name ends.
+  if (fast.keyEnds) expect(fast.keyEnds).toEqual(nameEndsOf(text));
   return strict;
 }
 
@@ -83,6 +102,11 @@ describe('parseJsonFast gives what parseJson gives', () => {
     ['a root string', '"x"'],
     ['a root array', '[1,2,{"a":[]}]'],
     ['null and booleans', '{"a":null,"b":true,"c":false}'],
+    ['string values that start with a colon', '{"a":":b","c":[" :d",":"],"e":"f"}'],
+    ['a duplicate beside a string value that starts with a colon', '{"a":":b","a":1}'],
+    ['names that begin or end with a colon, a comma or a bracket', '{":a":1,"b:":2,"c,":3,"[":4,"{":5}'],
+    ['a name with an escaped quote before a colon', '{"a\\"":1,"b":"c\\":d"}'],
+    ['an empty name and a name of white space', '{"":1," ":{"":2}}'],
   ])('%s', (_, text) => {
     expectSame(text);
   });
@@ -104,7 +128,7 @@ describe('parseJsonFast gives what parseJson gives', () => {
 
   test('taken for clean text with escapes, colons in strings, and canonical numbers', () => {
     const text = '{"div":"<div xmlns=\\"http://www.w3.org/1999/xhtml\\">a\\nb</div>","t":"10:00:00","n":[1,2.5,-3],"v":{"value":0.1}}';
-    expect(cleanJsonValue(text, 5)).toEqual({ value: JSON.parse(text), plainKeys: true });
+    expect(cleanJsonValue(text, 5)).toEqual({ value: JSON.parse(text), keyEnds: nameEndsOf(text) });
   });
 
   test.each([

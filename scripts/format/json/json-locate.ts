@@ -15,7 +15,7 @@
 import type { LineColumn } from '../line-index.js';
 import { BoundedMemo } from '../../util/bounded-memo.js';
 import { skipFrom } from './json-text.js';
-import { treeOffsets } from './json-tree-locate.js';
+import { treeOffsets, type JsonTree } from './json-tree-locate.js';
 import { ObjectPaths, parseSteps, splitSteps, type Pending, type Step, type Variant } from './json-paths.js';
 
 /** A function from FHIRPath location to line and column in `text` (undefined when the text holds no JSON value). */
@@ -30,14 +30,14 @@ export function jsonFieldLocator(text: string): (path: string) => LineColumn | u
 
 /**
  * The line and column of each FHIRPath location (`Patient.name[0]`, or relative to the root: `name[0]`), in
- * one scan of the text; or, given `plainValue` (JSON.parse's value of the text, every property name written
- * without an escape), found through the value where it can tell (json-tree-locate.ts), the same places.
+ * one scan of the text; or, given the reader's `tree` (JSON.parse's value of the text and where its names
+ * end), found through the value where it can tell (json-tree-locate.ts), the same places.
  */
-export function locateJsonPaths(text: string, expressions: readonly string[], plainValue?: object): Array<LineColumn | undefined> {
+export function locateJsonPaths(text: string, expressions: readonly string[], tree?: JsonTree): Array<LineColumn | undefined> {
   return placesOf(
     text,
     expressions.map((expression) => LOCATION_STEPS.get(expression, () => locationSteps(expression)) as Step[]),
-    plainValue,
+    tree,
   );
 }
 
@@ -50,8 +50,8 @@ function locationSteps(expression: string): Step[] {
   return parseSteps(/^[A-Z]/.test(path[0] ?? '') ? path.slice(1) : path);
 }
 
-function placesOf(text: string, paths: Step[][], plainValue?: object): Array<LineColumn | undefined> {
-  const offsets = (plainValue && treeOffsets(text, plainValue, paths)) || new PathScan(text).offsets(paths);
+function placesOf(text: string, paths: Step[][], tree?: JsonTree): Array<LineColumn | undefined> {
+  const offsets = (tree && treeOffsets(text, tree, paths)) || new PathScan(text).offsets(paths);
   return linesAt(text, offsets);
 }
 

@@ -14,30 +14,40 @@
  * Why each check is enough, for a text JSON.parse accepts:
  * - escapes: every backslash is in a string and escapes do not overlap, so one pass over the backslashes
  *   sees every escape; one that decodes to a control character parseJson reports (`\b`, `\f`,
- *   `\u0000`-`\u001f` but tab, newline and return), to a surrogate (paired or not), or to `:` (see
- *   duplicates) sends the text on. The pass also notes whether any key is written with an escape;
+ *   `\u0000`-`\u001f` but tab, newline and return) or to a surrogate (paired or not) sends the text on.
+ *   The pass also notes whether any key is written with an escape;
  * - prototype keys and depth: the walk sees every key and every level (JSON.parse does not recurse);
- * - duplicate keys: JSON.parse keeps one of duplicates. Every `:` in the text is a key's separator or a
- *   character of a string, and a string's `:` stays one `:` in its value (none is an escape), so the
- *   text's `:` count equals the value's keys plus the `:` in its string values only when no key was
- *   merged (and no key holds a `:`); any other count sends the text on;
+ * - duplicate keys: JSON.parse keeps one of duplicates, so the text has more property names than the
+ *   value has keys exactly when some were merged. The names are counted by their `:`: a `:` whose nearest
+ *   character before it (white space aside) is an unescaped quote follows the end of a name, or the start
+ *   of a string value that begins with `:` (`": ..."`), or is inside a name that begins with one. What
+ *   comes before that quote tells them apart: a name's last character, against `:` `,` `[` or `{` (or
+ *   nothing) before a string's opening quote. A name that ends with one of those is the ambiguous case,
+ *   sent on like the rest. The offsets found (each name's closing quote) are kept for the locator;
  * - numbers: each is checked as parseJson checks it (its text kept unless `String(Number(text))` gives it
  *   back). A number that is a property's value follows its key: every `"key"` followed by `:` is looked
  *   up for the keys the walk found holding numbers (exact when no key has an escape; a match inside a
  *   string can only send the text on). Other numbers (array items, or keys with escapes) are found by
  *   reading the text's structure up to the last number token.
  */
-import { skipSpace, unescapedQuote } from './json-text.js';
+import { isEscaped, skipSpace, unescapedQuote } from './json-text.js';
 import { parseJson, type ParseJsonOptions, type ParsedJson } from './parse-json.js';
 
 /** parseJson's result for `text` (readers that need every object's offset use parseJson itself). */
 export function parseJsonFast(text: string, options: Omit<ParseJsonOptions, 'onObject'>): ParsedJson {
   const clean = cleanJsonValue(text, options.maxDepth);
-  return clean ? { value: clean.value, problems: [], plainKeys: clean.plainKeys } : parseJson(text, options);
+  if (!clean) return parseJson(text, options);
+  const parsed: ParsedJson = { value: clean.value, problems: [] };
+  if (clean.keyEnds) parsed.keyEnds = clean.keyEnds;
+  return parsed;
 }
 
-/** JSON.parse's value of `text` when parseJson would give the same with no problems; undefined when parseJson must read it. */
-export function cleanJsonValue(text: string, maxDepth: number): { value: unknown; plainKeys: boolean } | undefined {
+/**
+ * JSON.parse's value of `text` when parseJson would give the same with no problems; undefined when parseJson
+ * must read it. `keyEnds`: the offset of each property name's closing quote in document order, when every
+ * name is written without an escape (json-tree-locate.ts places issues with them).
+ */
+export function cleanJsonValue(text: string, maxDepth: number): { value: unknown; keyEnds?: number[] } | undefined {
   const escapes = escapesIn(text);
   if (escapes === Escapes.Refused) return undefined;
   let value: unknown;
@@ -48,8 +58,10 @@ export function cleanJsonValue(text: string, maxDepth: number): { value: unknown
     return undefined;
   }
   const tally = new Tally(maxDepth);
-  const clean = tally.visit(value, 0) && countOf(text, ':') === tally.keys + tally.colons && numbersReadBack(text, tally, escapes);
-  return clean ? { value, plainKeys: escapes !== Escapes.InKeys } : undefined;
+  if (!tally.visit(value, 0)) return undefined;
+  const keyEnds = nameEnds(text, escapes !== Escapes.None);
+  if (keyEnds?.length !== tally.keys || !numbersReadBack(text, tally, escapes)) return undefined;
+  return escapes === Escapes.InKeys ? { value } : { value, keyEnds };
 }
 
 const enum Escapes {
@@ -63,7 +75,7 @@ const enum Escapes {
 const QUOTE = 0x22;
 const COLON = 0x3a;
 
-/** What the escapes of a text decode to: Refused when one is a character parseJson reports, half of a surrogate pair, or `:`. */
+/** What the escapes of a text decode to: Refused when one is a character parseJson reports, or half of a surrogate pair. */
 function escapesIn(text: string): Escapes {
   let found = Escapes.None;
   let stringEnd = -1;
@@ -78,7 +90,7 @@ function escapesIn(text: string): Escapes {
     if (e === 0x62 || e === 0x66) return Escapes.Refused;
     if (e === 0x75) {
       const code = parseInt(text.slice(i + 2, i + 6), 16);
-      if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0xd800 && code <= 0xdfff) || code === COLON) return Escapes.Refused;
+      if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0xd800 && code <= 0xdfff)) return Escapes.Refused;
       i += 6;
     } else i += 2;
   }
@@ -88,8 +100,6 @@ function escapesIn(text: string): Escapes {
 /** What one walk of a parsed value finds; visit is false when a key or the depth is refused. */
 class Tally {
   keys = 0;
-  /** `:` in string values. */
-  colons = 0;
   /** Keys whose value is a number. */
   numberKeys: Set<string> | undefined;
   /** Numbers not a property's value (array items, the root). */
@@ -100,10 +110,6 @@ class Tally {
 
   /** Walks a value `depth` containers deep. */
   visit(value: unknown, depth: number): boolean {
-    if (typeof value === 'string') {
-      this.colons += countOf(value, ':');
-      return true;
-    }
     if (typeof value === 'number') {
       this.looseNumbers++;
       this.numbers++;
@@ -130,10 +136,28 @@ class Tally {
 
 const isForbiddenKey = (key: string) => (key.length === 9 || key.length === 11) && (key === '__proto__' || key === 'constructor' || key === 'prototype');
 
-function countOf(text: string, c: string): number {
-  let n = 0;
-  for (let i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) n++;
-  return n;
+/**
+ * The offset of the closing quote of every property name of a text JSON.parse accepts, in document order,
+ * found by their `:` (see the top of this module); undefined when a `:` follows a quote that may be a
+ * name's end or a string's start.
+ */
+function nameEnds(text: string, escapes: boolean): number[] | undefined {
+  const ends: number[] = [];
+  for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
+    const quote = spaceBefore(text, i - 1);
+    if (text.charCodeAt(quote) !== QUOTE || (escapes && isEscaped(text, quote))) continue;
+    const before = spaceBefore(text, quote - 1);
+    const c = text.charCodeAt(before);
+    if (before < 0 || c === COLON || c === 0x2c || c === 0x5b || c === 0x7b) return undefined;
+    ends.push(quote);
+  }
+  return ends;
+}
+
+/** The offset of the last character at or before `i` that is not JSON white space (-1 when none). */
+function spaceBefore(text: string, i: number): number {
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(--i));
+  return i;
 }
 
 /** Whether no number's text would be kept by parseJson. */

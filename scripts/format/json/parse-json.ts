@@ -48,8 +48,11 @@ export interface JsonSyntaxError {
 
 export interface ParsedJson {
   value?: unknown;
-  /** Set by parseJsonFast (parse-json-fast.ts): the value is JSON.parse's value of the text, and every property name is written in it without an escape. */
-  plainKeys?: boolean;
+  /**
+   * Set by parseJsonFast (parse-json-fast.ts) when the value is JSON.parse's value of the text and every
+   * property name is written in it without an escape: the offset of each name's closing quote, in document order.
+   */
+  keyEnds?: readonly number[];
   error?: JsonSyntaxError;
   problems: JsonProblem[];
 }
