@@ -67,12 +67,13 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
   // Matching first, without reasons: they are written (below) only for the items an issue is about.
   for (const item of items) {
     const matched: ProfileNode[] = [];
+    const values = new ItemValues(item, discriminators, oracle);
     for (let k = 0; k < sliced.slices.length; k++) {
       const slice = sliced.slices[k];
       const test = tests?.[k]?.(item);
       if (test === true) matched.push(slice);
       if (test !== undefined) continue;
-      const reason = sliceMismatch(slice, item, discriminators, oracle, false);
+      const reason = sliceMismatch(slice, values, discriminators, oracle, false);
       if (reason === undefined) matched.push(slice);
       else if (reason === NO_CRITERION) undefinedSlices.add(slice);
     }
@@ -120,8 +121,9 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
 /** Why an item matches none of the slices, slice by slice: ` (tried ...)`. */
 function tried(sliced: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle): string {
   const why: string[] = [];
+  const values = new ItemValues(item, discriminators, oracle);
   for (const slice of sliced.slices) {
-    const reason = sliceMismatch(slice, item, discriminators, oracle, true);
+    const reason = sliceMismatch(slice, values, discriminators, oracle, true);
     if (reason === NO_CRITERION) why.push(`${slice.def.sliceName}: the slice states no value to compare`);
     else if (reason !== undefined) why.push(`${slice.def.sliceName}: ${reason}`);
   }
@@ -131,19 +133,38 @@ function tried(sliced: ProfileNode, item: unknown, discriminators: ElementDefini
 /** Not written when not asked for: a reason no one reads. */
 export const UNEXPLAINED = 'no match';
 
+/**
+ * One item's values at each discriminator path, read when first asked: every slice is tried on the same
+ * paths of the same item.
+ */
+class ItemValues {
+  private readonly found: Array<PathValue[] | undefined>;
+
+  constructor(
+    readonly item: unknown,
+    private readonly discriminators: ElementDefinitionDiscriminator[],
+    private readonly oracle: SliceOracle,
+  ) {
+    this.found = new Array<PathValue[] | undefined>(discriminators.length);
+  }
+
+  at(k: number): PathValue[] {
+    return (this.found[k] ??= this.oracle.valuesAt(this.item, this.discriminators[k].path));
+  }
+}
+
 /** Why an item is not in a slice (undefined when it is). With no discriminator, the item must conform to the slice. */
-function sliceMismatch(slice: ProfileNode, item: unknown, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle, explain: boolean): string | typeof NO_CRITERION | undefined {
-  if (discriminators.length === 0) return oracle.profileMismatch({ value: item }, [], slice);
-  for (const d of discriminators) {
-    const reason = discriminatorMismatch(slice, item, d, oracle, explain);
+function sliceMismatch(slice: ProfileNode, item: ItemValues, discriminators: ElementDefinitionDiscriminator[], oracle: SliceOracle, explain: boolean): string | typeof NO_CRITERION | undefined {
+  if (discriminators.length === 0) return oracle.profileMismatch({ value: item.item }, [], slice);
+  for (let k = 0; k < discriminators.length; k++) {
+    const reason = discriminatorMismatch(slice, item.at(k), discriminators[k], oracle, explain);
     if (reason !== undefined) return reason;
   }
   return undefined;
 }
 
-function discriminatorMismatch(slice: ProfileNode, item: unknown, d: ElementDefinitionDiscriminator, oracle: SliceOracle, explain: boolean): string | typeof NO_CRITERION | undefined {
+function discriminatorMismatch(slice: ProfileNode, values: PathValue[], d: ElementDefinitionDiscriminator, oracle: SliceOracle, explain: boolean): string | typeof NO_CRITERION | undefined {
   const node = oracle.nodeAt(slice, d.path);
-  const values = oracle.valuesAt(item, d.path);
   const at = !explain ? UNEXPLAINED : d.path === '$this' ? 'the item' : `'${d.path}'`;
   if (!node) return `discriminator path '${d.path}' is not defined in the slice`;
   switch (d.type) {
