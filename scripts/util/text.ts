@@ -27,3 +27,13 @@ export function forbiddenCharacter(s: string): string | undefined {
     ? `the string holds a lone surrogate (${code}), which is no Unicode character`
     : `the string holds the control character ${code}: FHIR strings allow none below U+0020 other than tab, line feed and carriage return`;
 }
+
+/** `[0]`, `[1]`, ...: made once each (up to a bound), so that an array item's location is one concatenation. */
+const INDEXES: string[] = [];
+const INDEXES_KEPT = 4096;
+
+/** The location suffix of an array item: `[i]`. */
+export function indexSuffix(i: number): string {
+  if (i >= INDEXES_KEPT) return `[${i}]`;
+  return (INDEXES[i] ??= `[${i}]`);
+}

@@ -35,6 +35,8 @@ export interface PlanSource {
 /** One JSON property of a node: the child element it answers to, and how its items are walked. */
 export interface PropertyPlan {
   readonly prop: ResolvedProperty;
+  /** `.name`: what the property adds to its holder's location (made once, so that a location is one concatenation). */
+  readonly dot: string;
   /** The child element; undefined when the profile has none for this property (then `wrongChoice` says whether that is an issue). */
   readonly child: ProfileNode | undefined;
   /** A choice property whose type the profile does not allow (`valueString` where only `valueCode` is). */
@@ -238,6 +240,7 @@ export class NodePlanner {
     let inert: boolean | undefined;
     return {
       prop,
+      dot: `.${key}`,
       child,
       wrongChoice: child === undefined && prop.element.choice,
       sliced,

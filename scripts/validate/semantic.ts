@@ -26,6 +26,7 @@ import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } fr
 import { assignSlices } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
+import { indexSuffix } from '../util/text.js';
 import { compilePlan, packageWalkSource } from './walk-module.js';
 
 
@@ -192,7 +193,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
       const property = plan.property(key);
       if (!property) continue;
       if ((typeof v !== 'object' || v === null) && property.primitiveInert()) continue;
-      const at = `${location}.${key}`;
+      const at = location + property.dot;
       if (property.extension) this.contexts(v, this.holder(plan, value, location, scope), at);
       this.property(plan, property, v, at, scope);
     }
@@ -267,11 +268,11 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     let slices: ReadonlyArray<ProfileNode | undefined> | undefined;
     if (plan.sliced) {
       const tests = this.compiledWalk ? plan.sliceTests : undefined;
-      const assigned = assignSlices(child, items, location, (i) => (many ? `${location}[${i}]` : location), this.navigator.oracle(scope), tests);
+      const assigned = assignSlices(child, items, location, (i) => (many ? location + indexSuffix(i) : location), this.navigator.oracle(scope), tests);
       this.push(assigned.issues);
       slices = assigned.slices;
     }
-    for (let i = 0; i < items.length; i++) this.item(plan, child, items[i], many ? `${location}[${i}]` : location, scope, slices?.[i]);
+    for (let i = 0; i < items.length; i++) this.item(plan, child, items[i], many ? location + indexSuffix(i) : location, scope, slices?.[i]);
   }
 
   /** One item of a property: a whole resource, an item a slice claimed, an extension, or an item of the element. */
@@ -339,7 +340,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
       const item: unknown = v[i];
       const url = isObject(item) && typeof item.url === 'string' ? item.url : undefined;
       const sd = url ? this.ctx.profiles(url) : undefined;
-      if (sd?.type === 'Extension') this.push(checkExtensionContext(sd, holder, `${location}[${i}]`));
+      if (sd?.type === 'Extension') this.push(checkExtensionContext(sd, holder, location + indexSuffix(i)));
     }
   }
 

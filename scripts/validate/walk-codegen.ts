@@ -13,6 +13,7 @@
  * interpreter's, issue for issue and in the same order (test/validate/walk-codegen.test.ts compares them).
  */
 import type { ElementModel } from '../resolve/element-model.js';
+import { indexSuffix } from '../util/text.js';
 import type { NodePlan, PropertyPlan, WalkFunction } from './node-plan.js';
 import type { ProfileNode } from './profile-tree.js';
 import type { SliceTest } from './slicing.js';
@@ -45,14 +46,9 @@ export interface WalkGeneratorInput {
   readonly known?: (plan: NodePlan) => boolean;
 }
 
-/** `[0]`, `[1]`, ...: made once each, so that an item's location is one concatenation. */
-const INDEXES: string[] = [];
-
 /** Helpers of generated code (the `H` argument of a body). */
 export const WALK_HELPERS = {
-  index(i: number): string {
-    return (INDEXES[i] ??= `[${i}]`);
-  },
+  index: indexSuffix,
   /** The values along plain property names, or undefined where a name is absent (the interpreter may find a choice by its stem). */
   path(item: unknown, names: readonly string[]): unknown[] | undefined {
     let values: unknown[] = [item];
