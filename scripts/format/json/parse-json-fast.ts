@@ -144,11 +144,22 @@ const isForbiddenKey = (key: string) => (key.length === 9 || key.length === 11) 
 function nameEnds(text: string, escapes: boolean): number[] | undefined {
   const ends: number[] = [];
   for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
-    const quote = spaceBefore(text, i - 1);
-    if (text.charCodeAt(quote) !== QUOTE || (escapes && isEscaped(text, quote))) continue;
-    const before = spaceBefore(text, quote - 1);
-    const c = text.charCodeAt(before);
-    if (before < 0 || c === COLON || c === 0x2c || c === 0x5b || c === 0x7b) return undefined;
+    let quote = i - 1;
+    let c = text.charCodeAt(quote);
+    if (c !== QUOTE) {
+      // Most `:` that end no name are in strings, after a letter or digit (`https:`, `10:00`).
+      if (c > 0x20) continue;
+      quote = spaceBefore(text, quote);
+      if (text.charCodeAt(quote) !== QUOTE) continue;
+    }
+    if (escapes && isEscaped(text, quote)) continue;
+    // A name's last character is nearly always a letter or digit: taken at once.
+    c = text.charCodeAt(quote - 1);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) {
+      const before = spaceBefore(text, quote - 1);
+      c = text.charCodeAt(before);
+      if (before < 0 || c === COLON || c === 0x2c || c === 0x5b || c === 0x7b) return undefined;
+    }
     ends.push(quote);
   }
   return ends;
