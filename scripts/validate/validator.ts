@@ -256,19 +256,26 @@ export class Validator {
 }
 
 /**
- * Each issue with a FHIRPath but no line gets the line and column of that path in the JSON text, in place:
- * one scan of the text for all of them, as far and as deep as they need (json-locate.ts), and only when
- * some issue needs a place.
+ * Each issue with a FHIRPath but no line gets the line and column of that path in the JSON text, in place,
+ * all at once and only when some issue needs a place: through the parsed value and where the reader found
+ * each name (`tree`), else by one scan of the text, as far and as deep as they need (json-locate.ts).
  */
 function placeInJson(issues: ValidationIssue[], text: string, tree: JsonTree | undefined): void {
-  const unplaced = issues.flatMap((issue, k) => (issue.line === undefined && issue.expression ? [k] : []));
+  const unplaced: number[] = [];
+  const expressions: string[] = [];
+  for (let k = 0; k < issues.length; k++) {
+    const issue = issues[k];
+    if (issue.line !== undefined || !issue.expression) continue;
+    unplaced.push(k);
+    expressions.push(issue.expression);
+  }
   if (unplaced.length === 0) return;
-  const places = locateJsonPaths(text, unplaced.map((k) => issues[k].expression), tree);
-  unplaced.forEach((k, n) => {
+  const places = locateJsonPaths(text, expressions, tree);
+  for (let n = 0; n < unplaced.length; n++) {
     const at = places[n];
     // A new object: issues may be shared (memoised by the semantic layer), never changed.
-    if (at) issues[k] = placedAt(issues[k], at.line, at.column);
-  });
+    if (at) issues[unplaced[n]] = placedAt(issues[unplaced[n]], at.line, at.column);
+  }
 }
 
 /** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */

@@ -129,7 +129,8 @@ export class Compiler implements CompilerApi {
     if (choice && plain) throw new Unsupported(`${name} is a choice element for some of the input's types only`);
     const out = unionTypes(...types);
     if (choice) return { code: `rt.navChoice(${coll(input)}, ${this.choiceKeys(name, choice.suffixes)})`, form: 'coll', types: out, nodes: true, choice: { input, name, suffixes: choice.suffixes } };
-    return { code: `rt.nav(${coll(input)}, ${JSON.stringify(name)}, ${JSON.stringify(`_${name}`)})`, form: 'coll', types: out, nodes: true };
+    const navArgs = `${coll(input)}, ${JSON.stringify(name)}, ${JSON.stringify(`_${name}`)}`;
+    return { code: `rt.nav(${navArgs})`, form: 'coll', types: out, nodes: true, navArgs };
   }
 
   private navigate(t: FpType, name: string): { types: FpType[]; choice?: string[] } {

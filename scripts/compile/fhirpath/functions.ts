@@ -59,9 +59,9 @@ const noArgs =
   };
 
 const FUNCTIONS: Record<string, FunctionCompiler> = {
-  empty: noArgs((_, v) => boolean(v.form === 'one' ? `(${v.code}) === undefined` : `${v.code}.length === 0`)),
+  empty: noArgs((_, v) => boolean(v.form === 'one' ? `(${v.code}) === undefined` : v.navArgs !== undefined ? `rt.navEmpty(${v.navArgs})` : `${v.code}.length === 0`)),
   exists: (c, v, args, scope) => {
-    if (args.length === 0) return boolean(v.form === 'one' ? `(${v.code}) !== undefined` : `${v.code}.length > 0`);
+    if (args.length === 0) return boolean(v.form === 'one' ? `(${v.code}) !== undefined` : v.navArgs !== undefined ? `!rt.navEmpty(${v.navArgs})` : `${v.code}.length > 0`);
     return boolean(`${coll(v)}.filter(${lambda(c, v, args[0], scope, (b) => criterion(c, b))}).length > 0`);
   },
   all: (c, v, args, scope) => boolean(`${coll(v)}.every(${lambda(c, v, args[0], scope, (b) => `rt.allTrue(${coll(b)})`)})`),

@@ -14,7 +14,7 @@
 
 /** The names the runtime object defines (the compiled code reaches them as `rt.<name>`). */
 export const RUNTIME_NAMES = [
-  'c1', 'neg', 'ord', 'isConst', 'asConst', 'last', 'single', 'P', 'FhirPathError', 'Delegate', 'val', 'one', 'bool', 'nav', 'navChoice', 'choiceTagged', 'taggedIs', 'taggedAs', 'taggedOfType',
+  'c1', 'neg', 'ord', 'isConst', 'asConst', 'last', 'single', 'P', 'FhirPathError', 'Delegate', 'val', 'one', 'bool', 'nav', 'navEmpty', 'navChoice', 'choiceTagged', 'taggedIs', 'taggedAs', 'taggedOfType',
   'and', 'or', 'xor', 'implies', 'not', 'eq', 'equiv', 'cmp', 'distinct', 'isDistinct', 'union', 'member', 'crit', 'allTrue', 'str',
   'strOpt', 'matches', 'substring', 'toInteger', 'toStr', 'concat', 'plus', 'children', 'descendants', 'hasValue', 'resource', 'resolve',
   'verdict', 'isResource',
@@ -80,6 +80,24 @@ function nav(c, name, uname) {
     } else if (x !== null && typeof x === 'object' && !Array.isArray(x)) push(out, x[name], x[uname]);
   }
   return out;
+}
+
+/** Whether push(out, v, c) adds nothing. */
+function adds(v, c) {
+  if (Array.isArray(v)) return v.length > 0 || (Array.isArray(c) && c.length > 0);
+  if (some(v)) return true;
+  return Array.isArray(c) ? c.length > 0 : some(c);
+}
+
+/** nav(c, name, uname).length === 0, without making the collection (empty() and exists() on a path, in nearly every invariant). */
+function navEmpty(c, name, uname) {
+  for (let i = 0; i < c.length; i++) {
+    const x = c[i];
+    if (x instanceof P) {
+      if (x.e !== null && typeof x.e === 'object' && adds(x.e[name], undefined)) return false;
+    } else if (x !== null && typeof x === 'object' && !Array.isArray(x) && adds(x[name], x[uname])) return false;
+  }
+  return true;
 }
 
 function chosen(x, keys, ukeys) {

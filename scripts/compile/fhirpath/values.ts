@@ -14,6 +14,8 @@ export interface Val {
   nodes: boolean;
   /** Set when the value is a choice element's navigation, for type operations to read the type from the JSON name. */
   choice?: { input: Val; name: string; suffixes: string[] };
+  /** Set when the value is a plain navigation, `rt.nav(<navArgs>)`: empty() and exists() ask rt.navEmpty the same, without the collection. */
+  navArgs?: string;
 }
 
 export interface Scope {
