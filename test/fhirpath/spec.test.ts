@@ -36,6 +36,16 @@ describe('empty propagation', () => {
     expect(evaluate('name.prefix.empty()', patient)).toEqual([true]);
   });
   test('count() of empty is 0', () => expect(evaluate('telecom.count()', patient)).toEqual([0]));
+  test('count(), exists() and empty() on a path count a primitive that has only extensions (null in the value array, a `_name` alone)', () => {
+    const ext = { extension: [{ url: 'http://example.org/x', valueString: 'x' }] };
+    const p = { resourceType: 'Patient', name: [{ given: ['a', null, null], _given: [null, ext, ext] }, { _family: ext }], _gender: ext };
+    expect(evaluate('name.given.count()', p)).toEqual([3]);
+    expect(evaluate('name.family.count()', p)).toEqual([1]);
+    expect(evaluate('name.family.exists()', p)).toEqual([true]);
+    expect(evaluate('gender.empty()', p)).toEqual([false]);
+    expect(evaluate('name.given.extension.count()', p)).toEqual([2]);
+    expect(evaluate('birthDate.count() + telecom.count()', p)).toEqual([0]);
+  });
 });
 
 describe('three-valued boolean logic (the truth tables of and, or, xor, implies)', () => {

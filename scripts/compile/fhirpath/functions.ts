@@ -59,13 +59,13 @@ const noArgs =
   };
 
 const FUNCTIONS: Record<string, FunctionCompiler> = {
-  empty: noArgs((_, v) => boolean(v.form === 'one' ? `(${v.code}) === undefined` : v.navArgs !== undefined ? `rt.navEmpty(${v.navArgs})` : `${v.code}.length === 0`)),
+  empty: noArgs((_, v) => boolean(v.form === 'one' ? `(${v.code}) === undefined` : v.navArgs !== undefined ? `rt.navCount(${v.navArgs}) === 0` : `${v.code}.length === 0`)),
   exists: (c, v, args, scope) => {
-    if (args.length === 0) return boolean(v.form === 'one' ? `(${v.code}) !== undefined` : v.navArgs !== undefined ? `!rt.navEmpty(${v.navArgs})` : `${v.code}.length > 0`);
+    if (args.length === 0) return boolean(v.form === 'one' ? `(${v.code}) !== undefined` : v.navArgs !== undefined ? `rt.navCount(${v.navArgs}) > 0` : `${v.code}.length > 0`);
     return boolean(`${coll(v)}.filter(${lambda(c, v, args[0], scope, (b) => criterion(c, b))}).length > 0`);
   },
   all: (c, v, args, scope) => boolean(`${coll(v)}.every(${lambda(c, v, args[0], scope, (b) => `rt.allTrue(${coll(b)})`)})`),
-  count: noArgs((_, v) => integer(`${coll(v)}.length`)),
+  count: noArgs((_, v) => integer(v.navArgs !== undefined ? `rt.navCount(${v.navArgs})` : `${coll(v)}.length`)),
   distinct: noArgs((c, v) => same(v, `rt.distinct(${coll(v)}, ${c.sameKind(v, v)}, ${v.nodes})`)),
   isDistinct: noArgs((c, v) => boolean(`rt.isDistinct(${coll(v)}, ${c.sameKind(v, v)}, ${v.nodes})`)),
   where: (c, v, args, scope) => same(v, `${coll(v)}.filter(${lambda(c, v, args[0], scope, (b) => criterion(c, b))})`),

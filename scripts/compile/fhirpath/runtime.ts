@@ -14,7 +14,7 @@
 
 /** The names the runtime object defines (the compiled code reaches them as `rt.<name>`). */
 export const RUNTIME_NAMES = [
-  'c1', 'neg', 'ord', 'isConst', 'asConst', 'last', 'single', 'P', 'FhirPathError', 'Delegate', 'val', 'one', 'bool', 'nav', 'navEmpty', 'navChoice', 'choiceTagged', 'taggedIs', 'taggedAs', 'taggedOfType',
+  'c1', 'neg', 'ord', 'isConst', 'asConst', 'last', 'single', 'P', 'FhirPathError', 'Delegate', 'val', 'one', 'bool', 'nav', 'navCount', 'navChoice', 'choiceTagged', 'taggedIs', 'taggedAs', 'taggedOfType',
   'and', 'or', 'xor', 'implies', 'not', 'eq', 'equiv', 'cmp', 'distinct', 'isDistinct', 'union', 'member', 'crit', 'allTrue', 'str',
   'strOpt', 'matches', 'substring', 'toInteger', 'toStr', 'concat', 'plus', 'children', 'descendants', 'hasValue', 'resource', 'resolve',
   'verdict', 'isResource',
@@ -82,22 +82,23 @@ function nav(c, name, uname) {
   return out;
 }
 
-/** Whether push(out, v, c) adds nothing. */
-function adds(v, c) {
-  if (Array.isArray(v)) return v.length > 0 || (Array.isArray(c) && c.length > 0);
-  if (some(v)) return true;
-  return Array.isArray(c) ? c.length > 0 : some(c);
+/** How many items push(out, v, c) adds. */
+function added(v, c) {
+  if (Array.isArray(v)) return Array.isArray(c) && c.length > v.length ? c.length : v.length;
+  if (some(v)) return 1;
+  return Array.isArray(c) ? c.length : some(c) ? 1 : 0;
 }
 
-/** nav(c, name, uname).length === 0, without making the collection (empty() and exists() on a path, in nearly every invariant). */
-function navEmpty(c, name, uname) {
+/** nav(c, name, uname).length, without making the collection (count(), empty() and exists() on a path, in nearly every invariant). */
+function navCount(c, name, uname) {
+  let n = 0;
   for (let i = 0; i < c.length; i++) {
     const x = c[i];
     if (x instanceof P) {
-      if (x.e !== null && typeof x.e === 'object' && adds(x.e[name], undefined)) return false;
-    } else if (x !== null && typeof x === 'object' && !Array.isArray(x) && adds(x[name], x[uname])) return false;
+      if (x.e !== null && typeof x.e === 'object') n += added(x.e[name], undefined);
+    } else if (x !== null && typeof x === 'object' && !Array.isArray(x)) n += added(x[name], x[uname]);
   }
-  return true;
+  return n;
 }
 
 function chosen(x, keys, ukeys) {

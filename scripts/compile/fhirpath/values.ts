@@ -14,7 +14,7 @@ export interface Val {
   nodes: boolean;
   /** Set when the value is a choice element's navigation, for type operations to read the type from the JSON name. */
   choice?: { input: Val; name: string; suffixes: string[] };
-  /** Set when the value is a plain navigation, `rt.nav(<navArgs>)`: empty() and exists() ask rt.navEmpty the same, without the collection. */
+  /** Set when the value is a plain navigation, `rt.nav(<navArgs>)`: count(), empty() and exists() ask rt.navCount the same, without the collection. */
   navArgs?: string;
 }
 
