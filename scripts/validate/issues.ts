@@ -54,7 +54,8 @@ const rank: Record<OperationOutcomeIssue['severity'], number> = { fatal: 0, erro
  */
 const expressionOrder = new Intl.Collator('en', { numeric: true });
 function compareExpressions(a: string, b: string): number {
-  return expressionOrder.compare(a, b);
+  // Equal locations (several issues at one place) need no collation, which reads both to their ends.
+  return a === b ? 0 : expressionOrder.compare(a, b);
 }
 
 export function sortIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
