@@ -51,8 +51,9 @@ export interface ValidateOptions {
   narrative?: boolean;
   /**
    * Give each issue of a JSON payload the line and column its FHIRPath names in the text (found through
-   * the parsed value, else by one scan of the text; only when there are issues); default true. false: the issues carry their FHIRPath only, for a caller
-   * that places them itself (an NDJSON line's issues are all at the line's number in the file).
+   * the parsed value, else by one scan of the text; only when there are issues); default true. false: the
+   * issues carry their FHIRPath only, for a caller that places them itself (an NDJSON line's issues are
+   * all at the line's number in the file).
    */
   locate?: boolean;
   /** Run the semantic layer (slicing, extensions, bindings, invariants, references); false: structure only. Default true. */

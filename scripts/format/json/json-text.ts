@@ -6,6 +6,12 @@ export function skipSpace(text: string, i: number): number {
   return i;
 }
 
+/** The offset of the last character at or before `i` that is not JSON white space (-1 when none). */
+export function skipSpaceBack(text: string, i: number): number {
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(--i));
+  return i;
+}
+
 /** Whether the character at `i` follows an odd run of backslashes (in a string: it is escaped). */
 export function isEscaped(text: string, i: number): boolean {
   let run = 0;

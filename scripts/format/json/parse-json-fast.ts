@@ -30,7 +30,7 @@
  *   string can only send the text on). Other numbers (array items, or keys with escapes) are found by
  *   reading the text's structure up to the last number token.
  */
-import { isEscaped, skipSpace, unescapedQuote } from './json-text.js';
+import { isEscaped, skipSpace, skipSpaceBack, unescapedQuote } from './json-text.js';
 import { parseJson, type ParseJsonOptions, type ParsedJson } from './parse-json.js';
 
 /** parseJson's result for `text` (readers that need every object's offset use parseJson itself). */
@@ -149,26 +149,20 @@ function nameEnds(text: string, escapes: boolean): number[] | undefined {
     if (c !== QUOTE) {
       // Most `:` that end no name are in strings, after a letter or digit (`https:`, `10:00`).
       if (c > 0x20) continue;
-      quote = spaceBefore(text, quote);
+      quote = skipSpaceBack(text, quote);
       if (text.charCodeAt(quote) !== QUOTE) continue;
     }
     if (escapes && isEscaped(text, quote)) continue;
     // A name's last character is nearly always a letter or digit: taken at once.
     c = text.charCodeAt(quote - 1);
     if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) {
-      const before = spaceBefore(text, quote - 1);
+      const before = skipSpaceBack(text, quote - 1);
       c = text.charCodeAt(before);
       if (before < 0 || c === COLON || c === 0x2c || c === 0x5b || c === 0x7b) return undefined;
     }
     ends.push(quote);
   }
   return ends;
-}
-
-/** The offset of the last character at or before `i` that is not JSON white space (-1 when none). */
-function spaceBefore(text: string, i: number): number {
-  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(--i));
-  return i;
 }
 
 /** Whether no number's text would be kept by parseJson. */
