@@ -7,11 +7,11 @@
  */
 import type { CodeSystemIndex } from '../terminology/code-systems.js';
 import { isObject } from '../util/values.js';
-import type { ValidationIssue } from './issues.js';
+import { NO_ISSUES, type ValidationIssue } from './issues.js';
 import { ruleIssue } from './policy.js';
 
 export function checkCoding(value: unknown, location: string, systems: CodeSystemIndex): ValidationIssue[] {
-  if (!isObject(value) || typeof value.system !== 'string' || typeof value.code !== 'string') return [];
+  if (!isObject(value) || typeof value.system !== 'string' || typeof value.code !== 'string') return NO_ISSUES;
   const { system, code } = value;
   const held = systems.get(system);
   if (!held || held.content === 'not-present')
@@ -22,9 +22,10 @@ export function checkCoding(value: unknown, location: string, systems: CodeSyste
   const concept = held.concept(code);
   if (!concept) return held.content === 'complete' ? [ruleIssue('code-unknown', `${location}.code`, `code '${code}' is not defined in code system ${system}`)] : [];
   const display = value.display;
-  if (typeof display !== 'string' || concept.displays.length === 0) return [];
+  // Written as defined (most are): no need to normalise.
+  if (typeof display !== 'string' || concept.displays.length === 0 || concept.displays.includes(display)) return NO_ISSUES;
   const wanted = normalise(display);
-  if (concept.displays.some((d) => normalise(d) === wanted)) return [];
+  if (concept.displays.some((d) => normalise(d) === wanted)) return NO_ISSUES;
   const expected = concept.displays.map((d) => `'${d}'`).join(' or ');
   return [ruleIssue('display-mismatch', `${location}.display`, `display '${display}' is not the display of ${system}|${concept.code}: expected ${expected}`)];
 }

@@ -53,10 +53,52 @@ const rank: Record<OperationOutcomeIssue['severity'], number> = { fatal: 0, erro
  * with options builds one per comparison, which made sorting a payload's issues cost more than validating it.
  */
 const expressionOrder = new Intl.Collator('en', { numeric: true });
-function compareExpressions(a: string, b: string): number {
-  // Equal locations (several issues at one place) need no collation, which reads both to their ends.
-  return a === b ? 0 : expressionOrder.compare(a, b);
+
+/**
+ * The collator's primary order of the printable ASCII characters that are not digits, read from the
+ * collator itself: rank 0 for those outside the table (digits, which numeric collation reads as numbers);
+ * letters that differ by case alone share a rank (the collator tells them apart only after the rest of
+ * the strings, so a shared rank sends the pair to it).
+ */
+const PRIMARY_RANK = primaryRanks();
+
+function primaryRanks(): Uint8Array {
+  const chars: string[] = [];
+  for (let c = 0x20; c < 0x7f; c++) if (c < 0x30 || c > 0x39) chars.push(String.fromCharCode(c));
+  chars.sort((a, b) => expressionOrder.compare(a, b));
+  const primary = new Intl.Collator('en', { sensitivity: 'base' });
+  const ranks = new Uint8Array(0x80);
+  let next = 0;
+  chars.forEach((c, i) => {
+    if (i === 0 || primary.compare(chars[i - 1], c) !== 0) next++;
+    ranks[c.charCodeAt(0)] = next;
+  });
+  return ranks;
 }
+
+/**
+ * The collator's order, without it for most pairs of locations: after their common start, two printable
+ * ASCII characters with different primary ranks decide (the start weighs the same in both, and an ASCII
+ * character neither joins nor reorders with what precedes it), and a location that is the start of the
+ * other, continued by a non-digit, comes first. Digits and letters differing by case alone (which numeric
+ * and tertiary comparison read beyond the first difference), and everything outside ASCII, go to the collator.
+ */
+export function compareExpressions(a: string, b: string): number {
+  // Equal locations (several issues at one place) need no collation, which reads both to their ends.
+  if (a === b) return 0;
+  const n = a.length < b.length ? a.length : b.length;
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const before = i > 0 ? a.charCodeAt(i - 1) : 0x20;
+  if (before < 0x80 && (before < 0x30 || before > 0x39)) {
+    const ra = i < a.length ? rankOf(a.charCodeAt(i)) : -1;
+    const rb = i < b.length ? rankOf(b.charCodeAt(i)) : -1;
+    if (ra !== 0 && rb !== 0 && ra !== rb) return ra - rb;
+  }
+  return expressionOrder.compare(a, b);
+}
+
+const rankOf = (c: number): number => (c < 0x80 ? PRIMARY_RANK[c] : 0);
 
 export function sortIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
   return [...issues].sort(

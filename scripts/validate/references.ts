@@ -11,7 +11,7 @@
 import { claimedProfiles, type ElementDefinition, type Resource } from '../model/fhir.js';
 import { isObject } from '../util/values.js';
 import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
-import type { ValidationIssue } from './issues.js';
+import { NO_ISSUES, type ValidationIssue } from './issues.js';
 import { ruleIssue } from './policy.js';
 
 /** Where references of one resource can point: its Bundle's entries and its own contained resources. */
@@ -78,28 +78,28 @@ export function referenceTargets(def: ElementDefinition): string[] {
 
 /** Checks one Reference value against its element's target profiles (referenceTargets). `profileType` gives the type a profile constrains. */
 export function checkReferenceTo(targets: readonly string[], value: unknown, location: string, scope: ReferenceScope, profileType: (url: string) => string | undefined): ValidationIssue[] {
-  if (typeof value !== 'object' || value === null) return [];
+  if (typeof value !== 'object' || value === null) return NO_ISSUES;
   const reference = (value as Record<string, unknown>).reference;
-  if (typeof reference !== 'string' || reference === '') return [];
-  const at = `${location}.reference`;
-  const conditional = CONDITIONAL.exec(reference);
+  if (typeof reference !== 'string' || reference === '') return NO_ISSUES;
+  const conditional = reference.includes('?') ? CONDITIONAL.exec(reference) : null;
   if (conditional) {
     if (!scope.bundle || !CONDITIONAL_BUNDLES.has(scope.bundle.type))
-      return [ruleIssue('reference-conditional', at, `reference '${reference}' is a conditional reference, which only a transaction or batch Bundle may carry`)];
-    return targetTypeIssues(reference, conditional[1], targets, at, profileType);
+      return [ruleIssue('reference-conditional', `${location}.reference`, `reference '${reference}' is a conditional reference, which only a transaction or batch Bundle may carry`)];
+    return targetTypeIssues(reference, conditional[1], targets, `${location}.reference`, profileType);
   }
   const found = resolveReference(reference, scope);
   if (found) {
-    if (targets.length === 0 || targets.some((t) => suits(found.resource, t))) return [];
+    if (targets.length === 0 || targets.some((t) => suits(found.resource, t))) return NO_ISSUES;
     return [
       ruleIssue(
         'reference-target',
-        at,
+        `${location}.reference`,
         `reference '${reference}' resolves to ${found.resource.resourceType} at ${targetLocation(found)}${claimed(found.resource)}, which is none of the allowed targets ${targets.join(', ')}`,
       ),
     ];
   }
   const issues: ValidationIssue[] = [];
+  const at = `${location}.reference`;
   const literal = /^(?:.*\/)?([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference);
   if (literal) issues.push(...targetTypeIssues(reference, literal[1], targets, at, profileType));
   if (scope.bundle && !reference.startsWith('#') && !NO_ERROR_BUNDLES.has(scope.bundle.type))

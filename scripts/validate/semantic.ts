@@ -23,7 +23,7 @@ import { profileTree, type ProfileNode } from './profile-tree.js';
 import { bundleScope, checkReferenceTo, containedScope, type ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
-import { assignSlices } from './slicing.js';
+import { assignSlices, sliceTests } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
 import { indexSuffix } from '../util/text.js';
@@ -267,7 +267,8 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     const items = many ? (v as unknown[]) : [v];
     let slices: ReadonlyArray<ProfileNode | undefined> | undefined;
     if (plan.sliced) {
-      const tests = this.compiledWalk ? plan.sliceTests : undefined;
+      // Slices told apart by fixed values are tested directly (the generated walk's tests once linked, else closures made once per element).
+      const tests = (plan.sliceTests ??= sliceTests(child, this.nodeAt));
       const assigned = assignSlices(child, items, location, (i) => (many ? location + indexSuffix(i) : location), this.navigator.oracle(scope), tests);
       this.push(assigned.issues);
       slices = assigned.slices;

@@ -49,10 +49,84 @@ export interface SliceAssignment {
 }
 
 /**
- * A slice's discriminators as a test made ahead (walk-codegen.ts): true (in the slice), false (not), or
- * undefined (left to the discriminators here).
+ * A slice's discriminators as a test made ahead: true (in the slice), false (not), or undefined (left to
+ * the discriminators here). Made once per sliced element, as a closure (sliceTests) or as generated code
+ * (walk-codegen.ts), from the same FixedDiscriminators.
  */
 export type SliceTest = (item: unknown) => boolean | undefined;
+
+/** A value or pattern discriminator along plain property names (none: `$this`) whose element in the slice fixes a primitive value. */
+export interface FixedDiscriminator {
+  readonly names: readonly string[];
+  readonly fixed: string | number | boolean;
+}
+
+const PLAIN_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
+
+/**
+ * A slice's discriminators as FixedDiscriminators, when every one is such (what the discriminators below
+ * then compare with ===: a test decides without reading paths or definitions); else undefined.
+ */
+export function fixedDiscriminators(slice: ProfileNode, discriminators: ReadonlyArray<{ type: string; path: string }>, nodeAt: (slice: ProfileNode, path: string) => ProfileNode | undefined): FixedDiscriminator[] | undefined {
+  if (discriminators.length === 0) return undefined;
+  const out: FixedDiscriminator[] = [];
+  for (const d of discriminators) {
+    if (d.type !== 'value' && d.type !== 'pattern') return undefined;
+    const path = d.path.trim();
+    if (path !== '$this' && !PLAIN_PATH.test(path)) return undefined;
+    const fixed = nodeAt(slice, path)?.fixed?.value;
+    if (typeof fixed !== 'string' && typeof fixed !== 'number' && typeof fixed !== 'boolean') return undefined;
+    out.push({ names: path === '$this' ? [] : path.split('.'), fixed });
+  }
+  return out;
+}
+
+/** The slice tests of a sliced element, by slice index (null where a slice's discriminators are not all fixed values). */
+export function sliceTests(sliced: ProfileNode, nodeAt: (slice: ProfileNode, path: string) => ProfileNode | undefined): Array<SliceTest | null> {
+  const discriminators = sliced.def.slicing?.discriminator ?? [];
+  return sliced.slices.map((slice) => {
+    const fixed = fixedDiscriminators(slice, discriminators, nodeAt);
+    return fixed ? (item: unknown) => passesFixed(item, fixed) : null;
+  });
+}
+
+/** What generated code's test does (walk-codegen.ts discriminatorTest), one discriminator after another. */
+function passesFixed(item: unknown, discriminators: readonly FixedDiscriminator[]): boolean | undefined {
+  for (const { names, fixed } of discriminators) {
+    if (names.length === 0) {
+      if (item !== fixed) return false;
+      continue;
+    }
+    if (names.length === 1) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+      if (!(names[0] in item)) return undefined;
+      const found = (item as Record<string, unknown>)[names[0]];
+      if (Array.isArray(found) ? !found.includes(fixed) : found !== fixed) return false;
+      continue;
+    }
+    const found = valuesAlong(item, names);
+    if (found === undefined) return undefined;
+    if (!found.includes(fixed)) return false;
+  }
+  return true;
+}
+
+/** The values along plain property names, or undefined where a name is absent (the discriminators below may find a choice by its stem). */
+export function valuesAlong(item: unknown, names: readonly string[]): unknown[] | undefined {
+  let values: unknown[] = [item];
+  for (const name of names) {
+    const next: unknown[] = [];
+    for (const v of values) {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
+      if (!(name in v)) return undefined;
+      const x = (v as Record<string, unknown>)[name];
+      if (Array.isArray(x)) next.push(...(x as unknown[]));
+      else if (x !== undefined) next.push(x);
+    }
+    values = next;
+  }
+  return values;
+}
 
 /**
  * Assigns the items of a sliced element (the array at `location`) to its slices and checks the slicing
@@ -62,27 +136,38 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
   const slicing = sliced.def.slicing;
   const issues: ValidationIssue[] = [];
   const slices: Array<ProfileNode | undefined> = [];
-  const undefinedSlices = new Set<ProfileNode>();
+  // Per item, the index of its slice (-1: none); per slice, how many items it took.
+  const taken: number[] = [];
+  const counts = new Array<number>(sliced.slices.length).fill(0);
+  let undefinedSlices: Set<ProfileNode> | undefined;
   const discriminators = slicing?.discriminator ?? [];
   // Matching first, without reasons: they are written (below) only for the items an issue is about.
   for (const item of items) {
-    const matched: ProfileNode[] = [];
-    const values = new ItemValues(item, discriminators, oracle);
+    let first = -1;
+    let more: number[] | undefined;
+    let values: ItemValues | undefined;
     for (let k = 0; k < sliced.slices.length; k++) {
-      const slice = sliced.slices[k];
       const test = tests?.[k]?.(item);
-      if (test === true) matched.push(slice);
-      if (test !== undefined) continue;
-      const reason = sliceMismatch(slice, values, discriminators, oracle, false);
-      if (reason === undefined) matched.push(slice);
-      else if (reason === NO_CRITERION) undefinedSlices.add(slice);
+      let matches = test === true;
+      if (test === undefined) {
+        const reason = sliceMismatch(sliced.slices[k], (values ??= new ItemValues(item, discriminators, oracle)), discriminators, oracle, false);
+        if (reason === NO_CRITERION) (undefinedSlices ??= new Set()).add(sliced.slices[k]);
+        matches = reason === undefined;
+      }
+      if (!matches) continue;
+      if (first < 0) first = k;
+      else (more ??= []).push(k);
     }
     // The first matching slice in definition order takes the item; more than one match is the profile's ambiguity, reported.
-    if (matched.length > 1)
-      issues.push(ruleIssue('slice-multiple-match', itemLocation(slices.length), `item matches more than one slice of ${sliced.id}: ${matched.map((s) => `'${s.def.sliceName}'`).join(', ')}; taken as '${matched[0].def.sliceName}'`));
-    slices.push(matched[0]);
+    if (more) {
+      const names = [first, ...more].map((k) => `'${sliced.slices[k].def.sliceName}'`).join(', ');
+      issues.push(ruleIssue('slice-multiple-match', itemLocation(slices.length), `item matches more than one slice of ${sliced.id}: ${names}; taken as '${sliced.slices[first].def.sliceName}'`));
+    }
+    slices.push(first < 0 ? undefined : sliced.slices[first]);
+    taken.push(first);
+    if (first >= 0) counts[first]++;
   }
-  for (const slice of undefinedSlices)
+  for (const slice of undefinedSlices ?? [])
     issues.push(
       ruleIssue(
         'slice-discriminator-undefined',
@@ -91,30 +176,27 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
       ),
     );
   // Slice cardinalities.
-  for (const slice of sliced.slices) {
-    const count = slices.filter((s) => s === slice).length;
+  sliced.slices.forEach((slice, k) => {
+    const count = counts[k];
     const min = slice.def.min ?? 0;
     const max = slice.def.max ?? '*';
     if (count < min) issues.push(ruleIssue('slice-cardinality', location, `slice '${slice.def.sliceName}' requires at least ${min} item(s), found ${count}`));
     if (max !== '*' && count > Number(max)) issues.push(ruleIssue('slice-cardinality', location, `slice '${slice.def.sliceName}' allows at most ${max} item(s), found ${count}`));
-  }
-  const rules = slicing?.rules ?? 'open';
-  let lastMatched = -1;
-  slices.forEach((s, i) => {
-    if (s) lastMatched = i;
   });
+  const rules = slicing?.rules ?? 'open';
+  const lastMatched = taken.findLastIndex((k) => k >= 0);
   let highestSlice = -1;
-  slices.forEach((s, i) => {
-    if (!s) {
+  for (let i = 0; i < taken.length; i++) {
+    const order = taken[i];
+    if (order < 0) {
       if (rules === 'closed') issues.push(ruleIssue('slice-closed', itemLocation(i), `item matches no slice of closed slicing ${sliced.id}${tried(sliced, items[i], discriminators, oracle)}`));
       else if (rules === 'openAtEnd' && i < lastMatched)
         issues.push(ruleIssue('slice-open-at-end', itemLocation(i), `item matches no slice but comes before sliced items (slicing ${sliced.id} is openAtEnd)${tried(sliced, items[i], discriminators, oracle)}`));
-      return;
+      continue;
     }
-    const order = sliced.slices.indexOf(s);
-    if (slicing?.ordered && order < highestSlice) issues.push(ruleIssue('slice-order', itemLocation(i), `item of slice '${s.def.sliceName}' is out of order (slicing ${sliced.id} is ordered)`));
+    if (slicing?.ordered && order < highestSlice) issues.push(ruleIssue('slice-order', itemLocation(i), `item of slice '${sliced.slices[order].def.sliceName}' is out of order (slicing ${sliced.id} is ordered)`));
     highestSlice = Math.max(highestSlice, order);
-  });
+  }
   return { slices, issues };
 }
 

@@ -16,7 +16,7 @@ import type { ElementModel } from '../resolve/element-model.js';
 import { indexSuffix } from '../util/text.js';
 import type { NodePlan, PropertyPlan, WalkFunction } from './node-plan.js';
 import type { ProfileNode } from './profile-tree.js';
-import type { SliceTest } from './slicing.js';
+import { fixedDiscriminators, valuesAlong, type SliceTest } from './slicing.js';
 
 
 /** What generated code is linked with: the plans and property plans it names, by index. */
@@ -49,25 +49,9 @@ export interface WalkGeneratorInput {
 /** Helpers of generated code (the `H` argument of a body). */
 export const WALK_HELPERS = {
   index: indexSuffix,
-  /** The values along plain property names, or undefined where a name is absent (the interpreter may find a choice by its stem). */
-  path(item: unknown, names: readonly string[]): unknown[] | undefined {
-    let values: unknown[] = [item];
-    for (const name of names) {
-      const next: unknown[] = [];
-      for (const v of values) {
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) continue;
-        if (!(name in v)) return undefined;
-        const x = (v as Record<string, unknown>)[name];
-        if (Array.isArray(x)) next.push(...(x as unknown[]));
-        else if (x !== undefined) next.push(x);
-      }
-      values = next;
-    }
-    return values;
-  },
+  /** The values along plain property names (slicing.ts). */
+  path: valuesAlong,
 };
-
-const PLAIN_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
 
 /** Generates the functions of the plans reachable from `roots` (those `known` excepted), in a deterministic order. */
 export function generateWalk(roots: readonly NodePlan[], input: WalkGeneratorInput): GeneratedWalk {
@@ -231,29 +215,16 @@ class WalkGenerator {
     this.matcherTables.push(`[${q}, [${names.join(', ')}]]`);
   }
 
-  /**
-   * A slice's discriminators as one test, when each is a value or pattern discriminator along plain
-   * property names whose element fixes a primitive value (what the interpreter then compares with ===).
-   */
+  /** A slice's discriminators as one test, when they are all FixedDiscriminators (slicing.ts). */
   private sliceTest(slice: ProfileNode, discriminators: ReadonlyArray<{ type: string; path: string }>): string | undefined {
-    if (discriminators.length === 0) return undefined;
-    const parts: string[] = [];
-    for (const d of discriminators) {
-      if (d.type !== 'value' && d.type !== 'pattern') return undefined;
-      const path = d.path.trim();
-      if (path !== '$this' && !PLAIN_PATH.test(path)) return undefined;
-      const node = this.input.nodeAt(slice, path);
-      const fixed = node?.fixed?.value;
-      if (typeof fixed !== 'string' && typeof fixed !== 'number' && typeof fixed !== 'boolean') return undefined;
-      const names = path === '$this' ? [] : path.split('.');
-      parts.push(discriminatorTest(names, JSON.stringify(fixed), parts.length));
-    }
-    return [...parts, '  return true;'].join('\n');
+    const fixed = fixedDiscriminators(slice, discriminators, this.input.nodeAt);
+    if (!fixed) return undefined;
+    return [...fixed.map((d, n) => discriminatorTest(d.names, JSON.stringify(d.fixed), n)), '  return true;'].join('\n');
   }
 }
 
 /** One discriminator's test, returning early unless the item passes it (`n`: a unique suffix for its variables). */
-function discriminatorTest(names: string[], fixed: string, n: number): string {
+function discriminatorTest(names: readonly string[], fixed: string, n: number): string {
   if (names.length === 0) return `  if (it !== ${fixed}) return false;`;
   if (names.length === 1) {
     const name = JSON.stringify(names[0]);

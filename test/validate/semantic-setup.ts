@@ -13,6 +13,8 @@ import { coreIndex, gpconnectExamplesDir, projectRoot, publishedExpansions } fro
 export interface SemanticSetup {
   ctx: SemanticContext;
   generator: SnapshotGenerator;
+  /** The project's resources, as read. */
+  resources: Resource[];
   /** Diagnostics from reading and snapshotting the project (expected empty). */
   problems: string[];
 }
@@ -35,7 +37,7 @@ export async function semanticSetup(options: Partial<SemanticOptions> = {}): Pro
     expansions: publishedExpansions(),
     options,
   });
-  return { ctx, generator, problems: stage.diagnostics.all.map((d) => `${d.severity} ${d.code}: ${d.message}`) };
+  return { ctx, generator, resources, problems: stage.diagnostics.all.map((d) => `${d.severity} ${d.code}: ${d.message}`) };
 }
 
 /** The GP Connect Foundations and Appointments example payloads, by `folder/file`. */
