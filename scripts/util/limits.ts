@@ -23,8 +23,12 @@ export const DEFAULT_LIMITS: Readonly<PayloadLimits> = Object.freeze({ maxBytes:
 /** The deepest nesting any setting may ask for: readers and validators recurse once per level, so this bounds their stack. */
 export const MAX_DEPTH_LIMIT = 1000;
 
-/** The defaults, with what the caller gives; the depth never beyond MAX_DEPTH_LIMIT. */
+/** Limits resolveLimits made: given again (a Budget's to the reader it calls), they are returned as they are. */
+const RESOLVED = new WeakSet<PayloadLimits>();
+
+/** The defaults, with what the caller gives; the depth never beyond MAX_DEPTH_LIMIT. Frozen. */
 export function resolveLimits(limits: Partial<PayloadLimits> = {}): PayloadLimits {
+  if (RESOLVED.has(limits as PayloadLimits)) return limits as PayloadLimits;
   const out = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(out) as Array<keyof PayloadLimits>) {
     const v = limits[key];
@@ -32,6 +36,7 @@ export function resolveLimits(limits: Partial<PayloadLimits> = {}): PayloadLimit
   }
   out.maxDepth = Math.min(Math.max(1, Math.floor(out.maxDepth)), MAX_DEPTH_LIMIT);
   if (out.maxMillis === 0) out.maxMillis = Infinity;
+  RESOLVED.add(Object.freeze(out));
   return out;
 }
 

@@ -98,21 +98,26 @@ export function checkReferenceTo(targets: readonly string[], value: unknown, loc
       ),
     ];
   }
-  const issues: ValidationIssue[] = [];
-  const at = `${location}.reference`;
-  const literal = /^(?:.*\/)?([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference);
-  if (literal) issues.push(...targetTypeIssues(reference, literal[1], targets, at, profileType));
-  if (scope.bundle && !reference.startsWith('#') && !NO_ERROR_BUNDLES.has(scope.bundle.type))
-    issues.push(ruleIssue('reference-unresolved', at, `reference '${reference}' does not resolve to an entry of this ${scope.bundle.type} Bundle`));
-  return issues;
+  const literal = targets.length > 0 ? LITERAL.exec(reference) : null;
+  const wrongType = literal ? targetTypeIssues(reference, literal[1], targets, `${location}.reference`, profileType) : NO_ISSUES;
+  if (!scope.bundle || reference.startsWith('#') || NO_ERROR_BUNDLES.has(scope.bundle.type)) return wrongType;
+  return [...wrongType, ruleIssue('reference-unresolved', `${location}.reference`, `reference '${reference}' does not resolve to an entry of this ${scope.bundle.type} Bundle`)];
 }
+
+/** A literal reference, relative or absolute, `Type/id` with an optional version: its type. */
+const LITERAL = /^(?:.*\/)?([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 /** A reference known only by the type it names (`Patient/1`, `Patient?identifier=...`) against the element's targets. */
 function targetTypeIssues(reference: string, type: string, targets: readonly string[], at: string, profileType: (url: string) => string | undefined): ValidationIssue[] {
-  if (targets.length === 0) return [];
-  const types = targets.map((t) => (t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profileType(t)));
-  if (types.includes(undefined) || types.includes('Resource') || types.includes(type)) return [];
-  return [ruleIssue('reference-target', at, `reference '${reference}' is to a ${type}, the element allows ${[...new Set(types)].join(' | ')}`)];
+  if (targets.length === 0) return NO_ISSUES;
+  const types: string[] = [];
+  for (const t of targets) {
+    const allowed = t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profileType(t);
+    // A target that does not resolve, or any resource, allows the type.
+    if (allowed === undefined || allowed === 'Resource' || allowed === type) return NO_ISSUES;
+    if (!types.includes(allowed)) types.push(allowed);
+  }
+  return [ruleIssue('reference-target', at, `reference '${reference}' is to a ${type}, the element allows ${types.join(' | ')}`)];
 }
 
 /** resolve() for FHIRPath: a reference's target resource in this scope, by the same rule as the reference checks. */

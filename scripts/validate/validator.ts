@@ -17,7 +17,7 @@ import { internalError } from '../diagnostics/internal-errors.js';
 import type { OperationOutcome, Resource, StructureDefinition } from '../model/fhir.js';
 import { locateJsonPaths } from '../format/json/json-locate.js';
 import type { JsonTree } from '../format/json/json-tree-locate.js';
-import { Budget, LimitReached, type PayloadLimits } from '../util/limits.js';
+import { Budget, LimitReached, resolveLimits, type PayloadLimits } from '../util/limits.js';
 import { placedAt, toOperationOutcome, type ValidationIssue } from './issues.js';
 import { readJsonPayload } from './json-payload.js';
 import { shapeIssues } from './payload-shape.js';
@@ -87,9 +87,12 @@ export class Validator {
   private readonly parts: ValidatorParts;
   /** The structure validators in a Map: looked up by URLs fresh from each payload, which a Map hashes once per string. */
   private readonly validators: ReadonlyMap<string, CompiledValidator>;
+  /** The payload limits, resolved once (util/limits.ts). */
+  private readonly limits: PayloadLimits;
 
   constructor(parts: ValidatorParts) {
     const validators = new Map(Object.entries(parts.structure));
+    this.limits = resolveLimits(parts.limits);
     this.validators = validators;
     // The semantic layer leaves to the structure validators the required bindings they carry compiled.
     const compiledProfile = (sd: StructureDefinition) => validators.has(sd.url) || (sd.derivation !== 'constraint' && validators.has(sd.type));
@@ -179,7 +182,7 @@ export class Validator {
     const out: ValidationIssue[] = [];
     let budget: Budget | undefined;
     try {
-      budget = new Budget(this.parts.limits);
+      budget = new Budget(this.limits);
       work(budget, out);
     } catch (e) {
       const max = budget?.limits.maxIssues ?? out.length;

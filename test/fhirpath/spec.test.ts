@@ -139,6 +139,14 @@ describe('choice types, primitive extensions, environment, resolve()', () => {
     expect(evaluate('value.as(string).exists()', obs, 'Observation')).toEqual([false]);
     expect(evaluate('value.ofType(Quantity).value', obs, 'Observation')).toEqual([1]);
   });
+  test('a choice of many types (Extension.value[x], 38) is found by the name the JSON has, or its _ companion', () => {
+    expect(evaluate('value', { url: 'http://x', valueCode: 'a' }, 'Extension')).toEqual(['a']);
+    expect(evaluate('value is code', { url: 'http://x', valueCode: 'a' }, 'Extension')).toEqual([true]);
+    expect(evaluate('value.exists()', { url: 'http://x', _valueBoolean: { extension: [{ url: 'http://y', valueCode: 'u' }] } }, 'Extension')).toEqual([true]);
+    expect(evaluate('value.exists()', { url: 'http://x', extension: [] }, 'Extension')).toEqual([false]);
+    // Two types at once (invalid FHIR): the first in the definition's order (boolean before string), whatever the JSON's order.
+    expect(evaluate('value', { valueString: 's', valueBoolean: true }, 'Extension')).toEqual([true]);
+  });
   test('a primitive with only an extension exists but has no value', () => {
     const p = { resourceType: 'Patient', _birthDate: { extension: [{ url: 'http://x', valueCode: 'unknown' }] } };
     expect(evaluate('birthDate.exists()', p)).toEqual([true]);

@@ -101,10 +101,34 @@ function navCount(c, name, uname) {
   return n;
 }
 
+// A choice of many types (value[x]: 38 names and their '_' companions) is found from the object's few
+// keys, each looked up in the choice's names (indexed once per constant array), not by a lookup of
+// every name in the object.
+const CHOICE_INDEX = new WeakMap();
+function choiceIndex(keys, ukeys) {
+  let index = CHOICE_INDEX.get(keys);
+  if (index === undefined) {
+    index = new Map();
+    for (let i = 0; i < keys.length; i++) index.set(keys[i], i).set(ukeys[i], i);
+    CHOICE_INDEX.set(keys, index);
+  }
+  return index;
+}
+
+/** The index of the first of a choice's types the object has a value or '_' companion of (-1: none). */
 function chosen(x, keys, ukeys) {
   if (x === null || typeof x !== 'object' || Array.isArray(x) || x instanceof P) return -1;
-  for (let i = 0; i < keys.length; i++) if (x[keys[i]] !== undefined || x[ukeys[i]] !== undefined) return i;
-  return -1;
+  if (keys.length <= 8) {
+    for (let i = 0; i < keys.length; i++) if (x[keys[i]] !== undefined || x[ukeys[i]] !== undefined) return i;
+    return -1;
+  }
+  const index = choiceIndex(keys, ukeys);
+  let first = -1;
+  for (const k in x) {
+    const i = index.get(k);
+    if (i !== undefined && (first < 0 || i < first) && x[k] !== undefined) first = i;
+  }
+  return first;
 }
 
 function navChoice(c, keys, ukeys) {
