@@ -55,16 +55,16 @@ const rank: Record<OperationOutcomeIssue['severity'], number> = { fatal: 0, erro
 const expressionOrder = new Intl.Collator('en', { numeric: true });
 
 /**
- * The collator's primary order of the printable ASCII characters that are not digits, read from the
- * collator itself: rank 0 for those outside the table (digits, which numeric collation reads as numbers);
- * letters that differ by case alone share a rank (the collator tells them apart only after the rest of
- * the strings, so a shared rank sends the pair to it).
+ * The collator's primary order of the printable ASCII characters, read from the collator itself; the
+ * digits share the rank of `0` (where numbers sort); rank 0 for what is outside the table. Letters that
+ * differ by case alone share a rank (the collator tells them apart only after the rest of the strings,
+ * so a shared rank sends the pair to it).
  */
 const PRIMARY_RANK = primaryRanks();
 
 function primaryRanks(): Uint8Array {
   const chars: string[] = [];
-  for (let c = 0x20; c < 0x7f; c++) if (c < 0x30 || c > 0x39) chars.push(String.fromCharCode(c));
+  for (let c = 0x20; c < 0x7f; c++) if (c <= 0x30 || c > 0x39) chars.push(String.fromCharCode(c));
   chars.sort((a, b) => expressionOrder.compare(a, b));
   const primary = new Intl.Collator('en', { sensitivity: 'base' });
   const ranks = new Uint8Array(0x80);
@@ -73,15 +73,25 @@ function primaryRanks(): Uint8Array {
     if (i === 0 || primary.compare(chars[i - 1], c) !== 0) next++;
     ranks[c.charCodeAt(0)] = next;
   });
+  for (let d = 0x31; d <= 0x39; d++) ranks[d] = ranks[0x30];
   return ranks;
 }
 
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** Numbers longer than this go to the collator (ICU splits very long digit runs). */
+const LONGEST_NUMBER = 200;
+
 /**
- * The collator's order, without it for most pairs of locations: after their common start, two printable
- * ASCII characters with different primary ranks decide (the start weighs the same in both, and an ASCII
- * character neither joins nor reorders with what precedes it), and a location that is the start of the
- * other, continued by a non-digit, comes first. Digits and letters differing by case alone (which numeric
- * and tertiary comparison read beyond the first difference), and everything outside ASCII, go to the collator.
+ * The collator's order, without it for most pairs of locations. The start the two share weighs the same
+ * in both (an ASCII character neither joins nor reorders with what precedes it), so the first difference
+ * decides when it is a primary one:
+ * - within a number (`entry[2]` and `entry[10]`): the longer number is the greater, else the first
+ *   differing digit; a number written with a leading zero goes to the collator;
+ * - else two printable ASCII characters of different primary ranks; a location that is the start of the
+ *   other comes first.
+ * Letters differing by case alone (a tertiary difference, read after the rest of the strings), and
+ * everything outside ASCII, go to the collator.
  */
 export function compareExpressions(a: string, b: string): number {
   // Equal locations (several issues at one place) need no collation, which reads both to their ends.
@@ -89,20 +99,45 @@ export function compareExpressions(a: string, b: string): number {
   const n = a.length < b.length ? a.length : b.length;
   let i = 0;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  const before = i > 0 ? a.charCodeAt(i - 1) : 0x20;
-  if (before < 0x80 && (before < 0x30 || before > 0x39)) {
-    const ra = i < a.length ? rankOf(a.charCodeAt(i)) : -1;
-    const rb = i < b.length ? rankOf(b.charCodeAt(i)) : -1;
-    if (ra !== 0 && rb !== 0 && ra !== rb) return ra - rb;
+  if (i > 0 && a.charCodeAt(i - 1) >= 0x80) return expressionOrder.compare(a, b);
+  const ca = i < a.length ? a.charCodeAt(i) : -1;
+  const cb = i < b.length ? b.charCodeAt(i) : -1;
+  let start = i;
+  while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
+  if (start < i || isDigit(ca) || isDigit(cb)) {
+    const byNumber = compareNumbersAt(a, b, start, i);
+    if (byNumber === undefined) return expressionOrder.compare(a, b);
+    if (byNumber !== 0) return byNumber;
   }
-  return expressionOrder.compare(a, b);
+  const ra = ca < 0 ? -1 : rankOf(ca);
+  const rb = cb < 0 ? -1 : rankOf(cb);
+  return ra !== 0 && rb !== 0 && ra !== rb ? ra - rb : expressionOrder.compare(a, b);
+}
+
+/**
+ * The numbers that start at `start` in both strings (equal up to `i`) compared by value: 0 when they are
+ * equal (or one string has none there: the characters decide), undefined when the collator must decide.
+ */
+function compareNumbersAt(a: string, b: string, start: number, i: number): number | undefined {
+  let ea = i;
+  while (ea < a.length && isDigit(a.charCodeAt(ea))) ea++;
+  let eb = i;
+  while (eb < b.length && isDigit(b.charCodeAt(eb))) eb++;
+  if (ea === start || eb === start) return 0;
+  if (a.charCodeAt(start) === 0x30 || b.charCodeAt(start) === 0x30 || ea - start > LONGEST_NUMBER || eb - start > LONGEST_NUMBER) return undefined;
+  if (ea !== eb) return ea - eb;
+  return ea === i ? 0 : a.charCodeAt(i) - b.charCodeAt(i);
 }
 
 const rankOf = (c: number): number => (c < 0x80 ? PRIMARY_RANK[c] : 0);
 
+/** Codes and diagnostics in a fixed order (not the host's locale: the same output on every machine). */
+const textOrder = new Intl.Collator('en');
+const compareText = (a: string, b: string): number => (a === b ? 0 : textOrder.compare(a, b));
+
 export function sortIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
   return [...issues].sort(
-    (a, b) => compareExpressions(a.expression, b.expression) || rank[a.severity] - rank[b.severity] || a.code.localeCompare(b.code) || a.diagnostics.localeCompare(b.diagnostics),
+    (a, b) => compareExpressions(a.expression, b.expression) || rank[a.severity] - rank[b.severity] || compareText(a.code, b.code) || compareText(a.diagnostics, b.diagnostics),
   );
 }
 

@@ -26,6 +26,15 @@ describe('compareExpressions', () => {
     ['Patient.extension[0]', 'Patient.extension[0].url'],
     ['x1y', 'x1Y'],
     ['x9', 'x10'],
+    ['entry[12].resource', 'entry[13].resource'],
+    ['entry[12].resource', 'entry[120].resource'],
+    ['entry[1]', 'entry[1].resource'],
+    ['entry[1]', 'entry[10]'],
+    ['entry[1]x', 'entry[1].x'],
+    ['a1.5', 'a1.10'],
+    ['a[007]', 'a[7]'],
+    ['a5', 'ab'],
+    ['a5', 'a.'],
     ['Bundle.entry[1].resource', 'Bundle.entry[1]Resource'],
     ['', 'a'],
     [' a', 'a'],
@@ -49,6 +58,14 @@ describe('compareExpressions', () => {
     fc.assert(
       fc.property(location, location, location, (p, a, b) => sign(compareExpressions(p + a, p + b)) === sign(collator.compare(p + a, p + b))),
       { numRuns: 20000, seed: 11 },
+    );
+  });
+
+  it('has the collator\'s sign on strings dense in digits', () => {
+    const text = fc.array(fc.constantFrom('0', '1', '2', '9', '.', '[', ']', 'a', 'A', '-', '\u00e9'), { maxLength: 12 }).map((c) => c.join(''));
+    fc.assert(
+      fc.property(text, text, text, (p, a, b) => sign(compareExpressions(p + a, p + b)) === sign(collator.compare(p + a, p + b))),
+      { numRuns: 30000, seed: 13 },
     );
   });
 
