@@ -264,10 +264,22 @@ export interface Bundle extends Resource {
  * (a string, numbers, null, objects); the structure validators report the shape, and everything that reads
  * the claim reads it through this.
  */
-export function claimedProfiles(resource: unknown): string[] {
+export function claimedProfiles(resource: unknown): readonly string[] {
   const meta = typeof resource === 'object' && resource !== null ? (resource as { meta?: unknown }).meta : undefined;
   const profile = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
-  return Array.isArray(profile) ? profile.filter((p): p is string => typeof p === 'string' && p !== '') : [];
+  if (!Array.isArray(profile)) return NO_PROFILES;
+  // Nearly always every entry is a URL: the payload's own array, not a copy (read only).
+  const usable = (p: unknown): p is string => typeof p === 'string' && p !== '';
+  return profile.every(usable) ? (profile as readonly string[]) : profile.filter(usable);
+}
+
+const NO_PROFILES: readonly string[] = Object.freeze([]);
+
+/** Whether a resource claims `url` in `meta.profile` (claimedProfiles(resource).includes(url), with no array made). */
+export function claimsProfile(resource: unknown, url: string): boolean {
+  const meta = typeof resource === 'object' && resource !== null ? (resource as { meta?: unknown }).meta : undefined;
+  const profile = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
+  return url !== '' && Array.isArray(profile) && profile.includes(url);
 }
 
 export function isStructureDefinition(r: Resource): r is StructureDefinition {

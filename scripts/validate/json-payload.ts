@@ -8,7 +8,7 @@
  * common payload that has none of these is read by JSON.parse after native checks (parse-json-fast.ts).
  */
 import { isAscii } from 'node:buffer';
-import { expressionOf, type JsonProblem } from '../format/json/parse-json.js';
+import { expressionOf, type JsonProblem, type NameOffsets } from '../format/json/parse-json.js';
 import { parseJsonFast } from '../format/json/parse-json-fast.js';
 import { skipSpace } from '../format/json/json-text.js';
 import { LineIndex } from '../format/line-index.js';
@@ -28,7 +28,7 @@ export interface JsonPayload {
   /** The decoded text, with the value (issues found later are placed in it). */
   text?: string;
   /** Where each property name of the text ends, when the value is JSON.parse's and every name is written as is (json-tree-locate.ts places issues with them). */
-  keyEnds?: readonly number[];
+  keyEnds?: NameOffsets;
   issues: ValidationIssue[];
 }
 

@@ -32,7 +32,9 @@ export const LINEAR_EVALUATORS: Readonly<Record<string, LinearEvaluator>> = {
         if (!isObject(entry) || entry.fullUrl === undefined || entry.fullUrl === null) continue;
         const resource = isObject(entry.resource) ? entry.resource : undefined;
         const meta = resource && isObject(resource.meta) ? resource.meta : undefined;
-        const key = `${String(entry.fullUrl)}${typeof meta?.versionId === 'string' ? meta.versionId : ''}`;
+        // fullUrl & versionId, made only when there is a versionId (the key is then the fullUrl string itself).
+        const fullUrl = String(entry.fullUrl);
+        const key = typeof meta?.versionId === 'string' && meta.versionId !== '' ? fullUrl + meta.versionId : fullUrl;
         if (seen.has(key)) return false;
         seen.add(key);
       }

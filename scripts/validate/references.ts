@@ -8,7 +8,7 @@
  * (`Patient?identifier=...`, http.html#trules) is a search the server resolves when it processes a
  * transaction or batch: there it is checked on its type only, anywhere else it is an error.
  */
-import { claimedProfiles, type ElementDefinition, type Resource } from '../model/fhir.js';
+import { claimedProfiles, claimsProfile, type ElementDefinition, type Resource } from '../model/fhir.js';
 import { isObject } from '../util/values.js';
 import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
 import { NO_ISSUES, type ValidationIssue } from './issues.js';
@@ -52,10 +52,16 @@ export function bundleScope(bundle: Resource, location: string): ReferenceScope[
     const resource = entry.resource as Resource | undefined;
     if (!isObject(resource) || typeof resource.resourceType !== 'string') return;
     const target: ReferenceTarget = { resource, holder: location, index: i, entry: true };
-    if (typeof entry.fullUrl === 'string') byKey.set(entry.fullUrl, target);
-    if (typeof resource.id === 'string') byKey.set(`${resource.resourceType}/${resource.id}`, target);
+    const fullUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined;
+    if (fullUrl !== undefined) byKey.set(fullUrl, target);
+    // `Type/id`, unless that is the fullUrl already set (a relative fullUrl): no string made for it.
+    if (typeof resource.id === 'string' && !(fullUrl !== undefined && isTypeAndId(fullUrl, resource.resourceType, resource.id))) byKey.set(`${resource.resourceType}/${resource.id}`, target);
   });
   return { type: typeof bundle.type === 'string' ? bundle.type : '', byKey };
+}
+
+function isTypeAndId(url: string, type: string, id: string): boolean {
+  return url.length === type.length + 1 + id.length && url.charCodeAt(type.length) === 0x2f && url.startsWith(type) && url.endsWith(id);
 }
 
 /** The contained scope of a resource that contains nothing (most do): one for all, never added to. */
@@ -89,7 +95,8 @@ export function checkReferenceTo(targets: readonly string[], value: unknown, loc
   }
   const found = resolveReference(reference, scope);
   if (found) {
-    if (targets.length === 0 || targets.some((t) => suits(found.resource, t))) return NO_ISSUES;
+    if (targets.length === 0) return NO_ISSUES;
+    for (const t of targets) if (suits(found.resource, t)) return NO_ISSUES;
     return [
       ruleIssue(
         'reference-target',
@@ -136,11 +143,13 @@ function resolveReference(reference: string, scope: ReferenceScope): ReferenceTa
 }
 
 function suits(resource: Resource, target: string): boolean {
-  if (target.startsWith(FHIR_TYPE_BASE)) {
-    const type = target.slice(FHIR_TYPE_BASE.length);
-    return type === 'Resource' || type === 'DomainResource' || type === resource.resourceType;
-  }
-  return claimedProfiles(resource).includes(target);
+  if (target.startsWith(FHIR_TYPE_BASE)) return isBaseOf(target, 'Resource') || isBaseOf(target, 'DomainResource') || isBaseOf(target, resource.resourceType);
+  return claimsProfile(resource, target);
+}
+
+/** Whether `target` is the base definition of type `type` (compared in place: no string cut per reference). */
+function isBaseOf(target: string, type: string): boolean {
+  return target.length === FHIR_TYPE_BASE.length + type.length && target.endsWith(type);
 }
 
 function claimed(resource: Resource): string {

@@ -23,7 +23,7 @@ import { profileTree, type ProfileNode } from './profile-tree.js';
 import { bundleScope, checkReferenceTo, containedScope, type ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
-import { assignSlices, sliceTests } from './slicing.js';
+import { assignSlices, sliceTests, type SliceOracle } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
 import { indexSuffix } from '../util/text.js';
@@ -77,6 +77,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   readonly inv: boolean;
   private readonly compiledWalk: boolean;
   private readonly nodeAt = (slice: ProfileNode, path: string) => this.navigator.nodeAt(slice, path);
+  private lastOracle: { scope: WalkScope; oracle: SliceOracle } | undefined;
 
   /** `counts`: issues found here are reported (a trial walk's are not, and spend nothing but time). */
   constructor(
@@ -269,11 +270,17 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     if (plan.sliced) {
       // Slices told apart by fixed values are tested directly (the generated walk's tests once linked, else closures made once per element).
       const tests = (plan.sliceTests ??= sliceTests(child, this.nodeAt));
-      const assigned = assignSlices(child, items, location, (i) => (many ? location + indexSuffix(i) : location), this.navigator.oracle(scope), tests);
+      const assigned = assignSlices(child, items, location, (i) => (many ? location + indexSuffix(i) : location), this.oracle(scope), tests);
       this.push(assigned.issues);
       slices = assigned.slices;
     }
     for (let i = 0; i < items.length; i++) this.item(plan, child, items[i], many ? location + indexSuffix(i) : location, scope, slices?.[i]);
+  }
+
+  /** The slice oracle of a scope: the last one made, kept while the walk stays in that scope (a resource's sliced elements share it). */
+  private oracle(scope: WalkScope): SliceOracle {
+    if (this.lastOracle?.scope !== scope) this.lastOracle = { scope, oracle: this.navigator.oracle(scope) };
+    return this.lastOracle.oracle;
   }
 
   /** One item of a property: a whole resource, an item a slice claimed, an extension, or an item of the element. */

@@ -14,6 +14,7 @@
  */
 import { isObject } from '../../util/values.js';
 import type { Step } from './json-paths.js';
+import type { NameOffsets } from './parse-json.js';
 import { skipFrom, skipSpace } from './json-text.js';
 
 /** A place: the root value, or the property `key` of `owner` (its item `item` when indexed). */
@@ -26,7 +27,7 @@ interface Place {
 /** JSON.parse's value of a text whose property names are written without escapes, and the offset of each name's closing quote in document order (parse-json-fast.ts). */
 export interface JsonTree {
   readonly value: object;
-  readonly keyEnds: readonly number[];
+  readonly keyEnds: NameOffsets;
 }
 
 /** The offset of each path's place in `text`, or undefined when this way cannot tell (see above). */

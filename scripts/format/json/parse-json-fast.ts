@@ -31,7 +31,7 @@
  *   reading the text's structure up to the last number token.
  */
 import { isEscaped, skipSpace, skipSpaceBack, unescapedQuote } from './json-text.js';
-import { parseJson, type ParseJsonOptions, type ParsedJson } from './parse-json.js';
+import { parseJson, type NameOffsets, type ParseJsonOptions, type ParsedJson } from './parse-json.js';
 
 /** parseJson's result for `text` (readers that need every object's offset use parseJson itself). */
 export function parseJsonFast(text: string, options: Omit<ParseJsonOptions, 'onObject'>): ParsedJson {
@@ -47,7 +47,7 @@ export function parseJsonFast(text: string, options: Omit<ParseJsonOptions, 'onO
  * must read it. `keyEnds`: the offset of each property name's closing quote in document order, when every
  * name is written without an escape (json-tree-locate.ts places issues with them).
  */
-export function cleanJsonValue(text: string, maxDepth: number): { value: unknown; keyEnds?: number[] } | undefined {
+export function cleanJsonValue(text: string, maxDepth: number): { value: unknown; keyEnds?: NameOffsets } | undefined {
   const escapes = escapesIn(text);
   if (escapes === Escapes.Refused) return undefined;
   let value: unknown;
@@ -59,8 +59,8 @@ export function cleanJsonValue(text: string, maxDepth: number): { value: unknown
   }
   const tally = new Tally(maxDepth);
   if (!tally.visit(value, 0)) return undefined;
-  const keyEnds = nameEnds(text, escapes !== Escapes.None);
-  if (keyEnds?.length !== tally.keys || !numbersReadBack(text, tally, escapes)) return undefined;
+  const keyEnds = nameEnds(text, escapes !== Escapes.None, tally.keys);
+  if (!keyEnds || !numbersReadBack(text, tally, escapes)) return undefined;
   return escapes === Escapes.InKeys ? { value } : { value, keyEnds };
 }
 
@@ -137,12 +137,21 @@ class Tally {
 const isForbiddenKey = (key: string) => (key.length === 9 || key.length === 11) && (key === '__proto__' || key === 'constructor' || key === 'prototype');
 
 /**
+ * Names past which their offsets go in a typed array: a plain array that size would be made sparse when
+ * presized, and copied over and over when grown (a 10,000-entry Bundle has 170,000 names). Below it, a
+ * typed array costs more to allocate than the names to store.
+ */
+const TYPED_FROM = 32_768;
+
+/**
  * The offset of the closing quote of every property name of a text JSON.parse accepts, in document order,
  * found by their `:` (see the top of this module); undefined when a `:` follows a quote that may be a
- * name's end or a string's start.
+ * name's end or a string's start, or when the text has another number of names than `keys`, the keys of
+ * JSON.parse's value (more: duplicates were merged).
  */
-function nameEnds(text: string, escapes: boolean): number[] | undefined {
-  const ends: number[] = [];
+function nameEnds(text: string, escapes: boolean, keys: number): NameOffsets | undefined {
+  const ends = keys >= TYPED_FROM ? new Int32Array(keys) : new Array<number>(keys);
+  let n = 0;
   for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) {
     let quote = i - 1;
     let c = text.charCodeAt(quote);
@@ -160,9 +169,10 @@ function nameEnds(text: string, escapes: boolean): number[] | undefined {
       c = text.charCodeAt(before);
       if (before < 0 || c === COLON || c === 0x2c || c === 0x5b || c === 0x7b) return undefined;
     }
-    ends.push(quote);
+    if (n === keys) return undefined;
+    ends[n++] = quote;
   }
-  return ends;
+  return n === keys ? ends : undefined;
 }
 
 /** Whether no number's text would be kept by parseJson. */

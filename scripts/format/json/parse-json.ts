@@ -46,13 +46,16 @@ export interface JsonSyntaxError {
   tooDeep?: boolean;
 }
 
+/** Offsets of the property names of a text, in document order (json-tree-locate.ts reads them). */
+export type NameOffsets = ArrayLike<number>;
+
 export interface ParsedJson {
   value?: unknown;
   /**
    * Set by parseJsonFast (parse-json-fast.ts) when the value is JSON.parse's value of the text and every
    * property name is written in it without an escape: the offset of each name's closing quote, in document order.
    */
-  keyEnds?: readonly number[];
+  keyEnds?: NameOffsets;
   error?: JsonSyntaxError;
   problems: JsonProblem[];
 }
