@@ -269,9 +269,10 @@ export function claimedProfiles(resource: unknown): readonly string[] {
   const profile = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
   if (!Array.isArray(profile)) return NO_PROFILES;
   // Nearly always every entry is a URL: the payload's own array, not a copy (read only).
-  const usable = (p: unknown): p is string => typeof p === 'string' && p !== '';
-  return profile.every(usable) ? (profile as readonly string[]) : profile.filter(usable);
+  return profile.every(isProfileUrl) ? (profile as readonly string[]) : profile.filter(isProfileUrl);
 }
+
+const isProfileUrl = (p: unknown): p is string => typeof p === 'string' && p !== '';
 
 const NO_PROFILES: readonly string[] = Object.freeze([]);
 

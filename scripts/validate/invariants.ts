@@ -163,7 +163,7 @@ export class InvariantEngine {
     if (!expression || NATIVE_CONSTRAINTS.has(constraint.key)) return undefined;
     const native: LinearEvaluator | undefined = NATIVE_EVALUATORS[constraint.key] ?? LINEAR_EVALUATORS[constraint.key];
     if (native && constraint.expression === native.published) {
-      const bound: BoundInvariant = (node, scope, location) => (native.holds(node, scope.resource) ? NO_ISSUES : this.failed(constraint, expression, location));
+      const bound: BoundInvariant = (node, scope, location) => (native.holds(node, scope.resource, scope.refs) ? NO_ISSUES : this.failed(constraint, expression, location));
       if (Object.hasOwn(NATIVE_EVALUATORS, constraint.key)) OBJECTS_ONLY.add(bound);
       return bound;
     }

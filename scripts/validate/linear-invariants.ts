@@ -14,19 +14,22 @@
  * the resource object only saves recomputing it for the next Reference of the same resource).
  */
 import { isObject } from '../util/values.js';
+import type { ReferenceScope } from './references.js';
 
 export interface LinearEvaluator {
   /** The expression as STU3 publishes it: only that expression is evaluated natively. */
   published: string;
-  /** True when the constraint holds on `node`; `resource` is `%resource`. */
-  holds: (node: unknown, resource: unknown) => boolean;
+  /** True when the constraint holds on `node`; `resource` is `%resource`; `refs` where its references lead. */
+  holds: (node: unknown, resource: unknown, refs?: ReferenceScope) => boolean;
 }
 
 export const LINEAR_EVALUATORS: Readonly<Record<string, LinearEvaluator>> = {
   'bdl-7': {
     published: 'entry.where(fullUrl).select(fullUrl&resource.meta.versionId).isDistinct()',
-    holds: (node) => {
+    holds: (node, _resource, refs) => {
       if (!isObject(node) || !Array.isArray(node.entry)) return true;
+      // The reference scope of this Bundle keyed every fullUrl already: no fullUrl twice, no pair to compare.
+      if (refs?.bundle?.bundle === node && !refs.bundle.fullUrlRepeated) return true;
       const seen = new Set<string>();
       for (const entry of node.entry) {
         if (!isObject(entry) || entry.fullUrl === undefined || entry.fullUrl === null) continue;

@@ -16,8 +16,17 @@ import { ruleIssue } from './policy.js';
 
 /** Where references of one resource can point: its Bundle's entries and its own contained resources. */
 export interface ReferenceScope {
-  readonly bundle?: { type: string; byKey: ReadonlyMap<string, ReferenceTarget> };
+  readonly bundle?: BundleScope;
   readonly contained: ReadonlyMap<string, ReferenceTarget>;
+}
+
+/** A Bundle's entries by the keys references name them by. */
+export interface BundleScope {
+  readonly bundle: Resource;
+  readonly type: string;
+  readonly byKey: ReadonlyMap<string, ReferenceTarget>;
+  /** False when no two entries have the same fullUrl (true may also mean a fullUrl equal to another entry's `Type/id`). */
+  readonly fullUrlRepeated: boolean;
 }
 
 /**
@@ -44,20 +53,31 @@ const CONDITIONAL_BUNDLES = new Set(['transaction', 'batch']);
 const CONDITIONAL = /^([A-Z][A-Za-z]+)\?./;
 
 /** The lookup keys of a Bundle's entries: fullUrl, `Type/id`. */
-export function bundleScope(bundle: Resource, location: string): ReferenceScope['bundle'] {
+export function bundleScope(bundle: Resource, location: string): BundleScope {
   const byKey = new Map<string, ReferenceTarget>();
+  let fullUrlRepeated = false;
   const entries: unknown[] = Array.isArray(bundle.entry) ? bundle.entry : [];
   entries.forEach((entry, i) => {
     if (!isObject(entry)) return;
-    const resource = entry.resource as Resource | undefined;
-    if (!isObject(resource) || typeof resource.resourceType !== 'string') return;
-    const target: ReferenceTarget = { resource, holder: location, index: i, entry: true };
     const fullUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined;
-    if (fullUrl !== undefined) byKey.set(fullUrl, target);
+    // A fullUrl that is not a string is no key, but bdl-7 compares its text: let it look for itself.
+    if (fullUrl === undefined && entry.fullUrl !== undefined && entry.fullUrl !== null) fullUrlRepeated = true;
+    const resource = entry.resource as Resource | undefined;
+    if (!isObject(resource) || typeof resource.resourceType !== 'string') {
+      // Not a key, but bdl-7 counts every entry's fullUrl.
+      if (fullUrl !== undefined) fullUrlRepeated = true;
+      return;
+    }
+    const target: ReferenceTarget = { resource, holder: location, index: i, entry: true };
+    if (fullUrl !== undefined) {
+      const size = byKey.size;
+      byKey.set(fullUrl, target);
+      if (byKey.size === size) fullUrlRepeated = true;
+    }
     // `Type/id`, unless that is the fullUrl already set (a relative fullUrl): no string made for it.
     if (typeof resource.id === 'string' && !(fullUrl !== undefined && isTypeAndId(fullUrl, resource.resourceType, resource.id))) byKey.set(`${resource.resourceType}/${resource.id}`, target);
   });
-  return { type: typeof bundle.type === 'string' ? bundle.type : '', byKey };
+  return { bundle, type: typeof bundle.type === 'string' ? bundle.type : '', byKey, fullUrlRepeated };
 }
 
 function isTypeAndId(url: string, type: string, id: string): boolean {
