@@ -49,10 +49,21 @@ export const VALIDATION_RULE_SYSTEM = 'urn:fhir-stu3-toolchain:validation-rule';
 const rank: Record<OperationOutcomeIssue['severity'], number> = { fatal: 0, error: 1, warning: 2, information: 3 };
 
 /**
- * Natural order of FHIRPath locations: `a[2]` before `a[10]`. One collator for every call: `localeCompare`
- * with options builds one per comparison, which made sorting a payload's issues cost more than validating it.
+ * The order of issues: locations in natural order (`a[2]` before `a[10]`), codes and diagnostics in plain
+ * `en` order. One collator of each for every call (`localeCompare` with options builds one per
+ * comparison, which made sorting a payload's issues cost more than validating it), made with the ranks
+ * read from them when issues are first compared: the first collator loads ICU's data (about 9 ms), which
+ * a run whose payloads have at most one issue each never needs.
  */
-const expressionOrder = new Intl.Collator('en', { numeric: true });
+let collators: { expressions: Intl.Collator; text: Intl.Collator; ranks: Uint8Array } | undefined;
+
+function order(): NonNullable<typeof collators> {
+  if (!collators) {
+    const expressions = new Intl.Collator('en', { numeric: true });
+    collators = { expressions, text: new Intl.Collator('en'), ranks: primaryRanks(expressions) };
+  }
+  return collators;
+}
 
 /**
  * The collator's primary order of the printable ASCII characters, read from the collator itself; the
@@ -60,9 +71,7 @@ const expressionOrder = new Intl.Collator('en', { numeric: true });
  * differ by case alone share a rank (the collator tells them apart only after the rest of the strings,
  * so a shared rank sends the pair to it).
  */
-const PRIMARY_RANK = primaryRanks();
-
-function primaryRanks(): Uint8Array {
+function primaryRanks(expressionOrder: Intl.Collator): Uint8Array {
   const chars: string[] = [];
   for (let c = 0x20; c < 0x7f; c++) if (c <= 0x30 || c > 0x39) chars.push(String.fromCharCode(c));
   chars.sort((a, b) => expressionOrder.compare(a, b));
@@ -96,22 +105,23 @@ const LONGEST_NUMBER = 200;
 export function compareExpressions(a: string, b: string): number {
   // Equal locations (several issues at one place) need no collation, which reads both to their ends.
   if (a === b) return 0;
+  const { expressions, ranks } = order();
   const n = a.length < b.length ? a.length : b.length;
   let i = 0;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i > 0 && a.charCodeAt(i - 1) >= 0x80) return expressionOrder.compare(a, b);
+  if (i > 0 && a.charCodeAt(i - 1) >= 0x80) return expressions.compare(a, b);
   const ca = i < a.length ? a.charCodeAt(i) : -1;
   const cb = i < b.length ? b.charCodeAt(i) : -1;
   let start = i;
   while (start > 0 && isDigit(a.charCodeAt(start - 1))) start--;
   if (start < i || isDigit(ca) || isDigit(cb)) {
     const byNumber = compareNumbersAt(a, b, start, i);
-    if (byNumber === undefined) return expressionOrder.compare(a, b);
+    if (byNumber === undefined) return expressions.compare(a, b);
     if (byNumber !== 0) return byNumber;
   }
-  const ra = ca < 0 ? -1 : rankOf(ca);
-  const rb = cb < 0 ? -1 : rankOf(cb);
-  return ra !== 0 && rb !== 0 && ra !== rb ? ra - rb : expressionOrder.compare(a, b);
+  const ra = ca < 0 ? -1 : ca < 0x80 ? ranks[ca] : 0;
+  const rb = cb < 0 ? -1 : cb < 0x80 ? ranks[cb] : 0;
+  return ra !== 0 && rb !== 0 && ra !== rb ? ra - rb : expressions.compare(a, b);
 }
 
 /**
@@ -129,11 +139,8 @@ function compareNumbersAt(a: string, b: string, start: number, i: number): numbe
   return ea === i ? 0 : a.charCodeAt(i) - b.charCodeAt(i);
 }
 
-const rankOf = (c: number): number => (c < 0x80 ? PRIMARY_RANK[c] : 0);
-
 /** Codes and diagnostics in a fixed order (not the host's locale: the same output on every machine). */
-const textOrder = new Intl.Collator('en');
-const compareText = (a: string, b: string): number => (a === b ? 0 : textOrder.compare(a, b));
+const compareText = (a: string, b: string): number => (a === b ? 0 : order().text.compare(a, b));
 
 export function sortIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
   return [...issues].sort(
