@@ -96,7 +96,7 @@ const LONGEST_NUMBER = 200;
  * in both (an ASCII character neither joins nor reorders with what precedes it), so the first difference
  * decides when it is a primary one:
  * - within a number (`entry[2]` and `entry[10]`): the longer number is the greater, else the first
- *   differing digit; a number written with a leading zero goes to the collator;
+ *   differing digit; a number written with a leading zero (`007`) goes to the collator;
  * - else two printable ASCII characters of different primary ranks; a location that is the start of the
  *   other comes first.
  * Letters differing by case alone (a tertiary difference, read after the rest of the strings), and
@@ -134,7 +134,8 @@ function compareNumbersAt(a: string, b: string, start: number, i: number): numbe
   let eb = i;
   while (eb < b.length && isDigit(b.charCodeAt(eb))) eb++;
   if (ea === start || eb === start) return 0;
-  if (a.charCodeAt(start) === 0x30 || b.charCodeAt(start) === 0x30 || ea - start > LONGEST_NUMBER || eb - start > LONGEST_NUMBER) return undefined;
+  // A leading zero (`007`; `0` alone is the number zero) or a very long number: the collator's to weigh.
+  if ((a.charCodeAt(start) === 0x30 && ea - start > 1) || (b.charCodeAt(start) === 0x30 && eb - start > 1) || ea - start > LONGEST_NUMBER || eb - start > LONGEST_NUMBER) return undefined;
   if (ea !== eb) return ea - eb;
   return ea === i ? 0 : a.charCodeAt(i) - b.charCodeAt(i);
 }
