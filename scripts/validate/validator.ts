@@ -42,9 +42,8 @@ export interface ValidateOptions {
   /**
    * Walk the semantic layer as generated code (walk-codegen.ts: the build's module, else generated once a
    * plan has been walked often); default false: the plans interpreted. The same issues either way. The
-   * code is a few per cent faster once V8 has optimised it, but that takes seconds of CPU in every process
-   * (thousands of generated functions to warm up), more than it saves on most runs: worth it only for a
-   * validator that runs for minutes (docs/validation.md#generated-walk).
+   * code is not faster: it takes seconds of CPU to warm up in every process (thousands of generated
+   * functions), and once warm it measured 1.09x the interpreter's time (docs/validation.md#generated-walk).
    */
   compiledWalk?: boolean;
   /** Check narrative XHTML (default true; the XML path has its XML rules do it). */

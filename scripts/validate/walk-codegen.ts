@@ -189,7 +189,9 @@ class WalkGenerator {
     const child = property.item();
     const c = this.ref(child);
     const call = (value: string, location: string) => (this.generated(child) ? `w${c}(${value}, ${location}, s, w)` : `w.visit(p${c}, ${value}, ${location}, s)`);
-    return `{ const l = ${at}; if (Array.isArray(x)) for (let i = 0; i < x.length; i++) ${call('x[i]', 'l + H.index(i)')}; else ${call('x', 'l')}; break; }`;
+    // A plain leaf with nothing to check is passed over before its location is made, as the interpreter does.
+    const inert = property.primitiveInert() ? 'if (typeof x !== "object" || x === null) break; ' : '';
+    return `{ ${inert}const l = ${at}; if (Array.isArray(x)) for (let i = 0; i < x.length; i++) ${call('x[i]', 'l + H.index(i)')}; else ${call('x', 'l')}; break; }`;
   }
 
   /** The plans a generically walked property reaches: its slices' and (not for extensions and resources, looked up at run time) its items'. */
