@@ -265,23 +265,27 @@ export interface Bundle extends Resource {
  * the claim reads it through this.
  */
 export function claimedProfiles(resource: unknown): readonly string[] {
-  const meta = typeof resource === 'object' && resource !== null ? (resource as { meta?: unknown }).meta : undefined;
-  const profile = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
+  const profile = metaProfile(resource);
   if (!Array.isArray(profile)) return NO_PROFILES;
   // Nearly always every entry is a URL: the payload's own array, not a copy (read only).
   return profile.every(isProfileUrl) ? (profile as readonly string[]) : profile.filter(isProfileUrl);
 }
 
+/** Whether a resource claims `url` in `meta.profile` (claimedProfiles(resource).includes(url), with no array made). */
+export function claimsProfile(resource: unknown, url: string): boolean {
+  const profile = metaProfile(resource);
+  return url !== '' && Array.isArray(profile) && profile.includes(url);
+}
+
+/** `meta.profile` as the payload has it, whatever its shape. */
+function metaProfile(resource: unknown): unknown {
+  const meta = typeof resource === 'object' && resource !== null ? (resource as { meta?: unknown }).meta : undefined;
+  return typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
+}
+
 const isProfileUrl = (p: unknown): p is string => typeof p === 'string' && p !== '';
 
 const NO_PROFILES: readonly string[] = Object.freeze([]);
-
-/** Whether a resource claims `url` in `meta.profile` (claimedProfiles(resource).includes(url), with no array made). */
-export function claimsProfile(resource: unknown, url: string): boolean {
-  const meta = typeof resource === 'object' && resource !== null ? (resource as { meta?: unknown }).meta : undefined;
-  const profile = typeof meta === 'object' && meta !== null ? (meta as { profile?: unknown }).profile : undefined;
-  return url !== '' && Array.isArray(profile) && profile.includes(url);
-}
 
 export function isStructureDefinition(r: Resource): r is StructureDefinition {
   return r.resourceType === 'StructureDefinition';

@@ -135,7 +135,6 @@ export function valuesAlong(item: unknown, names: readonly string[]): unknown[] 
 export function assignSlices(sliced: ProfileNode, items: unknown[], location: string, itemLocation: (i: number) => string, oracle: SliceOracle, tests?: ReadonlyArray<SliceTest | null>): SliceAssignment {
   const slicing = sliced.def.slicing;
   const issues: ValidationIssue[] = [];
-  const slices: Array<ProfileNode | undefined> = [];
   // Per item, the index of its slice (-1: none); per slice, how many items it took.
   const taken: number[] = [];
   const counts = new Array<number>(sliced.slices.length).fill(0);
@@ -161,9 +160,8 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
     // The first matching slice in definition order takes the item; more than one match is the profile's ambiguity, reported.
     if (more) {
       const names = [first, ...more].map((k) => `'${sliced.slices[k].def.sliceName}'`).join(', ');
-      issues.push(ruleIssue('slice-multiple-match', itemLocation(slices.length), `item matches more than one slice of ${sliced.id}: ${names}; taken as '${sliced.slices[first].def.sliceName}'`));
+      issues.push(ruleIssue('slice-multiple-match', itemLocation(taken.length), `item matches more than one slice of ${sliced.id}: ${names}; taken as '${sliced.slices[first].def.sliceName}'`));
     }
-    slices.push(first < 0 ? undefined : sliced.slices[first]);
     taken.push(first);
     if (first >= 0) counts[first]++;
   }
@@ -197,7 +195,7 @@ export function assignSlices(sliced: ProfileNode, items: unknown[], location: st
     if (slicing?.ordered && order < highestSlice) issues.push(ruleIssue('slice-order', itemLocation(i), `item of slice '${sliced.slices[order].def.sliceName}' is out of order (slicing ${sliced.id} is ordered)`));
     highestSlice = Math.max(highestSlice, order);
   }
-  return { slices, issues };
+  return { slices: taken.map((k) => (k < 0 ? undefined : sliced.slices[k])), issues };
 }
 
 /** Why an item matches none of the slices, slice by slice: ` (tried ...)`. */
