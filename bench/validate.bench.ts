@@ -29,7 +29,7 @@ import type { ValidateOptions } from '../scripts/validate/validator.js';
 import { tempProject } from '../test/build/project.js';
 import { gpconnectExamplesDir } from '../test/helpers/shared.js';
 import { validatorSetup } from '../test/validate/validator-setup.js';
-import { alternating, median, ratio, say, warmUp, type Row } from './common.js';
+import { alternating, median, ratio, say, timeSync, warmUp, type Row } from './common.js';
 import { fhirJsPeer } from './fhirjs.js';
 
 const SECTION = 'JSON validation (29 GP Connect examples)';
@@ -142,11 +142,6 @@ function scaling(rows: Row[], validator: Awaited<ReturnType<typeof validatorSetu
   say('validation: scaling over 1,000 and 10,000 entries (every layer, invariants included)');
   const example = parsed.find((r) => r.resourceType === 'Bundle' && (r.entry as Array<{ resource: { resourceType: string } }>).some((e) => e.resource.resourceType === 'Slot'));
   if (!example) return;
-  const time = (f: () => void) => {
-    const t = performance.now();
-    f();
-    return performance.now() - t;
-  };
   // Each validation timed beside its JSON.parse, pair after pair: load that comes and goes on this shared
   // machine then falls on both sides of a ratio (timed apart, one payload's ratio moved 2.5x-5x).
   const paired = (bytes: Buffer, pairs: number) => {
@@ -160,8 +155,8 @@ function scaling(rows: Row[], validator: Awaited<ReturnType<typeof validatorSetu
     const p: number[] = [];
     const r: number[] = [];
     for (let i = 0; i < pairs; i++) {
-      v.push(time(validate));
-      p.push(time(parse));
+      v.push(timeSync(validate).ms);
+      p.push(timeSync(parse).ms);
       r.push(v[i] / p[i]);
     }
     return { validate: median(v), parse: median(p), ratio: median(r) };
