@@ -149,7 +149,12 @@ function targetTypeIssues(reference: string, type: string, targets: readonly str
 
 /** resolve() for FHIRPath: a reference's target resource in this scope, by the same rule as the reference checks. */
 export function referenceResolver(scope: ReferenceScope): (reference: string) => Resource | undefined {
-  return (reference) => resolveReference(reference, scope)?.resource;
+  return (reference) => resolvedResource(reference, scope);
+}
+
+/** The resource a reference names in this scope, by the rule above (slice discriminators' `resolve()` use it too). */
+export function resolvedResource(reference: string, scope: ReferenceScope): Resource | undefined {
+  return resolveReference(reference, scope)?.resource;
 }
 
 function resolveReference(reference: string, scope: ReferenceScope): ReferenceTarget | undefined {

@@ -9,7 +9,7 @@ import { isObject } from '../util/values.js';
 import { checkBinding } from './bindings.js';
 import type { ValidationIssue } from './issues.js';
 import { childFor, profileTree, type ProfileNode } from './profile-tree.js';
-import type { ReferenceScope } from './references.js';
+import { resolvedResource, type ReferenceScope } from './references.js';
 import type { InvariantScope } from './invariants.js';
 import type { SemanticContext } from './semantic-context.js';
 import { deepEqual, matchesPattern, UNEXPLAINED, type PathValue, type SliceOracle, type ValueCriterion } from './slicing.js';
@@ -224,9 +224,7 @@ export class SliceNavigator {
 
   private resolve(reference: Record<string, unknown>, scope: WalkScope): Resource | undefined {
     const ref = reference.reference;
-    if (typeof ref !== 'string') return undefined;
-    if (ref.startsWith('#')) return scope.refs.contained.get(ref.slice(1))?.resource;
-    return scope.refs.bundle?.byKey.get(ref)?.resource ?? scope.refs.bundle?.byKey.get(/([A-Z][A-Za-z]+\/[^/]+)$/.exec(ref)?.[1] ?? '')?.resource;
+    return typeof ref === 'string' ? resolvedResource(ref, scope.refs) : undefined;
   }
 }
 

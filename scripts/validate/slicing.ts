@@ -267,7 +267,8 @@ function discriminatorMismatch(slice: ProfileNode, values: PathValue[], d: Eleme
     }
     case 'type': {
       if (values.length === 0) return `${at} is missing`;
-      const allowed = (node.def.type ?? []).map((t) => t.code);
+      // A path ending in resolve() leads to a resource's root element, which names no type: its profile's type is the type.
+      const allowed = node.def.path.includes('.') ? (node.def.type ?? []).map((t) => t.code) : [node.profile.type];
       const v = values.find((x) => x.type !== undefined && (allowed.includes(x.type) || allowed.includes('Resource')));
       return v ? undefined : `${at} is of type ${values.map((x) => x.type ?? 'unknown').join(', ')}, the slice wants ${allowed.join(' | ')}`;
     }

@@ -1,0 +1,49 @@
+/**
+ * Slices told apart at the target of a reference (profiling.html#discriminator: a discriminator path may
+ * end in `resolve()`): the fixture's List has one `patient` slice of `entry`, discriminated by the type of
+ * what `item` resolves to, its `item` a Reference(Patient). resolve() finds targets as the reference checks
+ * do (references.ts): a contained resource by `#id`, a Bundle entry by fullUrl or `Type/id`, a
+ * version-specific `Type/id/_history/v` by its `Type/id` (bundle.html, resolving references).
+ */
+import { EX, findings } from './rules-setup.js';
+
+const list = (...items: string[]) => ({
+  resourceType: 'List',
+  meta: { profile: [`${EX}StructureDefinition/list-by-target`] },
+  status: 'current',
+  mode: 'working',
+  entry: items.map((reference) => ({ item: { reference } })),
+});
+const collection = (resource: object) => ({
+  resourceType: 'Bundle',
+  type: 'collection',
+  entry: [
+    { fullUrl: 'http://example.org/fhir/List/l1', resource },
+    { fullUrl: 'http://example.org/fhir/Patient/p1', resource: { resourceType: 'Patient', id: 'p1' } },
+    { fullUrl: 'http://example.org/fhir/Organization/o1', resource: { resourceType: 'Organization', id: 'o1', name: 'Surgery' } },
+  ],
+});
+
+test('valid: the item resolves to a Patient entry, by Type/id or by fullUrl', () => {
+  expect(findings(collection(list('Patient/p1', 'Organization/o1')))).toEqual([]);
+  expect(findings(collection(list('http://example.org/fhir/Patient/p1')))).toEqual([]);
+});
+
+test('valid: a version-specific reference resolves to the entry of its Type/id', () => {
+  // Read before as no target at all, which left the required slice empty.
+  expect(findings(collection(list('Patient/p1/_history/2')))).toEqual([]);
+});
+
+test('valid: a contained Patient, by #id', () => {
+  const contained = { ...list('#pt'), contained: [{ resourceType: 'Patient', id: 'pt' }] };
+  expect(findings(contained)).toEqual([]);
+});
+
+test('the required slice is missing when the item resolves to another type', () => {
+  expect(findings(collection(list('Organization/o1')))).toEqual(['error slice-cardinality Bundle.entry[0].resource.entry']);
+});
+
+test('the required slice is missing when the item resolves to nothing', () => {
+  // A collection Bundle: the unresolved reference itself is a warning (references.ts).
+  expect(findings(collection(list('Patient/nobody')))).toEqual(['error slice-cardinality Bundle.entry[0].resource.entry', 'warning reference-unresolved Bundle.entry[0].resource.entry[0].item.reference']);
+});
