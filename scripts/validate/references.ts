@@ -1,8 +1,9 @@
 /**
  * References: inside a Bundle, a `reference` equal to an entry's fullUrl, or `Type/id` (relative, or the
  * tail of an absolute URL) naming an entry, resolves to that entry's resource; `#id` resolves to a
- * contained resource. A resolved target must suit the element's `targetProfile`: it claims that profile in
- * `meta.profile`, or, for a base-type target, is of that type. A literal `Type/id` that resolves nowhere is
+ * contained resource. A resolved target must suit the element's `targetProfile`: for a base-type target, it
+ * is of that type; for a profile, it claims that profile in `meta.profile`, or conforms to it all the same
+ * (`TargetProfiles.conformance`: a claimed profile derives from it, or the target validates against it). A literal `Type/id` that resolves nowhere is
  * still checked on its type. Unresolvable references are not errors in searchset/transaction/batch/history
  * Bundles; in document, message and collection Bundles they are warnings. A conditional reference
  * (`Patient?identifier=...`, http.html#trules) is a search the server resolves when it processes a
@@ -102,8 +103,19 @@ export function referenceTargets(def: ElementDefinition): string[] {
   return (def.type ?? []).filter((t) => t.code === 'Reference').map((t) => t.targetProfile ?? `${FHIR_TYPE_BASE}Resource`);
 }
 
-/** Checks one Reference value against its element's target profiles (referenceTargets). `profileType` gives the type a profile constrains. */
-export function checkReferenceTo(targets: readonly string[], value: unknown, location: string, scope: ReferenceScope, profileType: (url: string) => string | undefined): ValidationIssue[] {
+/** What the reference checks ask of the profiles a Reference's targets name. */
+export interface TargetProfiles {
+  /** The resource type a profile constrains (undefined: it does not resolve). */
+  type(url: string): string | undefined;
+  /**
+   * Why a resolved target that does not claim profile `url` does not conform to it all the same (undefined:
+   * it does), within the Bundle scope it was found in.
+   */
+  conformance(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined;
+}
+
+/** Checks one Reference value against its element's target profiles (referenceTargets). */
+export function checkReferenceTo(targets: readonly string[], value: unknown, location: string, scope: ReferenceScope, profiles: TargetProfiles): ValidationIssue[] {
   if (typeof value !== 'object' || value === null) return NO_ISSUES;
   const reference = (value as Record<string, unknown>).reference;
   if (typeof reference !== 'string' || reference === '') return NO_ISSUES;
@@ -111,22 +123,12 @@ export function checkReferenceTo(targets: readonly string[], value: unknown, loc
   if (conditional) {
     if (!scope.bundle || !CONDITIONAL_BUNDLES.has(scope.bundle.type))
       return [ruleIssue('reference-conditional', `${location}.reference`, `reference '${reference}' is a conditional reference, which only a transaction or batch Bundle may carry`)];
-    return targetTypeIssues(reference, conditional[1], targets, `${location}.reference`, profileType);
+    return targetTypeIssues(reference, conditional[1], targets, `${location}.reference`, profiles);
   }
   const found = resolveReference(reference, scope);
-  if (found) {
-    if (targets.length === 0) return NO_ISSUES;
-    for (const t of targets) if (suits(found.resource, t)) return NO_ISSUES;
-    return [
-      ruleIssue(
-        'reference-target',
-        `${location}.reference`,
-        `reference '${reference}' resolves to ${found.resource.resourceType} at ${targetLocation(found)}${claimed(found.resource)}, which is none of the allowed targets ${targets.join(', ')}`,
-      ),
-    ];
-  }
+  if (found) return targets.length === 0 ? NO_ISSUES : resolvedTargetIssues(reference, found, targets, `${location}.reference`, scope.bundle, profiles);
   const literal = targets.length > 0 ? LITERAL.exec(reference) : null;
-  const wrongType = literal ? targetTypeIssues(reference, literal[1], targets, `${location}.reference`, profileType) : NO_ISSUES;
+  const wrongType = literal ? targetTypeIssues(reference, literal[1], targets, `${location}.reference`, profiles) : NO_ISSUES;
   if (!scope.bundle || reference.startsWith('#') || NO_ERROR_BUNDLES.has(scope.bundle.type)) return wrongType;
   return [...wrongType, ruleIssue('reference-unresolved', `${location}.reference`, `reference '${reference}' does not resolve to an entry of this ${scope.bundle.type} Bundle`)];
 }
@@ -134,12 +136,37 @@ export function checkReferenceTo(targets: readonly string[], value: unknown, loc
 /** A literal reference, relative or absolute, `Type/id` with an optional version: its type. */
 const LITERAL = /^(?:.*\/)?([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
+/**
+ * A resolved target against the element's targets: it suits one when it is of a base type named, claims a
+ * profile named, or conforms to a profile of its own type named without claiming it (the first reason it
+ * does not is given).
+ */
+function resolvedTargetIssues(reference: string, found: ReferenceTarget, targets: readonly string[], at: string, bundle: BundleScope | undefined, profiles: TargetProfiles): ValidationIssue[] {
+  const resource = found.resource;
+  for (const t of targets) if (t.startsWith(FHIR_TYPE_BASE) ? isBaseTarget(resource, t) : claimsProfile(resource, t)) return NO_ISSUES;
+  let reason: string | undefined;
+  for (const t of targets) {
+    // A profile of another type cannot hold of it: no walk needed to say so.
+    if (t.startsWith(FHIR_TYPE_BASE) || profiles.type(t) !== resource.resourceType) continue;
+    const why = profiles.conformance(resource, t, bundle);
+    if (why === undefined) return NO_ISSUES;
+    reason ??= why;
+  }
+  return [
+    ruleIssue(
+      'reference-target',
+      at,
+      `reference '${reference}' resolves to ${resource.resourceType} at ${targetLocation(found)}${claimed(resource)}, which is none of the allowed targets ${targets.join(', ')}${reason ? `: ${reason}` : ''}`,
+    ),
+  ];
+}
+
 /** A reference known only by the type it names (`Patient/1`, `Patient?identifier=...`) against the element's targets. */
-function targetTypeIssues(reference: string, type: string, targets: readonly string[], at: string, profileType: (url: string) => string | undefined): ValidationIssue[] {
+function targetTypeIssues(reference: string, type: string, targets: readonly string[], at: string, profiles: TargetProfiles): ValidationIssue[] {
   if (targets.length === 0) return NO_ISSUES;
   const types: string[] = [];
   for (const t of targets) {
-    const allowed = t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profileType(t);
+    const allowed = t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profiles.type(t);
     // A target that does not resolve, or any resource, allows the type.
     if (allowed === undefined || allowed === 'Resource' || allowed === type) return NO_ISSUES;
     if (!types.includes(allowed)) types.push(allowed);
@@ -167,9 +194,9 @@ function resolveReference(reference: string, scope: ReferenceScope): ReferenceTa
   return m ? bundle.byKey.get(m[1]) : undefined;
 }
 
-function suits(resource: Resource, target: string): boolean {
-  if (target.startsWith(FHIR_TYPE_BASE)) return isBaseOf(target, 'Resource') || isBaseOf(target, 'DomainResource') || isBaseOf(target, resource.resourceType);
-  return claimsProfile(resource, target);
+/** Whether a base-type target (`.../StructureDefinition/Patient`) allows the resource. */
+function isBaseTarget(resource: Resource, target: string): boolean {
+  return isBaseOf(target, 'Resource') || isBaseOf(target, 'DomainResource') || isBaseOf(target, resource.resourceType);
 }
 
 /** Whether `target` is the base definition of type `type` (compared in place: no string cut per reference). */

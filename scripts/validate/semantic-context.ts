@@ -9,6 +9,7 @@ import { ElementModel } from '../resolve/element-model.js';
 import type { DefinitionResolver } from '../resolve/resolver.js';
 import { BoundedMemo } from '../util/bounded-memo.js';
 import { InvariantEngine, invariantModel } from './invariants.js';
+import type { ValidationIssue } from './issues.js';
 import { CodeSystemIndex } from '../terminology/code-systems.js';
 import { ValueSetExpander, type ExpansionLookup } from '../terminology/value-set-expansion.js';
 
@@ -47,6 +48,12 @@ export interface SemanticContext {
    * Absent: the semantic layer checks every binding.
    */
   readonly compiledProfile?: (profile: StructureDefinition) => boolean;
+  /**
+   * The first error of the structure validator compiled for a profile (or base type) on a resource, undefined
+   * when it has none or no validator is compiled for it. Conformance to a profile a resource does not claim
+   * (target-conformance.ts) asks it before a trial walk; absent, the trial walk alone decides.
+   */
+  readonly structureError?: (resource: Resource, profile: StructureDefinition) => ValidationIssue | undefined;
 }
 
 /** Interpreted walks of a plan after which its code is generated (SemanticOptions.generateAfter). */

@@ -20,9 +20,10 @@ import { plannerFor, type NodePlan, type NodePlanner, type PropertyPlan, type Wa
 import { ruleIssue } from './policy.js';
 import { RESOURCE_RULES } from './resource-rules.js';
 import { profileTree, type ProfileNode } from './profile-tree.js';
-import { bundleScope, checkReferenceTo, containedScope, type ReferenceScope } from './references.js';
+import { bundleScope, checkReferenceTo, containedScope, type BundleScope, type ReferenceScope, type TargetProfiles } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
+import { TargetConformance } from './target-conformance.js';
 import { assignSlices, sliceTests, type SliceOracle } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
@@ -69,8 +70,11 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   private readonly budget: Budget | undefined;
   /** This payload's share of the invariant engine (see InvariantRun). */
   private readonly invariantRun: InvariantRun;
-  /** The type a profile constrains (reference targets named by profile). */
-  private readonly profileType = (url: string): string | undefined => this.ctx.profiles(url)?.type;
+  /** What the reference checks ask of target profiles: their type, and whether a target conforms to one it does not claim. */
+  private readonly targetProfiles: TargetProfiles = {
+    type: (url) => this.ctx.profiles(url)?.type,
+    conformance: (resource, url, bundle) => this.conformance.reason(resource, url, bundle),
+  };
   /** Plans of the definitions' elements, shared by every walk over the same definitions. */
   private readonly planner: NodePlanner;
   /** Invariants are evaluated (the call's option), read by generated code. */
@@ -79,11 +83,15 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   private readonly nodeAt = (slice: ProfileNode, path: string) => this.navigator.nodeAt(slice, path);
   private lastOracle: { scope: WalkScope; oracle: SliceOracle } | undefined;
 
-  /** `counts`: issues found here are reported (a trial walk's are not, and spend nothing but time). */
+  /**
+   * `counts`: issues found here are reported (a trial walk's are not, and spend nothing but time).
+   * `conformance`: the payload's verdicts on targets and profiles they do not claim, shared with its trial walks.
+   */
   constructor(
     private readonly ctx: SemanticContext,
     run?: WalkRun,
     private readonly counts = true,
+    private readonly conformance = new TargetConformance(ctx, (r, p, b) => this.trialError(r, p, b)),
   ) {
     this.issues = run?.issues ?? [];
     this.budget = run?.budget;
@@ -108,8 +116,17 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
 
   /** A fresh walker over the same definitions, to try a value against a slice without reporting (same time budget). */
   trial(): TrialWalker {
-    return new SemanticWalker(this.ctx, { issues: [], budget: this.budget }, false);
+    return new SemanticWalker(this.ctx, { issues: [], budget: this.budget }, false, this.conformance);
   }
+
+  /** The first error of a resource walked against a profile, by a trial walk (TargetConformance's). */
+  private trialError(resource: Resource, profile: StructureDefinition, bundle: BundleScope | undefined): ValidationIssue | undefined {
+    if (!profileTree(profile)) return { severity: 'error', code: 'not-found', diagnostics: `profile ${profile.url} has no snapshot to check against`, expression: '' };
+    const trial = this.trial();
+    trial.resource(resource, [profile], resource.resourceType, bundle);
+    return trial.issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
+  }
+
 
   /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
   resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void {
@@ -232,7 +249,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   }
 
   reference(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
-    this.push(checkReferenceTo(plan.referenceTargets as readonly string[], value, location, scope.refs, this.profileType));
+    this.push(checkReferenceTo(plan.referenceTargets as readonly string[], value, location, scope.refs, this.targetProfiles));
   }
 
   wrongChoice(plan: NodePlan, key: string, location: string): void {

@@ -213,6 +213,9 @@ export class SliceNavigator {
 
   /** Undefined when the value conforms to the node (no errors when walked against it), else the first error. */
   private conformance(value: PathValue, node: ProfileNode, scope: WalkScope, url?: string): string | undefined {
+    // Against a named profile, a resource is first put to the structure validator compiled for it, if any.
+    const structural = url && isObject(value.value) && typeof value.value.resourceType === 'string' ? this.ctx.structureError?.(value.value as unknown as Resource, node.profile) : undefined;
+    if (structural) return `does not conform to ${url}: ${structural.expression ? `${structural.expression}: ` : ''}${structural.diagnostics}`;
     const sandbox = this.walker.trial();
     const type = value.type ?? node.def.type?.[0]?.code ?? node.profile.type;
     if (isObject(value.value) && typeof value.value.resourceType === 'string')

@@ -268,13 +268,14 @@ function discriminatorMismatch(slice: ProfileNode, values: PathValue[], d: Eleme
     case 'type': {
       if (values.length === 0) return `${at} is missing`;
       // A path ending in resolve() leads to a resource's root element, which names no type: its profile's type is the type.
-      const allowed = node.def.path.includes('.') ? (node.def.type ?? []).map((t) => t.code) : [node.profile.type];
+      const allowed = isRoot(node) ? [node.profile.type] : (node.def.type ?? []).map((t) => t.code);
       const v = values.find((x) => x.type !== undefined && (allowed.includes(x.type) || allowed.includes('Resource')));
       return v ? undefined : `${at} is of type ${values.map((x) => x.type ?? 'unknown').join(', ')}, the slice wants ${allowed.join(' | ')}`;
     }
     case 'profile': {
       if (values.length === 0) return `${at} is missing`;
-      const profiles = (node.def.type ?? []).flatMap((t) => [t.profile, t.targetProfile]).filter((p): p is string => typeof p === 'string');
+      // At a resolved target (a root element), the profile is the one that element belongs to.
+      const profiles = isRoot(node) ? [node.profile.url] : (node.def.type ?? []).flatMap((t) => [t.profile, t.targetProfile]).filter((p): p is string => typeof p === 'string');
       const reasons = values.map((v) => oracle.profileMismatch(v, profiles, node));
       return reasons.some((r) => r === undefined) ? undefined : `${at}: ${reasons[0]}`;
     }
@@ -283,6 +284,9 @@ function discriminatorMismatch(slice: ProfileNode, values: PathValue[], d: Eleme
   }
 }
 
+
+/** A resource's root element (no dot in its path), where a discriminator path ending in resolve() arrives. */
+const isRoot = (node: ProfileNode): boolean => !node.def.path.includes('.');
 
 /** `pattern` semantics: every property the pattern gives is present with the same value (arrays: each pattern item matches some item). */
 export function matchesPattern(value: unknown, pattern: unknown): boolean {

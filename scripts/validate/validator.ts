@@ -93,9 +93,15 @@ export class Validator {
     const validators = new Map(Object.entries(parts.structure));
     this.limits = resolveLimits(parts.limits);
     this.validators = validators;
-    // The semantic layer leaves to the structure validators the required bindings they carry compiled.
-    const compiledProfile = (sd: StructureDefinition) => validators.has(sd.url) || (sd.derivation !== 'constraint' && validators.has(sd.type));
-    this.parts = { ...parts, semantic: { ...parts.semantic, compiledProfile } };
+    const validatorOf = (sd: StructureDefinition) => validators.get(sd.url) ?? (sd.derivation !== 'constraint' ? validators.get(sd.type) : undefined);
+    // The semantic layer leaves to the structure validators the required bindings they carry compiled,
+    // and asks them first whether a resource conforms to a profile it does not claim.
+    const compiledProfile = (sd: StructureDefinition) => validatorOf(sd) !== undefined;
+    const structureError = (resource: Resource, sd: StructureDefinition) => {
+      const validator = validatorOf(sd);
+      return validator ? structureIssues(resource, validator, resource.resourceType, 1)[0] : undefined;
+    };
+    this.parts = { ...parts, semantic: { ...parts.semantic, compiledProfile, structureError } };
   }
 
   /** The generated semantic walk of a package's profiles, as the module the build emits (walk-module.ts, WALK_MODULE_FILE). */

@@ -3,7 +3,7 @@
  * which the server resolves as it processes the transaction). They are not literal references: in a
  * transaction or batch Bundle only their type is checked; anywhere else they are an error.
  */
-import { findings } from './rules-setup.js';
+import { findings, issuesOf } from './rules-setup.js';
 
 const observation = (subject: string) => ({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: subject } });
 /** Entries of a transaction or batch carry a request; others may not (bdl-3). */
@@ -31,4 +31,42 @@ test('a search URL that ends in Type/id is not read as a literal reference to it
   // Before conditional references were recognised, this read as a reference to SearchParameter/x.
   const entry = { resourceType: 'Provenance', target: [{ reference: 'SearchParameter?url=http://example.org/SearchParameter/x' }], recorded: '2020-01-01T00:00:00Z', agent: [{ whoUri: 'urn:x' }] };
   expect(findings({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: entry, request: { method: 'POST', url: 'Provenance' } }] })).toEqual([]);
+});
+
+/**
+ * A resolved target and a targetProfile it does not claim (profiling.html: conformance belongs to the
+ * instance, meta.profile only asserts it): the fixture Observation's subject is a Reference(female-patient),
+ * a Patient profile with an invariant (fem-1: gender = 'female') whose `link.other` is a Reference to the
+ * same profile; female-adult derives from it.
+ */
+describe('a target that conforms to the profile without claiming it', () => {
+  const EX = 'http://example.org/fhir/';
+  const claiming = (profile?: string) => (profile ? { meta: { profile: [`${EX}StructureDefinition/${profile}`] } } : {});
+  const bundle = (patient: object) => ({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      { fullUrl: `${EX}Observation/o`, resource: { resourceType: 'Observation', ...claiming('observation-of-female'), status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/p' } } },
+      { fullUrl: `${EX}Patient/p`, resource: { resourceType: 'Patient', id: 'p', ...patient } },
+    ],
+  });
+  test('valid: it claims the profile, claims one derived from it, or claims none and conforms', () => {
+    expect(findings(bundle({ ...claiming('female-patient'), gender: 'female' }))).toEqual([]);
+    expect(findings(bundle({ ...claiming('female-adult'), gender: 'female', birthDate: '1970-01-01' }))).toEqual([]);
+    expect(findings(bundle({ gender: 'female' }))).toEqual([]);
+  });
+  test('it claims none of the target profiles and does not conform: the first error is given', () => {
+    expect(findings(bundle({ gender: 'male' }))).toEqual(['error reference-target Bundle.entry[0].resource.subject.reference']);
+    const [issue] = issuesOf(bundle({ gender: 'male' }));
+    expect(issue.diagnostics).toMatch(/which is none of the allowed targets http:\/\/example\.org\/fhir\/StructureDefinition\/female-patient: it does not conform to .*female-patient \(Patient: .*fem-1/);
+  });
+  test('a claim of another profile is no claim of this one: the target is still checked', () => {
+    expect(findings(bundle({ ...claiming('ambiguous-identifiers'), gender: 'male' }))).toEqual(['error reference-target Bundle.entry[0].resource.subject.reference']);
+    expect(findings(bundle({ ...claiming('ambiguous-identifiers'), gender: 'female' }))).toEqual([]);
+  });
+  test('a target whose own references lead back to it is decided once, not walked again', () => {
+    // Its link to itself is checked against female-patient while it is being checked: taken to conform.
+    expect(findings(bundle({ gender: 'female', link: [{ other: { reference: 'Patient/p' }, type: 'seealso' }] }))).toEqual([]);
+    expect(findings(bundle({ gender: 'male', link: [{ other: { reference: 'Patient/p' }, type: 'seealso' }] }))).toEqual(['error reference-target Bundle.entry[0].resource.subject.reference']);
+  });
 });

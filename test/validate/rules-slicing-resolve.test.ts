@@ -3,17 +3,21 @@
  * end in `resolve()`): the fixture's List has one `patient` slice of `entry`, discriminated by the type of
  * what `item` resolves to, its `item` a Reference(Patient). resolve() finds targets as the reference checks
  * do (references.ts): a contained resource by `#id`, a Bundle entry by fullUrl or `Type/id`, a
- * version-specific `Type/id/_history/v` by its `Type/id` (bundle.html, resolving references).
+ * version-specific `Type/id/_history/v` by its `Type/id` (bundle.html, resolving references). A second
+ * List has a `female` slice discriminated by the profile of that target (its `item` a
+ * Reference(female-patient): a Patient whose gender is fixed to female): a target conforms when it claims
+ * the profile or, claiming none of them, is valid against it.
  */
 import { EX, findings } from './rules-setup.js';
 
-const list = (...items: string[]) => ({
+const listOf = (profile: string, ...items: string[]) => ({
   resourceType: 'List',
-  meta: { profile: [`${EX}StructureDefinition/list-by-target`] },
+  meta: { profile: [`${EX}StructureDefinition/${profile}`] },
   status: 'current',
   mode: 'working',
   entry: items.map((reference) => ({ item: { reference } })),
 });
+const list = (...items: string[]) => listOf('list-by-target', ...items);
 const collection = (resource: object) => ({
   resourceType: 'Bundle',
   type: 'collection',
@@ -46,4 +50,26 @@ test('the required slice is missing when the item resolves to another type', () 
 test('the required slice is missing when the item resolves to nothing', () => {
   // A collection Bundle: the unresolved reference itself is a warning (references.ts).
   expect(findings(collection(list('Patient/nobody')))).toEqual(['error slice-cardinality Bundle.entry[0].resource.entry', 'warning reference-unresolved Bundle.entry[0].resource.entry[0].item.reference']);
+});
+
+describe('a profile discriminator at the resolved target', () => {
+  const patient = (id: string, extra: object) => ({ fullUrl: `http://example.org/fhir/Patient/${id}`, resource: { resourceType: 'Patient', id, ...extra } });
+  const bundle = (reference: string) => ({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      { fullUrl: 'http://example.org/fhir/List/l2', resource: listOf('list-by-target-profile', reference) },
+      patient('f', { gender: 'female' }),
+      patient('m', { gender: 'male' }),
+      patient('c', { meta: { profile: [`${EX}StructureDefinition/female-patient`] }, gender: 'female' }),
+    ],
+  });
+  test('valid: a target that conforms without claiming the profile, or claims it, or is reached by a version-specific reference', () => {
+    expect(findings(bundle('Patient/f'))).toEqual([]);
+    expect(findings(bundle('Patient/c'))).toEqual([]);
+    expect(findings(bundle('Patient/f/_history/1'))).toEqual([]);
+  });
+  test('a target that does not conform leaves the required slice empty', () => {
+    expect(findings(bundle('Patient/m'))).toEqual(['error slice-cardinality Bundle.entry[0].resource.entry']);
+  });
 });

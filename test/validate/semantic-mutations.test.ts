@@ -189,9 +189,25 @@ describe('references, contained resources and Bundle entries', () => {
     ]);
   });
 
-  test('a Bundle entry that does not claim the target profile', () => {
-    const issues = added(slotBundle, (r) => r.delete('entry[2].resource.meta.profile'));
-    expect(issues.map((i) => i.expression)).toEqual(['Bundle.entry[0].resource.schedule.reference', 'Bundle.entry[1].resource.schedule.reference']);
+  test('a Bundle entry that does not claim the target profile but conforms to it suits it', () => {
+    expect(added(slotBundle, (r) => r.delete('entry[2].resource.meta.profile'))).toEqual([]);
+  });
+
+  test('a Bundle entry that neither claims the target profile nor conforms to it', () => {
+    const issues = added(slotBundle, (r) => {
+      r.delete('entry[2].resource.meta.profile');
+      r.set('entry[2].resource.extension[0].valueCodeableConcept.coding[0].code', 'R9999');
+    });
+    // The Schedule's own issues (validated against its base type now), and each reference to it, with why.
+    expect(issues.map((i) => `${i.severity} ${i.expression}`)).toEqual([
+      'error Bundle.entry[0].resource.schedule.reference',
+      'error Bundle.entry[1].resource.schedule.reference',
+      'warning Bundle.entry[2].resource.extension[0].valueCodeableConcept',
+      'error Bundle.entry[2].resource.extension[0].valueCodeableConcept.coding[0].code',
+    ]);
+    expect(issues[0].diagnostics).toBe(
+      `reference 'Schedule/14' resolves to Schedule at Bundle.entry[2].resource (claiming no profile), which is none of the allowed targets ${BASE}GPConnect-Schedule-1: it does not conform to ${BASE}GPConnect-Schedule-1 (Schedule.extension[0].valueCodeableConcept.coding[0].code: code 'R9999' is not defined in code system ${BASE.replace('StructureDefinition/', 'CodeSystem/')}CareConnect-SDSJobRoleName-1)`,
+    );
   });
 
   test('an unresolvable reference in a searchset Bundle is not an error', () => {
@@ -217,13 +233,23 @@ describe('references, contained resources and Bundle entries', () => {
   });
 
   test('a contained reference (#id) is checked against the target profile', () => {
-    const issues = added(appointment, (r) => r.delete('contained[0].meta'));
+    expect(added(appointment, (r) => r.delete('contained[0].meta'))).toEqual([]);
+    const issues = added(appointment, (r) => {
+      r.delete('contained[0].meta');
+      r.set('contained[0].type[0].coding[0].code', 'not-a-type');
+    });
     expect(issues).toEqual([
+      {
+        severity: 'error',
+        code: 'code-invalid',
+        expression: 'Appointment.contained[0].type[0].coding[0].code',
+        diagnostics: "code 'not-a-type' is not defined in code system https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1",
+      },
       {
         severity: 'error',
         code: 'structure',
         expression: 'Appointment.extension[0].valueReference.reference',
-        diagnostics: `reference '#1' resolves to Organization at Appointment.contained[0] (claiming no profile), which is none of the allowed targets ${BASE}CareConnect-GPC-Organization-1`,
+        diagnostics: `reference '#1' resolves to Organization at Appointment.contained[0] (claiming no profile), which is none of the allowed targets ${BASE}CareConnect-GPC-Organization-1: it does not conform to ${BASE}CareConnect-GPC-Organization-1 (Organization.type[0].coding[0].code: code 'not-a-type' is not defined in code system https://fhir.nhs.uk/STU3/CodeSystem/GPConnect-OrganisationType-1)`,
       },
     ]);
   });

@@ -71,6 +71,29 @@ function expectFixtureRules(validator: Validator, kinds: { observation: boolean 
   ]);
 }
 
+describe('a reference target that does not claim the target profile', () => {
+  // test-observation's subject is a Reference(test-patient), whose gender and birthDate are required: rules
+  // of the structure layer, which the structure validator compiled for test-patient checks on the target.
+  const bundle = (subject: Record<string, unknown>) => ({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      { fullUrl: 'http://example.org/fhir/Observation/o', resource: observation({ subject: { reference: 'Patient/p' } }) },
+      { fullUrl: 'http://example.org/fhir/Patient/p', resource: { resourceType: 'Patient', id: 'p', ...subject } },
+    ],
+  });
+  test('conforms to it: valid', async () => {
+    const validator = validatorOf(await open([fixtures]));
+    expect(errorsOf(validator.validate(bundle({ gender: 'female', birthDate: '1970-01-01' })))).toEqual([]);
+  });
+  test('does not conform to it (structure): an error giving the first reason', async () => {
+    const validator = validatorOf(await open([fixtures]));
+    expect(errorsOf(validator.validate(bundle({ gender: 'female' })))).toEqual([
+      "Bundle.entry[0].resource.subject.reference: reference 'Patient/p' resolves to Patient at Bundle.entry[1].resource (claiming no profile), which is none of the allowed targets http://example.org/fhir/StructureDefinition/test-patient: it does not conform to http://example.org/fhir/StructureDefinition/test-patient (Patient: missing required element 'birthDate')",
+    ]);
+  });
+});
+
 /** The fixtures as a FHIR package folder (`<dir>/package/`), profiles without snapshots, as JSON. */
 async function packageFolder(name: string, version: string): Promise<string> {
   const diagnostics = new Diagnostics();

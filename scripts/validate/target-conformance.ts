@@ -1,0 +1,57 @@
+/**
+ * Whether a resource conforms to a profile it does not claim (profiling.html: conformance is a property of
+ * the instance; `meta.profile` only asserts it), asked of Reference targets (an element's `targetProfile`).
+ * Profile discriminators ask the same of slice items (slice-navigation.ts). A resource conforms when a profile it
+ * claims derives from the one asked for (its instances conform to every base), else when it has no error
+ * against it: the structure validator compiled for that profile, when the validator has one, then a trial
+ * walk of the semantic layer.
+ */
+import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
+import type { ValidationIssue } from './issues.js';
+import type { BundleScope } from './references.js';
+import type { SemanticContext } from './semantic-context.js';
+
+/** The first error of a resource walked against a profile (the semantic layer's trial walk), within a Bundle's scope. */
+export type TrialError = (resource: Resource, profile: StructureDefinition, bundle: BundleScope | undefined) => ValidationIssue | undefined;
+
+/** One payload's verdicts (its walk and its trial walks share them): target and profile, decided once. */
+export class TargetConformance {
+  /** Per resource and profile URL: why it does not conform, null when it does. */
+  private readonly verdicts = new Map<Resource, Map<string, string | null>>();
+
+  constructor(
+    private readonly ctx: SemanticContext,
+    private readonly trial: TrialError,
+  ) {}
+
+  /** Why `resource` does not conform to profile `url` (undefined: it does). */
+  reason(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined {
+    let byUrl = this.verdicts.get(resource);
+    if (!byUrl) this.verdicts.set(resource, (byUrl = new Map()));
+    const known = byUrl.get(url);
+    if (known !== undefined) return known ?? undefined;
+    // While its walk is under way, the target met again (references leading back to it) is taken to conform.
+    byUrl.set(url, null);
+    const verdict = this.decide(resource, url, bundle);
+    byUrl.set(url, verdict ?? null);
+    return verdict;
+  }
+
+  private decide(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined {
+    if (claimedProfiles(resource).some((claimed) => this.derivesFrom(claimed, url))) return undefined;
+    const sd = this.ctx.profiles(url);
+    if (!sd) return `profile ${url} does not resolve`;
+    const error = this.ctx.structureError?.(resource, sd) ?? this.trial(resource, sd, bundle);
+    return error ? `it does not conform to ${url} (${error.expression ? `${error.expression}: ` : ''}${error.diagnostics})` : undefined;
+  }
+
+  /** Whether profile `url` is `base` or derives from it (its baseDefinition chain). */
+  private derivesFrom(url: string, base: string): boolean {
+    const seen = new Set<string>();
+    for (let sd = this.ctx.profiles(url); sd && !seen.has(sd.url); sd = sd.baseDefinition ? this.ctx.profiles(sd.baseDefinition) : undefined) {
+      if (sd.url === base) return true;
+      seen.add(sd.url);
+    }
+    return false;
+  }
+}
