@@ -107,6 +107,8 @@ export function referenceTargets(def: ElementDefinition): string[] {
 export interface TargetProfiles {
   /** The resource type a profile constrains (undefined: it does not resolve). */
   type(url: string): string | undefined;
+  /** Whether resource type `type` is `base` or derives from it (`Patient` is a `DomainResource`, `Bundle` is not). */
+  isA(type: string, base: string): boolean;
   /**
    * Why a resolved target that does not claim profile `url` does not conform to it all the same (undefined:
    * it does), within the Bundle scope it was found in.
@@ -143,7 +145,7 @@ const LITERAL = /^(?:.*\/)?([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/
  */
 function resolvedTargetIssues(reference: string, found: ReferenceTarget, targets: readonly string[], at: string, bundle: BundleScope | undefined, profiles: TargetProfiles): ValidationIssue[] {
   const resource = found.resource;
-  for (const t of targets) if (t.startsWith(FHIR_TYPE_BASE) ? isBaseTarget(resource, t) : claimsProfile(resource, t)) return NO_ISSUES;
+  for (const t of targets) if (t.startsWith(FHIR_TYPE_BASE) ? isBaseTarget(resource.resourceType, t, profiles) : claimsProfile(resource, t)) return NO_ISSUES;
   let reason: string | undefined;
   for (const t of targets) {
     // A profile of another type cannot hold of it: no walk needed to say so.
@@ -168,7 +170,7 @@ function targetTypeIssues(reference: string, type: string, targets: readonly str
   for (const t of targets) {
     const allowed = t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profiles.type(t);
     // A target that does not resolve, or any resource, allows the type.
-    if (allowed === undefined || allowed === 'Resource' || allowed === type) return NO_ISSUES;
+    if (allowed === undefined || allowed === 'Resource' || allowed === type || (allowed === 'DomainResource' && profiles.isA(type, allowed))) return NO_ISSUES;
     if (!types.includes(allowed)) types.push(allowed);
   }
   return [ruleIssue('reference-target', at, `reference '${reference}' is to a ${type}, the element allows ${types.join(' | ')}`)];
@@ -194,9 +196,9 @@ function resolveReference(reference: string, scope: ReferenceScope): ReferenceTa
   return m ? bundle.byKey.get(m[1]) : undefined;
 }
 
-/** Whether a base-type target (`.../StructureDefinition/Patient`) allows the resource. */
-function isBaseTarget(resource: Resource, target: string): boolean {
-  return isBaseOf(target, 'Resource') || isBaseOf(target, 'DomainResource') || isBaseOf(target, resource.resourceType);
+/** Whether a base-type target (`.../StructureDefinition/Patient`) allows a resource of this type (DomainResource: not a Bundle, Binary or Parameters). */
+function isBaseTarget(type: string, target: string, profiles: TargetProfiles): boolean {
+  return isBaseOf(target, 'Resource') || isBaseOf(target, type) || (isBaseOf(target, 'DomainResource') && profiles.isA(type, 'DomainResource'));
 }
 
 /** Whether `target` is the base definition of type `type` (compared in place: no string cut per reference). */

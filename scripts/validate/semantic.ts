@@ -11,7 +11,7 @@
  */
 import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
 import type { Budget } from '../util/limits.js';
-import type { ResolvedProperty } from '../resolve/element-model.js';
+import { FHIR_TYPE_BASE, type ResolvedProperty } from '../resolve/element-model.js';
 import { checkCoding } from './codings.js';
 import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
 import type { InvariantRun } from './invariants.js';
@@ -23,7 +23,7 @@ import { profileTree, type ProfileNode } from './profile-tree.js';
 import { bundleScope, checkReferenceTo, containedScope, type BundleScope, type ReferenceScope, type TargetProfiles } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
-import { TargetConformance } from './target-conformance.js';
+import { derivesFrom, TargetConformance } from './target-conformance.js';
 import { assignSlices, sliceTests, type SliceOracle } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
@@ -73,6 +73,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   /** What the reference checks ask of target profiles: their type, and whether a target conforms to one it does not claim. */
   private readonly targetProfiles: TargetProfiles = {
     type: (url) => this.ctx.profiles(url)?.type,
+    isA: (type, base) => derivesFrom(this.ctx.profiles, type, FHIR_TYPE_BASE + base),
     conformance: (resource, url, bundle) => this.conformance.reason(resource, url, bundle),
   };
   /** Plans of the definitions' elements, shared by every walk over the same definitions. */

@@ -45,13 +45,17 @@ export class TargetConformance {
     return error ? `it does not conform to ${url} (${error.expression ? `${error.expression}: ` : ''}${error.diagnostics})` : undefined;
   }
 
-  /** Whether profile `url` is `base` or derives from it (its baseDefinition chain). */
   private derivesFrom(url: string, base: string): boolean {
-    const seen = new Set<string>();
-    for (let sd = this.ctx.profiles(url); sd && !seen.has(sd.url); sd = sd.baseDefinition ? this.ctx.profiles(sd.baseDefinition) : undefined) {
-      if (sd.url === base) return true;
-      seen.add(sd.url);
-    }
-    return false;
+    return derivesFrom(this.ctx.profiles, url, base);
   }
+}
+
+/** Whether the definition `ref` names (a canonical URL or a type name) is the one at URL `base` or derives from it (its baseDefinition chain). */
+export function derivesFrom(profiles: SemanticContext['profiles'], ref: string, base: string): boolean {
+  const seen = new Set<string>();
+  for (let sd = profiles(ref); sd && !seen.has(sd.url); sd = sd.baseDefinition ? profiles(sd.baseDefinition) : undefined) {
+    if (sd.url === base) return true;
+    seen.add(sd.url);
+  }
+  return false;
 }

@@ -70,3 +70,26 @@ describe('a target that conforms to the profile without claiming it', () => {
     expect(findings(bundle({ gender: 'male', link: [{ other: { reference: 'Patient/p' }, type: 'seealso' }] }))).toEqual(['error reference-target Bundle.entry[0].resource.subject.reference']);
   });
 });
+
+/**
+ * A Reference(DomainResource) (the fixture Provenance's `target`): every resource type derives from
+ * DomainResource but Bundle, Binary and Parameters (resource.html, domainresource.html).
+ */
+describe('a target of DomainResource', () => {
+  const provenance = (...targets: string[]) => ({
+    resourceType: 'Provenance',
+    meta: { profile: ['http://example.org/fhir/StructureDefinition/provenance-domain-targets'] },
+    target: targets.map((reference) => ({ reference })),
+    recorded: '2020-01-01T00:00:00Z',
+    agent: [{ whoUri: 'urn:x' }],
+  });
+  test('valid: a literal reference to a domain resource type, or a resolved one', () => {
+    expect(findings(provenance('Patient/1', 'Observation/2'))).toEqual([]);
+    expect(findings({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:1', resource: provenance('urn:uuid:2') }, { fullUrl: 'urn:uuid:2', resource: { resourceType: 'Patient' } }] })).toEqual([]);
+  });
+  test('a reference to a Bundle, Binary or Parameters, literal or resolved', () => {
+    expect(findings(provenance('Bundle/1', 'Binary/2', 'Parameters/3'))).toEqual(['error reference-target Provenance.target[0].reference', 'error reference-target Provenance.target[1].reference', 'error reference-target Provenance.target[2].reference']);
+    const binary = { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:1', resource: provenance('urn:uuid:2') }, { fullUrl: 'urn:uuid:2', resource: { resourceType: 'Binary', contentType: 'text/plain' } }] };
+    expect(findings(binary)).toEqual(['error reference-target Bundle.entry[0].resource.target[0].reference']);
+  });
+});
