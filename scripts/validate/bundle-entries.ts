@@ -1,0 +1,36 @@
+/**
+ * A Bundle's entries against their fullUrl (bundle-definitions.html#Bundle.entry.fullUrl): a fullUrl SHALL
+ * not disagree with the id of its resource: when it looks like a RESTful server URL (references.html#regex:
+ * an optional http(s) base, then `Type/id`), it ends with the resource's type and id. (That it names no
+ * version is STU3's invariant bdl-8, evaluated with the others.) Other fullUrls (`urn:uuid:`, `urn:oid:`,
+ * any other URI) say nothing about the id and are not checked; nor is an entry whose resource has no id (a
+ * create).
+ */
+import type { Resource } from '../model/fhir.js';
+import { isObject } from '../util/values.js';
+import type { ValidationIssue } from './issues.js';
+import { ruleIssue } from './policy.js';
+import type { SemanticContext } from './semantic-context.js';
+
+/**
+ * references.html#regex, its list of resource types left to the element model: type, id (a version
+ * allowed: bdl-8's to report). Any http(s) base is taken (the specification's regex, unanchored, finds the
+ * `Type/id` after a host such as `my-server.org` too).
+ */
+const RESTFUL = /^(?:https?:\/\/\S*\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+export function checkBundleEntries(bundle: Resource, location: string, ctx: SemanticContext): ValidationIssue[] {
+  const entries: unknown[] = Array.isArray(bundle.entry) ? bundle.entry : [];
+  const out: ValidationIssue[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (!isObject(entry) || typeof entry.fullUrl !== 'string') continue;
+    const m = RESTFUL.exec(entry.fullUrl);
+    if (!m || !ctx.model.isResourceType(m[1])) continue;
+    const resource = entry.resource;
+    if (!isObject(resource) || typeof resource.resourceType !== 'string' || typeof resource.id !== 'string') continue;
+    if (m[1] !== resource.resourceType || m[2] !== resource.id)
+      out.push(ruleIssue('bundle-fullurl-id', `${location}.entry[${i}].fullUrl`, `fullUrl '${entry.fullUrl}' names ${m[1]}/${m[2]}, but the entry's resource is ${resource.resourceType}/${resource.id}`));
+  }
+  return out;
+}
