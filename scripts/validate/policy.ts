@@ -52,6 +52,8 @@ export const VALIDATION_RULES = {
   'reference-unresolved': rule('warning', 'not-found', true, 'bundle.html#references', 'a reference that resolves to no entry of a document, message or collection Bundle'),
   'reference-conditional': rule('error', 'invalid', false, 'http.html#trules', 'a conditional reference (Type?search) outside a transaction or batch Bundle'),
   // Bundle entries (bundle-definitions.html#Bundle.entry.fullUrl, references.html#regex)
+  'bundle-document-composition': rule('error', 'structure', false, 'documents.html', "a document Bundle whose first entry's resource is not a Composition"),
+  'bundle-message-header': rule('error', 'structure', false, 'messaging.html', "a message Bundle whose first entry's resource is not a MessageHeader"),
   'bundle-fullurl-id': rule('error', 'invalid', false, 'bundle-definitions.html#Bundle.entry.fullUrl', "a RESTful fullUrl (Type/id, absolute or not) that disagrees with its entry resource's type or id"),
   // Invariants (conformance-rules.html#constraints)
   'invariant-not-evaluated': rule('information', 'informational', true, 'fhirpath.html', 'an invariant this validator cannot evaluate offline'),

@@ -36,3 +36,22 @@ test('entries of a Bundle inside a Bundle are checked where they are', () => {
   const inner = collection({ fullUrl: 'http://example.org/fhir/Patient/1', resource: patient('2') });
   expect(findings(collection({ fullUrl: 'urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e1', resource: inner }))).toEqual(['error bundle-fullurl-id Bundle.entry[0].resource.entry[0].fullUrl']);
 });
+
+/** documents.html: a document is a Bundle whose first resource is a Composition; messaging.html: a message's is a MessageHeader. */
+describe('the first entry of a document or a message', () => {
+  const bundle = (type: string, ...resources: object[]) => ({ resourceType: 'Bundle', type, ...(type === 'document' ? { identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e2' } } : {}), entry: resources.map((resource, i) => ({ fullUrl: `urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6f${i}`, resource })) });
+  const composition = { resourceType: 'Composition', status: 'final', type: { text: 'note' }, subject: { display: 'A patient' }, date: '2020-01-01', author: [{ display: 'Dr A' }], title: 'Note' };
+  const header = { resourceType: 'MessageHeader', event: { system: 'urn:x', code: 'y' }, timestamp: '2020-01-01T00:00:00Z', source: { endpoint: 'urn:a' } };
+  test('valid: a Composition first in a document, a MessageHeader first in a message; other types unconstrained', () => {
+    expect(findings(bundle('document', composition, patient('1')))).toEqual([]);
+    expect(findings(bundle('message', header, patient('1')))).toEqual([]);
+    expect(findings(bundle('collection', patient('1'), composition))).toEqual([]);
+  });
+  test('another resource first, or no entry', () => {
+    expect(findings(bundle('document', patient('1'), composition))).toEqual(['error bundle-document-composition Bundle.entry[0]']);
+    expect(findings(bundle('message', patient('1'), header))).toEqual(['error bundle-message-header Bundle.entry[0]']);
+    expect(findings(bundle('message'))).toEqual(['error bundle-message-header Bundle']);
+    const [issue] = issuesOf(bundle('document', patient('1')));
+    expect(issue.diagnostics).toBe('a document Bundle starts with a Composition: its first entry holds a Patient');
+  });
+});
