@@ -3,8 +3,8 @@
  * tail of an absolute URL) naming an entry, resolves to that entry's resource; `#id` resolves to a
  * contained resource. A resolved target must suit the element's `targetProfile`: for a base-type target, it
  * is of that type; for a profile, it claims that profile in `meta.profile`, or conforms to it all the same
- * (`TargetProfiles.conformance`: a claimed profile derives from it, or the target validates against it). A literal `Type/id` that resolves nowhere is
- * still checked on its type. Unresolvable references are not errors in searchset/transaction/batch/history
+ * (`TargetProfiles.conformance`: a claimed profile derives from it, or the target validates against it).
+ * A literal `Type/id` that resolves nowhere is still checked on its type. Unresolvable references are not errors in searchset/transaction/batch/history
  * Bundles; in document, message and collection Bundles they are warnings. A conditional reference
  * (`Patient?identifier=...`, http.html#trules) is a search the server resolves when it processes a
  * transaction or batch: there it is checked on its type only, anywhere else it is an error.

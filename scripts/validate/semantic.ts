@@ -128,7 +128,6 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     return trial.issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
   }
 
-
   /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
   resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void {
     const bundle = resource.resourceType === 'Bundle' ? bundleScope(resource, location) : outerBundle;

@@ -31,6 +31,8 @@ export class TargetConformance {
     const known = byUrl.get(url);
     if (known !== undefined) return known ?? undefined;
     // While its walk is under way, the target met again (references leading back to it) is taken to conform.
+    // A verdict reached under that assumption is kept even if the assumption fails; the failing reference
+    // is still reported where the main walk meets it, so the chain shows an error either way.
     byUrl.set(url, null);
     const verdict = this.decide(resource, url, bundle);
     byUrl.set(url, verdict ?? null);
@@ -38,15 +40,11 @@ export class TargetConformance {
   }
 
   private decide(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined {
-    if (claimedProfiles(resource).some((claimed) => this.derivesFrom(claimed, url))) return undefined;
+    if (claimedProfiles(resource).some((claimed) => derivesFrom(this.ctx.profiles, claimed, url))) return undefined;
     const sd = this.ctx.profiles(url);
     if (!sd) return `profile ${url} does not resolve`;
     const error = this.ctx.structureError?.(resource, sd) ?? this.trial(resource, sd, bundle);
     return error ? `it does not conform to ${url} (${error.expression ? `${error.expression}: ` : ''}${error.diagnostics})` : undefined;
-  }
-
-  private derivesFrom(url: string, base: string): boolean {
-    return derivesFrom(this.ctx.profiles, url, base);
   }
 }
 
