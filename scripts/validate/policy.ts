@@ -51,6 +51,7 @@ export const VALIDATION_RULES = {
   'reference-target': rule('error', 'structure', false, 'references.html#Reference', 'a reference to a resource type or profile the element does not allow'),
   'reference-unresolved': rule('warning', 'not-found', true, 'bundle.html#references', 'a reference that resolves to no entry of a document, message or collection Bundle'),
   'reference-conditional': rule('error', 'invalid', false, 'http.html#trules', 'a conditional reference (Type?search) outside a transaction or batch Bundle'),
+  'reference-conformance-depth': rule('information', 'too-costly', true, 'references.html#Reference', 'reference targets that claim no target profile nest too deep to check each for conformance: the deepest were taken to conform'),
   // Bundle entries (bundle-definitions.html#Bundle.entry.fullUrl, references.html#regex)
   'bundle-document-composition': rule('error', 'structure', false, 'documents.html', "a document Bundle whose first entry's resource is not a Composition"),
   'bundle-message-header': rule('error', 'structure', false, 'messaging.html', "a message Bundle whose first entry's resource is not a MessageHeader"),

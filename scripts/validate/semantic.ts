@@ -23,7 +23,7 @@ import { profileTree, type ProfileNode } from './profile-tree.js';
 import { bundleScope, checkReferenceTo, containedScope, type BundleScope, type ReferenceScope, type TargetProfiles } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
-import { derivesFrom, TargetConformance } from './target-conformance.js';
+import { derivesFrom, MAX_NESTED_VERDICTS, TargetConformance } from './target-conformance.js';
 import { assignSlices, sliceTests, type SliceOracle } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
@@ -250,6 +250,17 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
 
   reference(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
     this.push(checkReferenceTo(plan.referenceTargets as readonly string[], value, location, scope.refs, this.targetProfiles));
+    this.reportCut(`${location}.reference`);
+  }
+
+  /** The walk (not a trial) says once where targets were taken to conform for want of depth (TargetConformance). */
+  private reportCut(location: string): void {
+    if (this.counts && this.conformance.takeCut())
+      this.report(ruleIssue('reference-conformance-depth', location, `targets checked for conformance ${MAX_NESTED_VERDICTS} deep: those further along this chain of references were taken to conform`));
+  }
+
+  resourceConformance(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined {
+    return this.conformance.reason(resource, url, bundle);
   }
 
   wrongChoice(plan: NodePlan, key: string, location: string): void {
@@ -289,6 +300,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
       const tests = (plan.sliceTests ??= sliceTests(child, this.nodeAt));
       const assigned = assignSlices(child, items, location, (i) => (many ? location + indexSuffix(i) : location), this.oracle(scope), tests);
       this.push(assigned.issues);
+      this.reportCut(location);
       slices = assigned.slices;
     }
     for (let i = 0; i < items.length; i++) this.item(plan, child, items[i], many ? location + indexSuffix(i) : location, scope, slices?.[i]);

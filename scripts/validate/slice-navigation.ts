@@ -4,12 +4,12 @@
  * unfold) and in the instance (the values at that path, with their types), plus the value/pattern/profile
  * agreement the discriminators test.
  */
-import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
+import type { Resource, StructureDefinition } from '../model/fhir.js';
 import { isObject } from '../util/values.js';
 import { checkBinding } from './bindings.js';
 import type { ValidationIssue } from './issues.js';
 import { childFor, profileTree, type ProfileNode } from './profile-tree.js';
-import { resolvedResource, type ReferenceScope } from './references.js';
+import { resolvedResource, type BundleScope, type ReferenceScope } from './references.js';
 import type { InvariantScope } from './invariants.js';
 import type { SemanticContext } from './semantic-context.js';
 import { deepEqual, matchesPattern, UNEXPLAINED, type PathValue, type SliceOracle, type ValueCriterion } from './slicing.js';
@@ -33,6 +33,8 @@ export interface WalkScope {
 export interface SliceWalker {
   childSource(node: ProfileNode, type: string | undefined): ProfileNode | undefined;
   trial(): TrialWalker;
+  /** Why a resource does not conform to a profile (undefined: it does), decided once per payload (target-conformance.ts). */
+  resourceConformance(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined;
 }
 
 export interface TrialWalker {
@@ -192,11 +194,16 @@ export class SliceNavigator {
   profileMismatch(value: PathValue, profiles: string[], node: ProfileNode, scope: WalkScope): string | undefined {
     if (profiles.length === 0) return this.conformance(value, node, scope);
     const v = value.value;
-    if (isObject(v) && typeof v.resourceType === 'string') {
-      const claimed = claimedProfiles(v);
-      if (profiles.some((p) => claimed.includes(p))) return undefined;
-    }
     const reasons: string[] = [];
+    if (isObject(v) && typeof v.resourceType === 'string') {
+      // A resource: by its claims, else the compiled structure validator and a walk, as reference targets are.
+      for (const url of profiles) {
+        const reason = this.walker.resourceConformance(v as unknown as Resource, url, scope.refs.bundle);
+        if (reason === undefined) return undefined;
+        reasons.push(reason);
+      }
+      return reasons.join('; ');
+    }
     for (const url of profiles) {
       const sd = this.ctx.profiles(url);
       const root = sd ? profileTree(sd)?.root : undefined;
@@ -213,9 +220,6 @@ export class SliceNavigator {
 
   /** Undefined when the value conforms to the node (no errors when walked against it), else the first error. */
   private conformance(value: PathValue, node: ProfileNode, scope: WalkScope, url?: string): string | undefined {
-    // Against a named profile, a resource is first put to the structure validator compiled for it, if any.
-    const structural = url && isObject(value.value) && typeof value.value.resourceType === 'string' ? this.ctx.structureError?.(value.value as unknown as Resource, node.profile) : undefined;
-    if (structural) return `does not conform to ${url}: ${structural.expression ? `${structural.expression}: ` : ''}${structural.diagnostics}`;
     const sandbox = this.walker.trial();
     const type = value.type ?? node.def.type?.[0]?.code ?? node.profile.type;
     if (isObject(value.value) && typeof value.value.resourceType === 'string')

@@ -14,10 +14,20 @@ import type { SemanticContext } from './semantic-context.js';
 /** The first error of a resource walked against a profile (the semantic layer's trial walk), within a Bundle's scope. */
 export type TrialError = (resource: Resource, profile: StructureDefinition, bundle: BundleScope | undefined) => ValidationIssue | undefined;
 
+/**
+ * Verdicts under way at once, past which a target is taken to conform without a walk: each is a walk
+ * inside the walk of the target before it (a chain of references to profiled targets that claim nothing),
+ * and the stack holds a few dozen, not thousands.
+ */
+export const MAX_NESTED_VERDICTS = 24;
+
 /** One payload's verdicts (its walk and its trial walks share them): target and profile, decided once. */
 export class TargetConformance {
   /** Per resource and profile URL: why it does not conform, null when it does. */
   private readonly verdicts = new Map<Resource, Map<string, string | null>>();
+  private pending = 0;
+  /** A target was taken to conform because too many verdicts were under way (reported once by the walk, see takeCut). */
+  private cut = false;
 
   constructor(
     private readonly ctx: SemanticContext,
@@ -33,10 +43,27 @@ export class TargetConformance {
     // While its walk is under way, the target met again (references leading back to it) is taken to conform.
     // A verdict reached under that assumption is kept even if the assumption fails; the failing reference
     // is still reported where the main walk meets it, so the chain shows an error either way.
+    if (this.pending >= MAX_NESTED_VERDICTS) {
+      this.cut = true;
+      return undefined;
+    }
     byUrl.set(url, null);
-    const verdict = this.decide(resource, url, bundle);
+    this.pending++;
+    let verdict: string | undefined;
+    try {
+      verdict = this.decide(resource, url, bundle);
+    } finally {
+      this.pending--;
+    }
     byUrl.set(url, verdict ?? null);
     return verdict;
+  }
+
+  /** Whether a target was taken to conform for want of depth since the last call. */
+  takeCut(): boolean {
+    const cut = this.cut;
+    this.cut = false;
+    return cut;
   }
 
   private decide(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined {

@@ -93,3 +93,27 @@ describe('a target of DomainResource', () => {
     expect(findings(binary)).toEqual(['error reference-target Bundle.entry[0].resource.target[0].reference']);
   });
 });
+
+describe('a long chain of targets that claim no profile', () => {
+  // Each target's conformance is a walk inside the walk of the one before: past MAX_NESTED_VERDICTS under way,
+  // the rest are taken to conform, and one information issue says so (before the bound, 500 overflowed the stack).
+  const EX = 'http://example.org/fhir/';
+  const chain = (n: number, lastGender: string) => ({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      { fullUrl: `${EX}Observation/o`, resource: { resourceType: 'Observation', meta: { profile: [`${EX}StructureDefinition/observation-of-female`] }, status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/p0' } } },
+      ...Array.from({ length: n }, (_, i) => ({
+        fullUrl: `${EX}Patient/p${i}`,
+        resource: { resourceType: 'Patient', id: `p${i}`, gender: i === n - 1 ? lastGender : 'female', ...(i + 1 < n ? { link: [{ other: { reference: `Patient/p${i + 1}` }, type: 'seealso' }] } : {}) },
+      })),
+    ],
+  });
+  test('3,000 targets deep: decided to the bound, then taken to conform, with one information issue', () => {
+    expect(findings(chain(3000, 'female'), { information: true })).toEqual(['information reference-conformance-depth Bundle.entry[0].resource.subject.reference']);
+  });
+  test('within the bound, the last target in the chain decides the first', () => {
+    expect(findings(chain(5, 'female'))).toEqual([]);
+    expect(findings(chain(5, 'male'))).toEqual(['error reference-target Bundle.entry[0].resource.subject.reference']);
+  });
+});

@@ -73,3 +73,23 @@ describe('a profile discriminator at the resolved target', () => {
     expect(findings(bundle('Patient/m'))).toEqual(['error slice-cardinality Bundle.entry[0].resource.entry']);
   });
 });
+
+describe('a profile discriminator along a chain of targets', () => {
+  // linked-patients slices Patient.link by the profile of other.resolve(), a Reference(linked-patients): each
+  // link's target is tried against the profile, whose walk tries that target's link, and so on. The tries
+  // share the reference checks' bound (target-conformance.ts), so a long chain ends, and says so once.
+  const chain = (n: number) => ({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: Array.from({ length: n }, (_, i) => ({
+      fullUrl: `${EX}Patient/p${i}`,
+      resource: { resourceType: 'Patient', id: `p${i}`, ...(i === 0 ? { meta: { profile: [`${EX}StructureDefinition/linked-patients`] } } : {}), ...(i + 1 < n ? { link: [{ other: { reference: `Patient/p${i + 1}` }, type: 'seealso' }] } : {}) },
+    })),
+  });
+  test('valid: a short chain, every target conforming', () => {
+    expect(findings(chain(3), { information: true })).toEqual([]);
+  });
+  test('3,000 targets deep (before the bound, 600 overflowed the stack): tried to the bound, then taken to conform', () => {
+    expect(findings(chain(3000), { information: true })).toEqual(['information reference-conformance-depth Bundle.entry[0].resource.link']);
+  });
+});
