@@ -222,8 +222,9 @@ export class SliceNavigator {
   private conformance(value: PathValue, node: ProfileNode, scope: WalkScope, url?: string): string | undefined {
     const sandbox = this.walker.trial();
     const type = value.type ?? node.def.type?.[0]?.code ?? node.profile.type;
+    // A resource here has no profile named (a named one is decided in profileMismatch): it is walked against its own claims.
     if (isObject(value.value) && typeof value.value.resourceType === 'string')
-      sandbox.resource(value.value as unknown as Resource, url ? [node.profile] : sandbox.profilesFor(value.value as unknown as Resource, ''), '', scope.refs.bundle);
+      sandbox.resource(value.value as unknown as Resource, sandbox.profilesFor(value.value as unknown as Resource, ''), '', scope.refs.bundle);
     else sandbox.node(node, value.value, type, type, '', { root: scope.root, refs: scope.refs, invariants: scope.invariants });
     const error = sandbox.issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
     return error ? `does not conform${url ? ` to ${url}` : ''}: ${error.expression ? `${error.expression}: ` : ''}${error.diagnostics}` : undefined;
