@@ -250,13 +250,13 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
 
   reference(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
     this.push(checkReferenceTo(plan.referenceTargets as readonly string[], value, location, scope.refs, this.targetProfiles));
-    this.reportCut(`${location}.reference`);
+    this.reportCut(location, '.reference');
   }
 
-  /** The walk (not a trial) says once where targets were taken to conform for want of depth (TargetConformance). */
-  private reportCut(location: string): void {
+  /** The walk (not a trial) says once where targets were taken to conform for want of depth (TargetConformance); the location is made only then. */
+  private reportCut(location: string, suffix = ''): void {
     if (this.counts && this.conformance.takeCut())
-      this.report(ruleIssue('reference-conformance-depth', location, `targets checked for conformance ${MAX_NESTED_VERDICTS} deep: those further along this chain of references were taken to conform`));
+      this.report(ruleIssue('reference-conformance-depth', location + suffix, `targets checked for conformance ${MAX_NESTED_VERDICTS} deep: those further along this chain of references were taken to conform`));
   }
 
   resourceConformance(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined {
