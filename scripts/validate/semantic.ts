@@ -24,6 +24,7 @@ import { bundleScope, checkReferenceTo, containedScope, type BundleScope, type R
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
 import { derivesFrom, MAX_NESTED_VERDICTS, TargetConformance } from './target-conformance.js';
+import { ElementHolder, logicalPath } from './element-holder.js';
 import { assignSlices, sliceTests, type SliceOracle } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
@@ -402,35 +403,4 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     this.issues.push(issue);
     if (this.counts) this.budget?.spend();
   }
-}
-
-/** An element of a walk as an extension's holder (a class: one small object per element with extensions, its logical path made only when a context needs it). */
-class ElementHolder implements ExtensionHolder {
-  private path: string | undefined | null = null;
-
-  constructor(
-    private readonly plan: NodePlan,
-    readonly extensionUrl: string | undefined,
-    private readonly location: string,
-    private readonly scope: WalkScope,
-  ) {}
-
-  get elementPaths(): readonly string[] {
-    return this.plan.elementPaths;
-  }
-
-  get types(): readonly string[] {
-    return this.plan.types;
-  }
-
-  get logicalPath(): string | undefined {
-    if (this.path === null) this.path = logicalPath(this.location, this.scope);
-    return this.path;
-  }
-}
-
-/** A location's path in its resource without indexes (`Patient.name.family`), when the walk knows where the resource starts. */
-function logicalPath(location: string, scope: WalkScope): string | undefined {
-  if (scope.location === undefined || !location.startsWith(scope.location)) return undefined;
-  return scope.root.resourceType + location.slice(scope.location.length).replace(/\[\d+\]/g, '');
 }
