@@ -28,6 +28,8 @@ import { plannerFor } from './node-plan.js';
 import { checkWalkRoots, linkPrecompiledWalk, type PrecompiledWalk } from './walk-module.js';
 import { ANY_RESOURCE, structureIssues, type CompiledValidator, type ValidatorTable } from './structure.js';
 import { xmlPayloadIssues } from './xml-payload.js';
+import { derivesFrom } from './target-conformance.js';
+import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
 
 export interface ValidateOptions {
   /** Canonical URL of the profile to validate against (default: `meta.profile`, then the base type). */
@@ -248,12 +250,7 @@ export class Validator {
 
   /** True when a profile of `sd.type` applies to a resource of `resourceType`: the same type, or one it derives from (Resource, DomainResource). */
   private appliesTo(sd: StructureDefinition, resourceType: string, semantic: SemanticContext): boolean {
-    const seen = new Set<string>();
-    for (let type: StructureDefinition | undefined = semantic.profiles(resourceType); type && !seen.has(type.url); type = type.baseDefinition ? semantic.profiles(type.baseDefinition) : undefined) {
-      if (type.type === sd.type) return true;
-      seen.add(type.url);
-    }
-    return false;
+    return derivesFrom(semantic.profiles, resourceType, FHIR_TYPE_BASE + sd.type);
   }
 
   /** Structure issues of one resource against the asked-for profile, else by what it claims (the `Resource` validator: each claimed profile that has a validator, else its base type); at most `max`. */
