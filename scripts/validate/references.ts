@@ -145,11 +145,12 @@ const LITERAL = /^(?:.*\/)?([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/
  */
 function resolvedTargetIssues(reference: string, found: ReferenceTarget, targets: readonly string[], at: string, bundle: BundleScope | undefined, profiles: TargetProfiles): ValidationIssue[] {
   const resource = found.resource;
-  for (const t of targets) if (t.startsWith(FHIR_TYPE_BASE) ? isBaseTarget(resource.resourceType, t, profiles) : claimsProfile(resource, t)) return NO_ISSUES;
+  // A profile may share the base types' URL prefix (HL7's own, such as `.../StructureDefinition/vitalsigns`): each target is tried both ways.
+  for (const t of targets) if (isBaseTarget(resource.resourceType, t, profiles) || claimsProfile(resource, t)) return NO_ISSUES;
   let reason: string | undefined;
   for (const t of targets) {
-    // A profile of another type cannot hold of it: no walk needed to say so.
-    if (t.startsWith(FHIR_TYPE_BASE) || profiles.type(t) !== resource.resourceType) continue;
+    // A profile of another type cannot hold of it (nor can a base type: its own matched above): no walk needed to say so.
+    if (profiles.type(t) !== resource.resourceType) continue;
     const why = profiles.conformance(resource, t, bundle);
     if (why === undefined) return NO_ISSUES;
     reason ??= why;
@@ -168,7 +169,8 @@ function targetTypeIssues(reference: string, type: string, targets: readonly str
   if (targets.length === 0) return NO_ISSUES;
   const types: string[] = [];
   for (const t of targets) {
-    const allowed = t.startsWith(FHIR_TYPE_BASE) ? t.slice(FHIR_TYPE_BASE.length) : profiles.type(t);
+    // The type a target constrains, read from its definition (a name under the base URL may be a profile: `vitalsigns` constrains Observation).
+    const allowed = profiles.type(t);
     // A target that does not resolve, or any resource, allows the type.
     if (allowed === undefined || allowed === 'Resource' || allowed === type || (allowed === 'DomainResource' && profiles.isA(type, allowed))) return NO_ISSUES;
     if (!types.includes(allowed)) types.push(allowed);
@@ -203,7 +205,7 @@ function isBaseTarget(type: string, target: string, profiles: TargetProfiles): b
 
 /** Whether `target` is the base definition of type `type` (compared in place: no string cut per reference). */
 function isBaseOf(target: string, type: string): boolean {
-  return target.length === FHIR_TYPE_BASE.length + type.length && target.endsWith(type);
+  return target.length === FHIR_TYPE_BASE.length + type.length && target.endsWith(type) && target.startsWith(FHIR_TYPE_BASE);
 }
 
 function claimed(resource: Resource): string {

@@ -117,3 +117,48 @@ describe('a long chain of targets that claim no profile', () => {
     expect(findings(chain(5, 'male'))).toEqual(['error reference-target Bundle.entry[0].resource.subject.reference']);
   });
 });
+
+/**
+ * HL7 publishes profiles under the same URL prefix as the base types: `.../StructureDefinition/vitalsigns`
+ * constrains Observation, and its `related.target` is a Reference(vitalsigns). Such a target is a profile,
+ * read from its definition, not a type named by the URL's last segment (before, a literal `Observation/x`
+ * was refused as "not a vitalsigns", and a resolved target claiming vitalsigns as well).
+ */
+describe('a target profile published under the base types’ URL (vitalsigns)', () => {
+  const VS = 'http://hl7.org/fhir/StructureDefinition/vitalsigns';
+  const vital = (extra: object = {}) => ({
+    resourceType: 'Observation',
+    status: 'final',
+    category: [{ coding: [{ system: 'http://hl7.org/fhir/observation-category', code: 'vital-signs' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+    subject: { reference: 'Patient/p' },
+    effectiveDateTime: '2020-01-01',
+    valueQuantity: { value: 60, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+    ...extra,
+  });
+  const panel = (reference: string) => vital({ meta: { profile: [VS] }, related: [{ target: { reference } }] });
+
+  test('a literal reference to an Observation is allowed; to a Patient it is not, and the error names the type the profile constrains', () => {
+    expect(findings(panel('Observation/heart-rate'))).toEqual([]);
+    expect(findings(panel('Patient/p'))).toEqual(['error reference-target Observation.related[0].target.reference']);
+    expect(issuesOf(panel('Patient/p')).find((i) => i.rule === 'reference-target')?.diagnostics).toBe("reference 'Patient/p' is to a Patient, the element allows Observation");
+  });
+
+  const collection = (member: object) => ({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      { fullUrl: 'http://example.org/fhir/Observation/panel', resource: { ...panel('Observation/hr'), id: 'panel' } },
+      { fullUrl: 'http://example.org/fhir/Observation/hr', resource: { ...member, id: 'hr' } },
+      { fullUrl: 'http://example.org/fhir/Patient/p', resource: { resourceType: 'Patient', id: 'p' } },
+    ],
+  });
+  test('valid: a resolved target that claims the profile, or conforms to it without claiming it', () => {
+    expect(findings(collection(vital({ meta: { profile: [VS] } })))).toEqual([]);
+    expect(findings(collection(vital()))).toEqual([]);
+  });
+  test('a resolved target that claims nothing and lacks what the profile requires (its vital-signs category)', () => {
+    expect(findings(collection(vital({ category: undefined })))).toEqual(['error reference-target Bundle.entry[0].resource.related[0].target.reference']);
+    expect(issuesOf(collection(vital({ category: undefined }))).find((i) => i.rule === 'reference-target')?.diagnostics).toContain(`it does not conform to ${VS}`);
+  });
+});
