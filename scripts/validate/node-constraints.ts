@@ -7,7 +7,7 @@
  */
 import type { ElementDefinitionConstraint, StructureDefinition } from '../model/fhir.js';
 import { FHIR_TYPE_BASE, type ElementModel } from '../resolve/element-model.js';
-import { profileTree, type ProfileNode } from './profile-tree.js';
+import { contentReferenceTarget, profileTree, type ProfileNode } from './profile-tree.js';
 
 /** A constraint with the type context its expression is compiled in (`Period`, `Composition.section`). */
 export interface ScopedConstraint {
@@ -24,11 +24,8 @@ type Profiles = (ref: string) => StructureDefinition | undefined;
 export function nodeConstraints(node: ProfileNode, type: string | undefined, ctxKey: string, profiles: Profiles, model: ElementModel): ScopedConstraint[] {
   const out = new ConstraintSet();
   out.addAll(node.def.constraint, ctxKey, node.profile.url);
-  const ref = node.def.contentReference;
-  if (ref) {
-    const target = profileTree(node.profile)?.byId.get(ref.slice(ref.indexOf('#') + 1));
-    if (target) out.addAll(target.def.constraint, ctxKey, node.profile.url);
-  }
+  const target = contentReferenceTarget(node);
+  if (target) out.addAll(target.def.constraint, ctxKey, node.profile.url);
   // Primitive types carry only ele-1, which holds for every primitive value; resources are walked from their own root.
   if (type && !model.isPrimitive(type) && !model.isResourceType(type)) {
     for (const t of node.def.type ?? []) {

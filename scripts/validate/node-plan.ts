@@ -17,7 +17,7 @@ import { prepareBinding, type PreparedBinding } from './bindings.js';
 import { checksObjectsOnly, type BoundInvariant, type InvariantEngine } from './invariants.js';
 import { referenceTargets } from './references.js';
 import { nodeConstraints } from './node-constraints.js';
-import { childFor, childIndex, profileTree, type ProfileNode } from './profile-tree.js';
+import { childFor, childIndex, contentReferenceTarget, profileTree, type ProfileNode } from './profile-tree.js';
 import { typeLineage } from './extension-context.js';
 import type { SliceTest } from './slicing.js';
 import type { WalkScope } from './slice-navigation.js';
@@ -178,8 +178,7 @@ export class NodePlanner {
   /** Where a node's children come from: the snapshot, else its contentReference, type profile or type definition. */
   childSource(node: ProfileNode, type: string | undefined): ProfileNode | undefined {
     if (node.children.length > 0) return node;
-    const ref = node.def.contentReference;
-    if (ref) return profileTree(node.profile)?.byId.get(ref.slice(ref.indexOf('#') + 1));
+    if (node.def.contentReference) return contentReferenceTarget(node);
     if (!type || this.source.model.isPrimitive(type)) return undefined;
     const profiled = node.def.type?.find((t) => t.code === type && t.profile)?.profile;
     const sd = (profiled && this.source.profiles(profiled)) || this.source.profiles(type);
@@ -194,7 +193,6 @@ export class NodePlanner {
     const source = this.childSource(node, type);
     const childrenCompiled = compiled && source !== undefined && schemaFollows(node, type);
     const properties = new Map<string, PropertyPlan | null>();
-    const base = node.def.base?.path;
     return {
       node,
       type,
@@ -206,7 +204,7 @@ export class NodePlanner {
       compiled,
       source,
       requiredSlices: source ? childIndex(source).requiredSlices : [],
-      elementPaths: base && base !== node.def.path ? [node.def.path, base] : [node.def.path],
+      elementPaths: elementPaths(node),
       types: typeLineage(type, profiles),
       walk: undefined,
       visits: 0,
@@ -256,6 +254,18 @@ export class NodePlanner {
       sliceTests: undefined,
     };
   }
+}
+
+/**
+ * The paths an extension's context may name a node by: its own, its base element's, and for an element that
+ * reuses another's definition (`contentReference`) that element's (`CodeSystem.concept.concept` is a
+ * `CodeSystem.concept`, at any depth: HL7's own code systems put CodeSystem.concept extensions there).
+ */
+function elementPaths(node: ProfileNode): string[] {
+  const out = [node.def.path];
+  const target = contentReferenceTarget(node);
+  for (const path of [node.def.base?.path, target?.def.path, target?.def.base?.path]) if (path && !out.includes(path)) out.push(path);
+  return out;
 }
 
 function checksNothingOnPrimitives(plan: NodePlan): boolean {

@@ -40,6 +40,12 @@ export function profileTree(sd: StructureDefinition): ProfileTree | undefined {
   return tree ?? undefined;
 }
 
+/** The element a node's `contentReference` (`#CodeSystem.concept`) names in its own profile: the definition the node reuses. */
+export function contentReferenceTarget(node: ProfileNode): ProfileNode | undefined {
+  const ref = node.def.contentReference;
+  return ref ? profileTree(node.profile)?.byId.get(ref.slice(ref.indexOf('#') + 1)) : undefined;
+}
+
 function buildTree(sd: StructureDefinition): ProfileTree | undefined {
   const elements = sd.snapshot?.element ?? [];
   if (elements.length === 0) return undefined;

@@ -67,3 +67,21 @@ describe('modifier extensions and unknown extensions', () => {
     expect(findings({ resourceType: 'Patient', modifierExtension: [{ url: 'http://example.org/nowhere', valueString: 'v' }] })).toEqual(['error modifier-extension-unknown Patient.modifierExtension[0]']);
   });
 });
+
+/**
+ * An element that reuses another's definition (`contentReference`: CodeSystem.concept.concept is
+ * `#CodeSystem.concept`, at every depth) is that element for an extension's context: HL7's own code
+ * systems put codesystem-comments (context `CodeSystem.concept`) on nested concepts.
+ */
+describe('context on an element that reuses another by contentReference', () => {
+  const comments = (text: string) => [{ url: 'http://hl7.org/fhir/StructureDefinition/codesystem-comments', valueString: text }];
+  const codeSystem = (concept: object[], extension?: object[]) => ({ resourceType: 'CodeSystem', url: 'http://example.org/cs', status: 'draft', content: 'complete', ...(extension ? { extension } : {}), concept });
+  test('valid on a concept and on concepts nested in it, at any depth', () => {
+    const nested = { code: 'c', extension: comments('c'), concept: [{ code: 'd', extension: comments('d') }] };
+    expect(findings(codeSystem([{ code: 'a', extension: comments('a'), concept: [{ code: 'b', extension: comments('b') }, nested] }]))).toEqual([]);
+  });
+  test('still an error on the CodeSystem itself, and on an element that reuses nothing (a concept designation)', () => {
+    expect(findings(codeSystem([{ code: 'a' }], comments('x')))).toEqual(['error extension-context CodeSystem.extension[0]']);
+    expect(findings(codeSystem([{ code: 'a', concept: [{ code: 'b', designation: [{ value: 'B', extension: comments('x') }] }] }]))).toEqual(['error extension-context CodeSystem.concept[0].concept[0].designation[0].extension[0]']);
+  });
+});
