@@ -129,11 +129,17 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     return trial.issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
   }
 
-  /** Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. */
-  resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle']): void {
+  /**
+   * Walks a whole resource against each profile; a Bundle opens a new reference scope for its entries. A
+   * contained resource (`container`: its container's scope) stays in its container's scopes: its `#id`
+   * references name its container's contained resources (references.html#contained), and its FHIRPath
+   * `%resource` is the container, the root resource its elements are part of (STU3 fhirpath.html; R4 named
+   * that `%rootResource` and moved ref-1 to it). A Bundle entry is a root resource of its own.
+   */
+  resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle'], container?: WalkScope): void {
     const bundle = resource.resourceType === 'Bundle' ? bundleScope(resource, location) : outerBundle;
-    const refs = { bundle, contained: containedScope(resource, location) };
-    const scope: WalkScope = { root: resource, refs, location, invariants: { resource, refs } };
+    const refs = container ? container.refs : { bundle, contained: containedScope(resource, location) };
+    const scope: WalkScope = { root: resource, refs, location, invariants: container ? container.invariants : { resource, refs } };
     for (const profile of profiles) {
       const tree = profileTree(profile);
       if (!tree) {
@@ -315,7 +321,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
 
   /** One item of a property: a whole resource, an item a slice claimed, an extension, or an item of the element. */
   private item(plan: PropertyPlan, child: ProfileNode, item: unknown, location: string, scope: WalkScope, slice: ProfileNode | undefined): void {
-    if (plan.resource) this.inlineResource(item, location, scope);
+    if (plan.resource) this.inlineResource(item, location, scope, plan.prop.property === 'contained');
     else if (slice) this.visit(plan.slice(slice), item, location, scope);
     else if (plan.extension) this.extension(item, child, plan.prop.property, location, scope);
     else this.visit(plan.item(), item, location, scope);
@@ -382,11 +388,11 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     }
   }
 
-  /** A contained resource or Bundle entry: against its claimed profiles, else its base type. */
-  inlineResource(item: unknown, location: string, scope: WalkScope): void {
+  /** A contained resource (in the scope of the resource containing it) or Bundle entry: against its claimed profiles, else its base type. */
+  inlineResource(item: unknown, location: string, scope: WalkScope, contained = false): void {
     if (!isObject(item) || typeof item.resourceType !== 'string') return;
     const resource = item as unknown as Resource;
-    this.resource(resource, this.profilesFor(resource, location), location, scope.refs.bundle);
+    this.resource(resource, this.profilesFor(resource, location), location, scope.refs.bundle, contained ? scope : undefined);
   }
 
   /** Where a node's children come from: the snapshot, else its contentReference, type profile or type definition. */

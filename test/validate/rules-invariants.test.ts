@@ -116,3 +116,33 @@ describe('a constraint arriving twice is evaluated once', () => {
     expect(findings(patient)).toEqual(['error cpt-2 Patient.telecom[0]', 'error per-1 Patient.contact[0].period']);
   });
 });
+
+/**
+ * A contained resource is part of its container (references.html#contained): its `#id` references name the
+ * container's other contained resources, and its `%resource` is the container, the root resource its
+ * elements are part of (STU3 fhirpath.html; R4 calls it %rootResource and moved ref-1 to it). HL7's own
+ * examples do this (a contained MedicationRequest whose medicationReference is `#med`).
+ */
+describe('ref-1 and reference targets inside a contained resource', () => {
+  const carePlan = (medication: string, contained: object[] = [{ resourceType: 'Medication', id: 'med', code: { text: 'citalopram' } }]) => ({
+    resourceType: 'CarePlan',
+    status: 'active',
+    intent: 'plan',
+    subject: { reference: 'Patient/p' },
+    contained: [...contained, { resourceType: 'MedicationRequest', id: 'rx', intent: 'order', subject: { reference: 'Patient/p' }, medicationReference: { reference: medication } }],
+    activity: [{ reference: { reference: '#rx' } }],
+  });
+  test('valid: a contained resource refers to another resource of the same container', () => {
+    expect(findings(carePlan('#med'))).toEqual([]);
+  });
+  test('invalid: the id is none of the container’s contained resources (ref-1 at the Reference)', () => {
+    expect(findings(carePlan('#nothing', []))).toEqual(['error ref-1 CarePlan.contained[0].medicationReference']);
+  });
+  test('invalid: the sibling it names is of a type the element does not allow (resolved, so its type is checked)', () => {
+    expect(findings(carePlan('#pat', [{ resourceType: 'Patient', id: 'pat' }]))).toEqual(['error reference-target CarePlan.contained[1].medicationReference.reference']);
+  });
+  test('a Bundle entry is a root resource of its own: a `#id` there names its own contained resources only', () => {
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Medication', id: 'med' } }, { resource: { resourceType: 'Patient', id: 'p' } }, { resource: carePlan('#med', []) }] };
+    expect(findings(bundle)).toEqual(['error ref-1 Bundle.entry[2].resource.contained[0].medicationReference']);
+  });
+});
