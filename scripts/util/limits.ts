@@ -12,7 +12,11 @@ export interface PayloadLimits {
   maxBytes: number;
   /** Deepest nesting of JSON objects and arrays, or of XML elements, accepted (default 200, at most 1,000; FHIR resources stay far below). */
   maxDepth: number;
-  /** Issues reported for one payload at most; past it, one more says the rest were not looked for (default 1,000). */
+  /**
+   * Errors and warnings reported for one payload at most; past it, one more says the rest were not looked
+   * for (default 1,000). Information issues are kept up to the same number; past it they are counted, not
+   * listed, and the payload is still checked to its end.
+   */
   maxIssues: number;
   /** Time one payload may take to read and validate, in milliseconds (default 60,000; 0 or Infinity: no limit). */
   maxMillis: number;
@@ -60,8 +64,11 @@ export class Budget {
   readonly limits: PayloadLimits;
   private readonly deadline: number;
   private ticks = 0;
-  /** Issues reported so far (trial walks that report nothing do not count). */
+  /** Errors and warnings reported so far (trial walks that report nothing do not count). */
   issues = 0;
+  /** Information issues kept so far, and those found past the limit (counted, not kept). */
+  notes = 0;
+  notesDropped = 0;
 
   constructor(limits: Partial<PayloadLimits> = {}, private readonly started = performance.now()) {
     this.limits = resolveLimits(limits);
@@ -82,6 +89,20 @@ export class Budget {
   spend(n = 1): void {
     this.issues += n;
     if (this.issues > this.limits.maxIssues) throw new LimitReached('issues', `stopped after ${this.limits.maxIssues} issues: the rest of the payload was not checked`);
+  }
+
+  /**
+   * One information issue found: true when it is kept. A payload's notes (a code system not held, a binding
+   * not checked) grow with its size, not with what is wrong in it: past the limit they are only counted, so
+   * that a large valid payload is still checked to its end.
+   */
+  note(): boolean {
+    if (this.notes >= this.limits.maxIssues) {
+      this.notesDropped++;
+      return false;
+    }
+    this.notes++;
+    return true;
   }
 
   /** True once the issue limit is reached. */

@@ -404,8 +404,15 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     for (let i = 0; i < issues.length; i++) this.report(issues[i]);
   }
 
-  /** One issue found: kept, and (in a counted walk) spent from the payload's budget, which stops the walk past its limit. */
+  /**
+   * One issue found: kept, and (in a counted walk) spent from the payload's budget, which stops the walk
+   * past its limit; an information issue past the limit is counted only (Budget.note).
+   */
   private report(issue: ValidationIssue): void {
+    if (this.counts && this.budget && issue.severity === 'information') {
+      if (this.budget.note()) this.issues.push(issue);
+      return;
+    }
     this.issues.push(issue);
     if (this.counts) this.budget?.spend();
   }

@@ -192,11 +192,12 @@ export class Validator {
       budget = new Budget(this.limits);
       work(budget, out);
     } catch (e) {
-      const max = budget?.limits.maxIssues ?? out.length;
-      if (out.length > max) out.length = max;
+      if (budget) keepWithinLimit(out, budget.limits.maxIssues);
       if (e instanceof LimitReached) out.push({ severity: 'fatal', code: 'too-costly', diagnostics: e.message, expression: '' });
       else out.push({ severity: 'fatal', code: 'exception', diagnostics: internalError(e, what), expression: '' });
     }
+    if (budget && budget.notesDropped > 0)
+      out.push({ severity: 'information', code: 'informational', diagnostics: `${budget.notesDropped} more information issues were found and not listed: ${budget.limits.maxIssues} are listed at most`, expression: '' });
     const rules = options.rules ? { ...this.parts.rules, ...options.rules } : this.parts.rules;
     return applyOverrides(dedupe(out), rules);
   }
@@ -282,6 +283,14 @@ function placeInJson(issues: ValidationIssue[], text: string, tree: JsonTree | u
     // A new object: issues may be shared (memoised by the semantic layer), never changed.
     if (at) issues[unplaced[n]] = placedAt(issues[unplaced[n]], at.line, at.column);
   }
+}
+
+/** The first `max` errors and warnings, and the information issues (capped as they were found): what a payload stopped at its limit keeps. */
+function keepWithinLimit(issues: ValidationIssue[], max: number): void {
+  let counted = 0;
+  let kept = 0;
+  for (const issue of issues) if (issue.severity === 'information' || ++counted <= max) issues[kept++] = issue;
+  issues.length = kept;
 }
 
 /** The same issue found twice (by two claimed profiles, or by both layers) is reported once. */

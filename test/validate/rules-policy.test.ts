@@ -62,3 +62,21 @@ test("the rules' issues count against the payload's issue limit", () => {
   expect(issues.filter((i) => i.rule === 'extension-unknown')).toHaveLength(3);
   expect(issues.at(-1)).toMatchObject({ severity: 'fatal', code: 'too-costly' });
 });
+
+test('information issues do not stop a payload: past the limit they are counted, not listed, and the rest is still checked', () => {
+  const { ctx } = rulesSetup();
+  const limited = new Validator({ structure: {}, semantic: ctx, limits: { maxIssues: 3 } });
+  // Ten codings of a code system not held here (one information issue each), then an error after them all.
+  const coded = { resourceType: 'Observation', status: 'final', code: { coding: Array.from({ length: 10 }, (_, i) => ({ system: 'http://loinc.org', code: `${i}-0` })) }, effectivePeriod: { start: '2020-02-01', end: '2020-01-01' } };
+  const issues = limited.issues(coded);
+  expect(issues.some((i) => i.code === 'too-costly')).toBe(false);
+  expect(issues.filter((i) => i.rule === 'code-system-unknown')).toHaveLength(3);
+  expect(issues.filter((i) => i.severity === 'error').map(show)).toEqual(['error per-1 Observation.effectivePeriod']);
+  expect(issues.at(-1)).toEqual({ severity: 'information', code: 'informational', diagnostics: '7 more information issues were found and not listed: 3 are listed at most', expression: '' });
+  // Errors and warnings past the limit still stop it, keeping the information issues listed before.
+  const both = { ...coded, extension: Array.from({ length: 5 }, (_, i) => ({ url: `http://example.org/nowhere/${i}`, valueString: 'v' })) };
+  const stopped = limited.issues(both);
+  expect(stopped.filter((i) => i.severity === 'warning' || i.severity === 'error')).toHaveLength(3);
+  expect(stopped.filter((i) => i.rule === 'code-system-unknown')).toHaveLength(3);
+  expect(stopped.some((i) => i.code === 'too-costly')).toBe(true);
+});
