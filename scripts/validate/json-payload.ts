@@ -15,6 +15,7 @@ import { LineIndex } from '../format/line-index.js';
 import { resolveLimits, type PayloadLimits } from '../util/limits.js';
 import { forbiddenCharacter, loneSurrogateAt } from '../util/text.js';
 import type { ValidationIssue } from './issues.js';
+import { ruleIssue } from './policy.js';
 
 export type { PayloadLimits };
 export { DEFAULT_LIMITS } from '../util/limits.js';
@@ -70,8 +71,14 @@ export function readJsonPayload(input: string | Uint8Array, limits: Partial<Payl
   if (oversize) return { issues: [oversize] };
   const decoded = decodePayload(input);
   if ('issue' in decoded) return { issues: [decoded.issue] };
-  const text = decoded.text;
-  if (text.charCodeAt(0) === 0xfeff) return { issues: [{ ...fatal('invalid', 'payload starts with a byte order mark (U+FEFF), which JSON does not allow', 1), column: 1 }] };
+  // A byte order mark is reported (a rule, which a caller may turn off: RFC 8259 lets readers ignore it) and the text read after it.
+  if (decoded.text.charCodeAt(0) !== 0xfeff) return readJsonText(decoded.text, maxDepth, maxIssues);
+  const read = readJsonText(decoded.text.slice(1), maxDepth, maxIssues);
+  const mark = { ...ruleIssue('json-byte-order-mark', '', 'payload starts with a byte order mark (U+FEFF), which a JSON text must not carry: read after it'), line: 1, column: 1 };
+  return { ...read, issues: [mark, ...read.issues] };
+}
+
+function readJsonText(text: string, maxDepth: number, maxIssues: number): JsonPayload {
   if (skipSpace(text, 0) === text.length) return { issues: [fatal('invalid', 'payload is empty')] };
   const parsed = parseJsonFast(text, { maxDepth, maxProblems: maxIssues });
   const lines = new LineIndex(text);

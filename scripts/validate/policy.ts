@@ -24,6 +24,8 @@ export interface RuleDefinition {
 const rule = (severity: Severity, code: IssueCode, policy: boolean, spec: string, summary: string): RuleDefinition => ({ severity, code, policy, spec, summary });
 
 export const VALIDATION_RULES = {
+  // The payload as text (json.html: JSON as RFC 8259 defines it)
+  'json-byte-order-mark': rule('error', 'invalid', true, 'json.html', 'a JSON payload that starts with a byte order mark (RFC 8259 §8.1: senders must not add one, readers may ignore it); it is read after the mark'),
   // Extensions (extensibility.html, profiling.html#extensions)
   'extension-unknown': rule('warning', 'extension', true, 'extensibility.html#extension', 'an extension whose definition does not resolve'),
   'extension-unknown-own': rule('error', 'extension', true, 'extensibility.html#extension', "an extension under the package's own canonical base whose definition does not resolve"),

@@ -30,10 +30,14 @@ test('text that is not JSON, with the line of the problem', () => {
   expect(outcome.issue).toEqual([expect.objectContaining({ severity: 'fatal', code: 'invalid', location: ['line 3, column 13'], diagnostics: "payload is not valid JSON: unexpected 't', expected a value at line 3, column 13" })]);
 });
 
-test('a byte order mark, as text and as bytes', () => {
-  const expected = { severity: 'fatal', code: 'invalid', diagnostics: 'payload starts with a byte order mark (U+FEFF), which JSON does not allow' };
-  expect(only('\uFEFF{"resourceType":"Patient"}')).toEqual(expected);
-  expect(only(Buffer.from('\uFEFF{"resourceType":"Patient"}', 'utf8'))).toEqual(expected);
+test('a byte order mark, as text and as bytes: one error (a rule, json-byte-order-mark), and the payload read after it', () => {
+  const mark = { severity: 'error', code: 'invalid', location: ['line 1, column 1'], diagnostics: 'payload starts with a byte order mark (U+FEFF), which a JSON text must not carry: read after it' };
+  for (const payload of ['\uFEFF{"resourceType":"Patient","active":"yes"}', Buffer.from('\uFEFF{"resourceType":"Patient","active":"yes"}', 'utf8')]) {
+    const outcome = setup.validator.validateJson(payload);
+    expect(outcome.issue).toEqual([expect.objectContaining(mark), expect.objectContaining({ severity: 'error', expression: ['Patient.active'] })]);
+    // RFC 8259 lets a reader ignore the mark: a caller may turn the rule off.
+    expect(setup.validator.validateJson(payload, { rules: { 'json-byte-order-mark': 'off' } }).issue).toEqual([expect.objectContaining({ expression: ['Patient.active'] })]);
+  }
 });
 
 test('a top-level array, null, a number, an empty payload', () => {
