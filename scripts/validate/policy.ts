@@ -51,7 +51,8 @@ export const VALIDATION_RULES = {
   'code-system-unknown': rule('information', 'informational', true, 'terminology.html#4.1', 'a Coding system not held here: its codes are not checked'),
   // References (references.html, http.html#trules)
   'reference-target': rule('error', 'structure', false, 'references.html#Reference', 'a reference to a resource type or profile the element does not allow'),
-  'reference-unresolved': rule('warning', 'not-found', true, 'bundle.html#references', 'a reference that resolves to no entry of a document, message or collection Bundle'),
+  'reference-unresolved': rule('warning', 'not-found', true, 'bundle.html#references', 'a reference that resolves to no entry of a document or message Bundle'),
+  'reference-unresolved-collection': rule('information', 'not-found', true, 'bundle.html#references', 'a reference that resolves to no entry of a collection Bundle (a set gathered for distribution, which may refer outside itself)'),
   'reference-conditional': rule('error', 'invalid', false, 'http.html#trules', 'a conditional reference (Type?search) outside a transaction or batch Bundle'),
   'reference-conformance-depth': rule('information', 'too-costly', true, 'references.html#Reference', 'reference targets that claim no target profile nest too deep to check each for conformance: the deepest were taken to conform'),
   // Bundle entries (bundle-definitions.html#Bundle.entry.fullUrl, references.html#regex)

@@ -5,7 +5,7 @@
  * is of that type; for a profile, it claims that profile in `meta.profile`, or conforms to it all the same
  * (`TargetProfiles.conformance`: a claimed profile derives from it, or the target validates against it).
  * A literal `Type/id` that resolves nowhere is still checked on its type. Unresolvable references are not errors in searchset/transaction/batch/history
- * Bundles; in document, message and collection Bundles they are warnings. A conditional reference
+ * Bundles; in document and message Bundles they are warnings, in collection Bundles (which may refer outside themselves) information. A conditional reference
  * (`Patient?identifier=...`, http.html#trules) is a search the server resolves when it processes a
  * transaction or batch: there it is checked on its type only, anywhere else it is an error.
  */
@@ -132,7 +132,8 @@ export function checkReferenceTo(targets: readonly string[], value: unknown, loc
   const literal = targets.length > 0 ? LITERAL.exec(reference) : null;
   const wrongType = literal ? targetTypeIssues(reference, literal[1], targets, `${location}.reference`, profiles) : NO_ISSUES;
   if (!scope.bundle || reference.startsWith('#') || NO_ERROR_BUNDLES.has(scope.bundle.type)) return wrongType;
-  return [...wrongType, ruleIssue('reference-unresolved', `${location}.reference`, `reference '${reference}' does not resolve to an entry of this ${scope.bundle.type} Bundle`)];
+  const rule = scope.bundle.type === 'collection' ? 'reference-unresolved-collection' : 'reference-unresolved';
+  return [...wrongType, ruleIssue(rule, `${location}.reference`, `reference '${reference}' does not resolve to an entry of this ${scope.bundle.type} Bundle`)];
 }
 
 /** A literal reference, relative or absolute, `Type/id` with an optional version: its type. */

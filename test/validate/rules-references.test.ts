@@ -162,3 +162,27 @@ describe('a target profile published under the base types’ URL (vitalsigns)', 
     expect(issuesOf(collection(vital({ category: undefined }))).find((i) => i.rule === 'reference-target')?.diagnostics).toContain(`it does not conform to ${VS}`);
   });
 });
+
+/**
+ * A reference no entry resolves, by Bundle type (bundle.html): a document or message is sent as a whole
+ * (a warning, policy); a collection is a set gathered for distribution that may refer outside itself
+ * (information: HL7's own definition Bundles do so by design); searchsets, histories, transactions and
+ * batches refer outside themselves by nature (nothing).
+ */
+describe('a reference that resolves to no entry, by Bundle type', () => {
+  const withObservation = (type: string) => {
+    const observation = { fullUrl: 'urn:uuid:1', resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/nowhere' } } };
+    const first = type === 'document' ? [{ fullUrl: 'urn:uuid:0', resource: { resourceType: 'Composition', status: 'final', type: { text: 'x' }, date: '2020-01-01', author: [{ display: 'a' }], title: 't' } }] : type === 'message' ? [{ fullUrl: 'urn:uuid:0', resource: { resourceType: 'MessageHeader', event: { system: 'http://example.org/events', code: 'e' }, timestamp: '2020-01-01T00:00:00Z', source: { endpoint: 'urn:x' } } }] : [];
+    return { resourceType: 'Bundle', type, entry: [...first, observation] };
+  };
+  const at = (type: string) => `Bundle.entry[${type === 'document' || type === 'message' ? 1 : 0}].resource.subject.reference`;
+  test.each(['document', 'message'])('%s: a warning', (type) => {
+    expect(findings(withObservation(type), { information: true }).filter((f) => f.includes('reference-unresolved'))).toEqual([`warning reference-unresolved ${at(type)}`]);
+  });
+  test('collection: information', () => {
+    expect(findings(withObservation('collection'), { information: true }).filter((f) => f.includes('reference-unresolved'))).toEqual([`information reference-unresolved-collection ${at('collection')}`]);
+  });
+  test.each(['searchset', 'history'])('%s: nothing', (type) => {
+    expect(findings(withObservation(type), { information: true }).filter((f) => f.includes('reference-unresolved'))).toEqual([]);
+  });
+});
