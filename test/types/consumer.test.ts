@@ -4,8 +4,9 @@
  * lines carry `// @ts-expect-error` (an unused directive is itself an error), and the same file without
  * the directives fails exactly on those lines.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { StructureDefinition } from '../../scripts/model/fhir.js';
 import { profileTypeName } from '../../scripts/emit/types/naming.js';
 import { gpconnectExamplesDir } from '../helpers/shared.js';
@@ -119,7 +120,27 @@ describe('the packed types package', () => {
     expect(compile([file])).toEqual([]);
   });
 
-  test('every profile and extension type is assignable to its @types/fhir fhir3 type', () => {
+  /**
+   * HL7's STU3 examples (npm hl7.fhir.r3.examples, as in test/validate/hl7-examples.test.ts), the 606 that
+   * are instances rather than definitions, each as its resource type from `base.d.ts`: valid FHIR JSON the
+   * types were not written against must compile. The one that does not is one the validator rejects too.
+   */
+  test("HL7's STU3 examples compile as their resource types", () => {
+    const dir = dirname(createRequire(import.meta.url).resolve('hl7.fhir.r3.examples/package.json'));
+    const definitions = /^(DataElement|SearchParameter|ValueSet|CodeSystem|StructureDefinition|NamingSystem|OperationDefinition|ConceptMap|CompartmentDefinition|CapabilityStatement|ImplementationGuide)-|^ig-|^package\.json$/;
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json') && !definitions.test(f)).sort();
+    expect(files).toHaveLength(606);
+    const rejected: Record<string, string> = { 'Questionnaire-qs1.json': 'items without a linkId (1..1), as the validator says' };
+    const examples = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8').replace(/^\uFEFF/, '')) as { resourceType: string });
+    const types = [...new Set(examples.map((r) => r.resourceType))].sort();
+    const lines = examples.flatMap((r, i) => [...(files[i] in rejected ? [`// @ts-expect-error ${files[i]}: ${rejected[files[i]]}`] : []), `export const r${i}: ${r.resourceType} = ${literal(r)};`]);
+    const file = consumer.write('hl7-examples.ts', [`import type { ${types.join(', ')} } from '${TYPES_PACKAGE}';`, ...lines, ''].join('\n'));
+    expect(compile([file])).toEqual([]);
+  }, 180_000);
+
+  // @types/fhir leaves out the nulls with which FHIR JSON aligns a repeating primitive's values and their
+  // `_x` companions (json.html; ours allow them, so that valid JSON compiles): compared with those taken out.
+  test('every profile and extension type is assignable to its @types/fhir fhir3 type, alignment nulls aside', () => {
     const pkg = join(out, 'package');
     const profiles = readdirSync(pkg)
       .filter((f) => f.startsWith('StructureDefinition-'))
@@ -132,7 +153,8 @@ describe('the packed types package', () => {
       [
         '/// <reference types="fhir" />',
         `import type { ${names.join(', ')} } from '${TYPES_PACKAGE}';`,
-        ...profiles.map((sd, i) => `declare const p${i}: ${names[i]};\nexport const f${i}: fhir3.${sd.type} = p${i};`),
+        'type NoAlignmentNulls<T> = T extends string | number | boolean ? T : T extends ReadonlyArray<infer U> ? Array<NoAlignmentNulls<Exclude<U, null>>> : T extends object ? { [K in keyof T]: NoAlignmentNulls<T[K]> } : T;',
+        ...profiles.map((sd, i) => `declare const p${i}: NoAlignmentNulls<${names[i]}>;\nexport const f${i}: fhir3.${sd.type} = p${i};`),
         '',
       ].join('\n'),
     );

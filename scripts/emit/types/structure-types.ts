@@ -204,10 +204,13 @@ export class StructureTypes {
     }
     if (rule) rules[group.name] = rule;
     props.push(...jsDoc([e.short, e.definition, referenceTargets(e)], '  '));
+    // A repeating primitive and its `_x` companion are aligned arrays, with null where one side has nothing
+    // (json.html: `"given": ["a", null]`, `"_given": [null, {"extension": ...}]`): both may hold null.
+    const aligned = (t: string) => (companion ? `${t} | null` : t);
     // A repeating element a profile limits to one stays a JSON array: a one-item tuple.
-    const list = repeats ? (max === '1' ? `[${item}]` : arrayOf(item)) : item;
-    props.push(`  ${key}${(e.min ?? 0) >= 1 ? '' : '?'}: ${list};`);
-    if (companion) props.push(`  ${propertyKey('_' + group.name)}?: ${repeats ? 'Element[]' : 'Element'};`);
+    const listOf = (t: string) => (max === '1' ? `[${aligned(t)}]` : arrayOf(aligned(t)));
+    props.push(`  ${key}${(e.min ?? 0) >= 1 ? '' : '?'}: ${repeats ? listOf(item) : item};`);
+    if (companion) props.push(`  ${propertyKey('_' + group.name)}?: ${repeats ? listOf('Element') : 'Element'};`);
     if (companion) this.baseType('Element');
   }
 
