@@ -150,8 +150,11 @@ function resolvedTargetIssues(reference: string, found: ReferenceTarget, targets
   for (const t of targets) if (isBaseTarget(resource.resourceType, t, profiles) || claimsProfile(resource, t)) return NO_ISSUES;
   let reason: string | undefined;
   for (const t of targets) {
+    const type = profiles.type(t);
+    // A target profile that does not resolve cannot be checked: the target is allowed, as a literal reference is.
+    if (type === undefined) return NO_ISSUES;
     // A profile of another type cannot hold of it (nor can a base type: its own matched above): no walk needed to say so.
-    if (profiles.type(t) !== resource.resourceType) continue;
+    if (type !== resource.resourceType) continue;
     const why = profiles.conformance(resource, t, bundle);
     if (why === undefined) return NO_ISSUES;
     reason ??= why;

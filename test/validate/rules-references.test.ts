@@ -3,7 +3,7 @@
  * which the server resolves as it processes the transaction). They are not literal references: in a
  * transaction or batch Bundle only their type is checked; anywhere else they are an error.
  */
-import { findings, issuesOf } from './rules-setup.js';
+import { EX, findings, issuesOf } from './rules-setup.js';
 
 const observation = (subject: string) => ({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: subject } });
 /** Entries of a transaction or batch carry a request; others may not (bdl-3). */
@@ -184,5 +184,19 @@ describe('a reference that resolves to no entry, by Bundle type', () => {
   });
   test.each(['searchset', 'history'])('%s: nothing', (type) => {
     expect(findings(withObservation(type), { information: true }).filter((f) => f.includes('reference-unresolved'))).toEqual([]);
+  });
+});
+
+/**
+ * A targetProfile that resolves nowhere (a dependency not loaded): the target cannot be checked against it,
+ * so it is allowed, whether the reference resolves or not. Before, a literal reference was allowed and a
+ * resolved one was an error ("profile ... does not resolve").
+ */
+describe('a target profile that does not resolve', () => {
+  const observation = (reference: string) => ({ resourceType: 'Observation', meta: { profile: [`${EX}StructureDefinition/observation-of-unpublished`] }, status: 'final', code: { text: 'x' }, subject: { reference } });
+  test('a literal reference and a resolved one are both allowed', () => {
+    expect(findings(observation('Patient/p'))).toEqual([]);
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: `${EX}Observation/o`, resource: { ...observation('Patient/p'), id: 'o' } }, { fullUrl: `${EX}Patient/p`, resource: { resourceType: 'Patient', id: 'p' } }] };
+    expect(findings(bundle)).toEqual([]);
   });
 });
