@@ -146,3 +146,11 @@ describe('ref-1 and reference targets inside a contained resource', () => {
     expect(findings(bundle)).toEqual(['error ref-1 Bundle.entry[2].resource.contained[0].medicationReference']);
   });
 });
+
+test('a contained Bundle keeps its own entries’ scope: an entry’s reference is looked up among them', () => {
+  const observation = (subject: string) => ({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: subject } });
+  const bundle = (subject: string) => ({ resourceType: 'Bundle', id: 'b', type: 'collection', entry: [{ fullUrl: 'http://example.org/fhir/Patient/p', resource: { resourceType: 'Patient', id: 'p' } }, { resource: observation(subject) }] });
+  const list = (subject: string) => ({ resourceType: 'List', status: 'current', mode: 'snapshot', contained: [bundle(subject)], entry: [{ item: { reference: '#b' } }] });
+  expect(findings(list('Patient/p'), { information: true }).filter((f) => f.includes('reference'))).toEqual([]);
+  expect(findings(list('Patient/q'), { information: true }).filter((f) => f.includes('reference'))).toEqual(['information reference-unresolved-collection List.contained[0].entry[1].resource.subject.reference']);
+});
