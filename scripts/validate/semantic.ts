@@ -11,7 +11,7 @@
  */
 import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
 import type { Budget } from '../util/limits.js';
-import { FHIR_TYPE_BASE, type ResolvedProperty } from '../resolve/element-model.js';
+import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
 import { checkCoding } from './codings.js';
 import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
 import type { InvariantRun } from './invariants.js';
@@ -25,6 +25,7 @@ import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
 import { derivesFrom, MAX_NESTED_VERDICTS, TargetConformance } from './target-conformance.js';
 import { ElementHolder, logicalPath } from './element-holder.js';
+import { choiceTypeIssues } from './choice-type.js';
 import { assignSlices, sliceTests, type SliceOracle } from './slicing.js';
 import { checkNarrativeDiv } from './xml-narrative.js';
 import { isObject } from '../util/values.js';
@@ -273,7 +274,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
 
   wrongChoice(plan: NodePlan, key: string, location: string): void {
     const property = plan.property(key);
-    if (property) this.wrongChoiceType(plan.source as ProfileNode, property.prop, location);
+    if (property) this.push(choiceTypeIssues(plan.source as ProfileNode, property.prop, location));
   }
 
   extensionContexts(plan: NodePlan, holder: Record<string, unknown>, value: unknown, holderLocation: string, location: string, scope: WalkScope): void {
@@ -293,7 +294,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   property(owner: NodePlan, plan: PropertyPlan, v: unknown, location: string, scope: WalkScope): void {
     const child = plan.child;
     if (!child) {
-      if (plan.wrongChoice) this.wrongChoiceType(owner.source as ProfileNode, plan.prop, location);
+      if (plan.wrongChoice) this.push(choiceTypeIssues(owner.source as ProfileNode, plan.prop, location));
       return;
     }
     const many = Array.isArray(v);
@@ -359,18 +360,6 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
       this.contexts(item.extension, holder, `${at}.extension`);
       item.extension.forEach((ext, j) => this.extension(ext, root, 'extension', `${at}.extension[${j}]`, scope));
     });
-  }
-
-  /** A choice property whose type the profile does not allow (`valueString` where only `valueCode` is). */
-  private wrongChoiceType(source: ProfileNode, prop: ResolvedProperty, location: string): void {
-    const name = prop.element.name;
-    const alternatives = source.children.filter((c) => (c.choice && c.name === name) || (c.def.base?.path ?? '').endsWith(`.${name}[x]`));
-    if (alternatives.length === 0) return;
-    const allowed = [...new Set(alternatives.filter((c) => c.def.max !== '0').flatMap((c) => (c.def.type ?? []).map((t) => t.code)))];
-    const diagnostics = allowed.length
-      ? `${prop.property}: type ${prop.type ?? '?'} is not allowed here; allowed: ${allowed.map((t) => name + t[0].toUpperCase() + t.slice(1)).join(', ')}`
-      : `${prop.property}: ${name}[x] is not allowed here (max 0)`;
-    this.report(ruleIssue('choice-type', location, diagnostics));
   }
 
   /** An element holding extensions, described in every way an extension's context can name it. */
