@@ -139,8 +139,8 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
    */
   resource(resource: Resource, profiles: StructureDefinition[], location: string, outerBundle: ReferenceScope['bundle'], container?: WalkScope): void {
     const bundle = resource.resourceType === 'Bundle' ? bundleScope(resource, location) : outerBundle;
-    // A contained Bundle still has its own entries' scope.
-    const refs = container ? (resource.resourceType === 'Bundle' ? { bundle, contained: container.refs.contained } : container.refs) : { bundle, contained: containedScope(resource, location) };
+    // The entries' scope is the resource's own when it is a Bundle (contained or not), else its outer Bundle's.
+    const refs = { bundle, contained: container ? container.refs.contained : containedScope(resource, location) };
     const scope: WalkScope = { root: resource, refs, location, invariants: container ? container.invariants : { resource, refs } };
     for (const profile of profiles) {
       const tree = profileTree(profile);
