@@ -101,6 +101,7 @@ const rows: Row[] = [
   ['snapshot.no-base', 'error', 'a profile has no baseDefinition', UNREADABLE],
   ['snapshot.base-not-found', 'error', 'the base of a profile is not in the project or its dependencies', UNREADABLE],
   ['snapshot.id-not-path', 'warning', 'a differential element id that does not fit its path (the element is matched by its path)'],
+  ['snapshot.root-label', 'information', "a profile's root named with a slice (`Quantity:simplequantity`): a root cannot be sliced, so the slice is kept as a label of the root in every id"],
   ['snapshot.unmatched-element', 'error', 'a differential element matches nothing in the base', UNREADABLE],
   // resource checks
   ['resource.missing-id', 'error', 'a resource has no id'],

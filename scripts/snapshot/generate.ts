@@ -5,7 +5,7 @@
  */
 import type { StageContext } from '../context.js';
 import type { ElementDefinition, StructureDefinition } from '../model/fhir.js';
-import { assignDifferentialIds } from './element-ids.js';
+import { assignDifferentialIds, formatSegment, joinId, parseId } from './element-ids.js';
 import { locate } from './locate.js';
 import { mergeElement, mergeProfileRoot } from './merge-rules.js';
 import { applySlicingDefaults, fillBase } from './finish.js';
@@ -112,8 +112,9 @@ export class SnapshotGenerator {
     const ids = assignDifferentialIds(diffs, (diff, i) => this.idNotFittingPath(diff, i));
     const trace: MergeTrace[] = [];
     const unfold = { unfold: (el: ElementDefinition) => unfoldChildren(work, el, this, base) };
+    const rootIds = this.labelRoot(work, diffs, ids.map((id) => this.normaliseRootId(id, base.type, sd.type)));
     diffs.forEach((diff, i) => {
-      const id = this.normaliseRootId(ids[i], base.type, sd.type);
+      const id = rootIds[i];
       const found = locate(work, id, diff, unfold);
       if (!found?.element) {
         this.reportUnmatched(diff, i, id, base, found?.nearest, work);
@@ -159,6 +160,29 @@ export class SnapshotGenerator {
       where = `; the nearest element that exists is ${nearest.id}${names.length ? ` (children: ${names.join(', ')})` : ' (no children)'}`;
     }
     this.ctx.diagnostics.error('snapshot.unmatched-element', `differential element '${id}' (path ${diff.path}) matches nothing in base ${base.url}${where}`, this.location(diff, i));
+  }
+
+  /**
+   * A root named with a slice (`Quantity:simplequantity`, as STU3's SimpleQuantity names its root): a root
+   * occurs once and cannot be sliced, so the slice is a label of the root, which the snapshot keeps in
+   * every id as the differential writes it (so did HL7's publisher). The differential's ids are returned
+   * with their root segment made the snapshot root's id, labelled or not; an id with another label is
+   * left to match nothing.
+   */
+  private labelRoot(work: WorkingSnapshot, diffs: ElementDefinition[], ids: string[]): string[] {
+    const root = work.elements[0]?.id;
+    if (root === undefined || root.includes('.') || root.includes(':')) return ids;
+    const i = ids.findIndex((id) => parseId(id)[0].name === root && parseId(id)[0].slice !== undefined);
+    if (i < 0) return ids;
+    const label = parseId(ids[i])[0].slice as string;
+    const labelled = formatSegment({ name: root, slice: label });
+    work.rename(root, labelled, work.elements[0].path);
+    this.ctx.diagnostics.rule('snapshot.root-label', `the root element is named with a slice ('${labelled}'); a root cannot be sliced, so '${label}' is kept as a label of the root in every id`, { ...this.location(diffs[i], i), path: `StructureDefinition.differential.element[${i}].id` });
+    return ids.map((id) => {
+      const segs = parseId(id);
+      if (segs[0].name !== root || (segs[0].slice !== undefined && segs[0].slice !== label)) return id;
+      return joinId([{ name: root, slice: label }, ...segs.slice(1)]);
+    });
   }
 
   /** Differentials of a logical model or of a profile on another type keep their own root name. */

@@ -139,6 +139,31 @@ describe('differential ids that do not fit their path', () => {
   });
 });
 
+describe('a root named with a slice (STU3 SimpleQuantity names its root Quantity:simplequantity)', () => {
+  // A root occurs once and is never sliced: the slice is a label of the root, kept in every snapshot id.
+  const labelled = (elements: ElementDefinition[]) => profile('Test-Quantity-1', 'Quantity', [{ id: 'Quantity:simple', path: 'Quantity', sliceName: 'Simple' }, ...elements]);
+
+  test('is kept as a label in every id, with an information diagnostic on the id', () => {
+    const sd = labelled([{ id: 'Quantity:simple.comparator', path: 'Quantity.comparator', max: '0' }]);
+    const { ctx, snap } = generate(sd);
+    expect(ids(snap)).toEqual(['Quantity:simple', 'Quantity:simple.id', 'Quantity:simple.extension', 'Quantity:simple.value', 'Quantity:simple.comparator', 'Quantity:simple.unit', 'Quantity:simple.system', 'Quantity:simple.code']);
+    expect(snap?.snapshot?.element[0]).toMatchObject({ path: 'Quantity', sliceName: 'Simple' });
+    expect(el(snap, 'Quantity:simple.comparator')).toMatchObject({ path: 'Quantity.comparator', max: '0' });
+    expect(ctx.diagnostics.all).toEqual([expect.objectContaining({ severity: 'information', code: 'snapshot.root-label', path: 'StructureDefinition.differential.element[0].id' })]);
+  });
+
+  test('an id without the label still names the labelled root; an id with another label matches nothing', () => {
+    const sd = labelled([
+      { id: 'Quantity.unit', path: 'Quantity.unit', min: 1 },
+      { id: 'Quantity:other.code', path: 'Quantity.code', min: 1 },
+    ]);
+    const { ctx, snap } = generate(sd);
+    expect(el(snap, 'Quantity:simple.unit').min).toBe(1);
+    expect(el(snap, 'Quantity:simple.code').min).toBe(0);
+    expect(ctx.diagnostics.all.map((d) => `${d.severity} ${d.code}`)).toEqual(['information snapshot.root-label', 'error snapshot.unmatched-element']);
+  });
+});
+
 describe('a base profile from a dependency package', () => {
   // A package profile with a generated snapshot: a slice, a renamed choice, and an extension slice.
   const packaged = profile('Dep-Observation-1', 'Observation', [
