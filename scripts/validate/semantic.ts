@@ -11,7 +11,6 @@
  */
 import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
 import type { Budget } from '../util/limits.js';
-import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
 import { checkCoding } from './codings.js';
 import { checkExtensionContext, typeLineage, type ExtensionHolder } from './extension-context.js';
 import type { InvariantRun } from './invariants.js';
@@ -20,10 +19,10 @@ import { plannerFor, type NodePlan, type NodePlanner, type PropertyPlan, type Wa
 import { ruleIssue } from './policy.js';
 import { RESOURCE_RULES } from './resource-rules.js';
 import { profileTree, type ProfileNode } from './profile-tree.js';
-import { bundleScope, checkReferenceTo, containedScope, type BundleScope, type ReferenceScope, type TargetProfiles } from './references.js';
+import { bundleScope, checkReferenceTo, containedScope, type BundleScope, type ReferenceScope } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 import { SliceNavigator, type SliceWalker, type TrialWalker, type WalkScope } from './slice-navigation.js';
-import { derivesFrom, MAX_NESTED_VERDICTS, TargetConformance } from './target-conformance.js';
+import { MAX_NESTED_VERDICTS, TargetConformance } from './target-conformance.js';
 import { ElementHolder, logicalPath } from './element-holder.js';
 import { choiceTypeIssues } from './choice-type.js';
 import { assignSlices, sliceTests, type SliceOracle } from './slicing.js';
@@ -72,29 +71,27 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   private readonly budget: Budget | undefined;
   /** This payload's share of the invariant engine (see InvariantRun). */
   private readonly invariantRun: InvariantRun;
-  /** What the reference checks ask of target profiles: their type, and whether a target conforms to one it does not claim. */
-  private readonly targetProfiles: TargetProfiles = {
-    type: (url) => this.ctx.profiles(url)?.type,
-    isA: (type, base) => derivesFrom(this.ctx.profiles, type, FHIR_TYPE_BASE + base),
-    conformance: (resource, url, bundle) => this.conformance.reason(resource, url, bundle),
-  };
   /** Plans of the definitions' elements, shared by every walk over the same definitions. */
   private readonly planner: NodePlanner;
   /** Invariants are evaluated (the call's option), read by generated code. */
   readonly inv: boolean;
   private readonly compiledWalk: boolean;
-  private readonly nodeAt = (slice: ProfileNode, path: string) => this.navigator.nodeAt(slice, path);
+  /**
+   * Made when first needed, as is `conformance`: a walker is made for every payload, most of which meet
+   * neither slicing nor a profiled reference target.
+   */
+  private nodeAtFn: ((slice: ProfileNode, path: string) => ProfileNode | undefined) | undefined;
   private lastOracle: { scope: WalkScope; oracle: SliceOracle } | undefined;
 
   /**
    * `counts`: issues found here are reported (a trial walk's are not, and spend nothing but time).
-   * `conformance`: the payload's verdicts on targets and profiles they do not claim, shared with its trial walks.
+   * `shared`: the payload's verdicts on targets and profiles they do not claim, shared with its trial walks.
    */
   constructor(
     private readonly ctx: SemanticContext,
     run?: WalkRun,
     private readonly counts = true,
-    private readonly conformance = new TargetConformance(ctx, (r, p, b) => this.trialError(r, p, b)),
+    private shared?: TargetConformance,
   ) {
     this.issues = run?.issues ?? [];
     this.budget = run?.budget;
@@ -103,6 +100,15 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     this.planner = plannerFor(ctx);
     this.inv = ctx.options.invariants;
     this.compiledWalk = ctx.options.compiledWalk;
+  }
+
+  /** The payload's verdicts on targets and profiles they do not claim (also what reference checks ask of target profiles). */
+  private get conformance(): TargetConformance {
+    return (this.shared ??= new TargetConformance(this.ctx, this));
+  }
+
+  private get nodeAt(): (slice: ProfileNode, path: string) => ProfileNode | undefined {
+    return (this.nodeAtFn ??= (slice, path) => this.navigator.nodeAt(slice, path));
   }
 
   /** See packageWalk: the roots are the plans a walk enters a package's profiles by. */
@@ -123,7 +129,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   }
 
   /** The first error of a resource walked against a profile, by a trial walk (TargetConformance's). */
-  private trialError(resource: Resource, profile: StructureDefinition, bundle: BundleScope | undefined): ValidationIssue | undefined {
+  trialError(resource: Resource, profile: StructureDefinition, bundle: BundleScope | undefined): ValidationIssue | undefined {
     if (!profileTree(profile)) return { severity: 'error', code: 'not-found', diagnostics: `profile ${profile.url} has no snapshot to check against`, expression: '' };
     const trial = this.trial();
     trial.resource(resource, [profile], resource.resourceType, bundle);
@@ -258,13 +264,13 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
   }
 
   reference(plan: NodePlan, value: unknown, location: string, scope: WalkScope): void {
-    this.push(checkReferenceTo(plan.referenceTargets as readonly string[], value, location, scope.refs, this.targetProfiles));
+    this.push(checkReferenceTo(plan.referenceTargets as readonly string[], value, location, scope.refs, this.conformance));
     this.reportCut(location, '.reference');
   }
 
   /** The walk (not a trial) says once where targets were taken to conform for want of depth (TargetConformance); the location is made only then. */
   private reportCut(location: string, suffix = ''): void {
-    if (this.counts && this.conformance.takeCut())
+    if (this.counts && this.shared?.takeCut())
       this.report(ruleIssue('reference-conformance-depth', location + suffix, `targets checked for conformance ${MAX_NESTED_VERDICTS} deep: those further along this chain of references were taken to conform`));
   }
 

@@ -8,11 +8,15 @@
  */
 import { claimedProfiles, type Resource, type StructureDefinition } from '../model/fhir.js';
 import type { ValidationIssue } from './issues.js';
-import type { BundleScope } from './references.js';
+import { FHIR_TYPE_BASE } from '../resolve/element-model.js';
+import type { BundleScope, TargetProfiles } from './references.js';
 import type { SemanticContext } from './semantic-context.js';
 
-/** The first error of a resource walked against a profile (the semantic layer's trial walk), within a Bundle's scope. */
-export type TrialError = (resource: Resource, profile: StructureDefinition, bundle: BundleScope | undefined) => ValidationIssue | undefined;
+/** What walks a resource against a profile on trial (the semantic walker). */
+export interface TrialWalks {
+  /** The first error of a resource walked against a profile, within a Bundle's scope. */
+  trialError(resource: Resource, profile: StructureDefinition, bundle: BundleScope | undefined): ValidationIssue | undefined;
+}
 
 /**
  * Verdicts under way at once, past which a target is taken to conform without a walk: each is a walk
@@ -21,8 +25,12 @@ export type TrialError = (resource: Resource, profile: StructureDefinition, bund
  */
 export const MAX_NESTED_VERDICTS = 24;
 
-/** One payload's verdicts (its walk and its trial walks share them): target and profile, decided once. */
-export class TargetConformance {
+/**
+ * One payload's verdicts (its walk and its trial walks share them): target and profile, decided once. Also
+ * what the reference checks ask of target profiles (TargetProfiles), as methods rather than closures made
+ * per payload.
+ */
+export class TargetConformance implements TargetProfiles {
   /** Per resource and profile URL: why it does not conform, null when it does. */
   private readonly verdicts = new Map<Resource, Map<string, string | null>>();
   private pending = 0;
@@ -31,8 +39,20 @@ export class TargetConformance {
 
   constructor(
     private readonly ctx: SemanticContext,
-    private readonly trial: TrialError,
+    private readonly walks: TrialWalks,
   ) {}
+
+  type(url: string): string | undefined {
+    return this.ctx.profiles(url)?.type;
+  }
+
+  isA(type: string, base: string): boolean {
+    return derivesFrom(this.ctx.profiles, type, FHIR_TYPE_BASE + base);
+  }
+
+  conformance(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined {
+    return this.reason(resource, url, bundle);
+  }
 
   /** Why `resource` does not conform to profile `url` (undefined: it does). */
   reason(resource: Resource, url: string, bundle: BundleScope | undefined): string | undefined {
@@ -70,7 +90,7 @@ export class TargetConformance {
     if (claimedProfiles(resource).some((claimed) => derivesFrom(this.ctx.profiles, claimed, url))) return undefined;
     const sd = this.ctx.profiles(url);
     if (!sd) return `profile ${url} does not resolve`;
-    const error = this.ctx.structureError?.(resource, sd) ?? this.trial(resource, sd, bundle);
+    const error = this.ctx.structureError?.(resource, sd) ?? this.walks.trialError(resource, sd, bundle);
     return error ? `it does not conform to ${url} (${error.expression ? `${error.expression}: ` : ''}${error.diagnostics})` : undefined;
   }
 }
