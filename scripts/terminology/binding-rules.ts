@@ -39,6 +39,17 @@ export function inExpansion(coding: Coding, expansion: Expansion): boolean {
   return coding.system === undefined ? expansion.codes.has(String(coding.code)) : expansion.members.has(`${coding.system}|${coding.code}`);
 }
 
+/**
+ * The member (`system|code`) as the value set defines it, when a coding is in it only ignoring case and
+ * its code system compares codes ignoring case (Expansion.anyCase); undefined otherwise.
+ */
+export function inExpansionAnyCase(coding: Coding, expansion: Expansion): string | undefined {
+  const anyCase = expansion.anyCase;
+  if (!anyCase) return undefined;
+  const code = String(coding.code).toLowerCase();
+  return coding.system === undefined ? anyCase.codes.get(code) : anyCase.members.get(`${coding.system}|${code}`);
+}
+
 /** `http://loinc.org|1234-5, 'draft'`: the codings as an issue shows them. */
 export function showCodings(codings: readonly Coding[]): string {
   return codings.map((c) => (c.system ? `${c.system}|${c.code}` : `'${c.code}'`)).join(', ');
@@ -66,6 +77,7 @@ export function compiledBinding(binding: ElementDefinitionBinding | undefined, t
   const url = bindingUrl(binding);
   if (!kind || !url) return undefined;
   const result = expander.expand(url);
-  return 'expansion' in result ? { url, kind, expansion: result.expansion } : undefined;
+  // Codes of a system that ignores case are compared by the semantic layer, which says when only the case differs.
+  return 'expansion' in result && !result.expansion.anyCase ? { url, kind, expansion: result.expansion } : undefined;
 }
 

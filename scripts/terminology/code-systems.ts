@@ -38,6 +38,21 @@ export class CodeSystemIndex {
   }
 }
 
+/**
+ * Code systems defined outside FHIR whose codes compare ignoring case, by their own specifications: BCP 47
+ * language tags (RFC 5646 section 2.1.1) and BCP 13 media types (RFC 6838 section 4.2).
+ */
+const CASE_INSENSITIVE_EXTERNAL: ReadonlySet<string> = new Set(['urn:ietf:bcp:47', 'urn:ietf:bcp:13']);
+
+/**
+ * Whether codes of a system compare ignoring case: a held CodeSystem's `caseSensitive` (not true: any
+ * case, as its index answers), else what the external system's own specification says.
+ */
+export function comparesCodesIgnoringCase(system: string, resolver: DefinitionResolver): boolean {
+  const cs = resolver.codeSystem(stripVersion(system));
+  return cs ? cs.caseSensitive !== true : CASE_INSENSITIVE_EXTERNAL.has(system);
+}
+
 function indexed(url: string, cs: CodeSystem): HeldCodeSystem {
   const exact = new Map<string, HeldConcept>();
   const folded = new Map<string, HeldConcept>();

@@ -7,12 +7,18 @@
  */
 import type { CodeSystemConcept, ValueSet, ValueSetExpansionContains, ValueSetInclude } from '../model/fhir.js';
 import { stripVersion, type DefinitionResolver } from '../resolve/resolver.js';
+import { comparesCodesIgnoringCase } from './code-systems.js';
 
 /** An expanded value set: `system|code` pairs, and codes alone (for `code`-typed elements, which carry no system). */
 export interface Expansion {
   readonly url: string;
   readonly members: ReadonlySet<string>;
   readonly codes: ReadonlySet<string>;
+  /**
+   * The members (`system|code`) of code systems that compare codes ignoring case (comparesCodesIgnoringCase),
+   * keyed with their code in lower case (`system|code`, and the code alone); undefined when there are none.
+   */
+  readonly anyCase?: { readonly members: ReadonlyMap<string, string>; readonly codes: ReadonlyMap<string, string> };
 }
 
 export type ExpansionResult = { expansion: Expansion } | { unavailable: string };
@@ -76,7 +82,7 @@ export class ValueSetExpander {
         }
       };
       walk(expanded.expansion.contains);
-      return { expansion: { url, members, codes } };
+      return { expansion: this.expansion(url, members, codes) };
     }
     if (vs?.compose) return this.fromCompose(vs);
     return { unavailable: vs ? `value set ${url} has neither a compose nor a published expansion` : `value set ${url} not found` };
@@ -96,7 +102,24 @@ export class ValueSetExpander {
       for (const m of part) members.delete(m);
     }
     for (const m of members) codes.add(m.slice(m.indexOf('|') + 1));
-    return { expansion: { url: vs.url ?? '', members, codes } };
+    return { expansion: this.expansion(vs.url ?? '', members, codes) };
+  }
+
+  /** An expansion with its members of code systems that ignore case also keyed in lower case. */
+  private expansion(url: string, members: Set<string>, codes: Set<string>): Expansion {
+    const anyCase = { members: new Map<string, string>(), codes: new Map<string, string>() };
+    const ignoresCase = new Map<string, boolean>();
+    for (const member of members) {
+      const bar = member.indexOf('|');
+      const system = member.slice(0, bar);
+      let ignores = ignoresCase.get(system);
+      if (ignores === undefined) ignoresCase.set(system, (ignores = system !== '' && comparesCodesIgnoringCase(system, this.resolver)));
+      if (!ignores) continue;
+      const lower = member.slice(bar + 1).toLowerCase();
+      if (!anyCase.members.has(`${system}|${lower}`)) anyCase.members.set(`${system}|${lower}`, member);
+      if (!anyCase.codes.has(lower)) anyCase.codes.set(lower, member);
+    }
+    return anyCase.members.size > 0 ? { url, members, codes, anyCase } : { url, members, codes };
   }
 
   /** The `system|code` members one include (or exclude) names. */

@@ -9,8 +9,8 @@
  * compiled schema covers), the required bindings they carry (scripts/terminology/binding-rules.ts) are
  * not checked again.
  */
-import { isValueSet, type ElementDefinitionBinding, type StructureDefinition } from '../model/fhir.js';
-import { bindingUrl, boundKind, codingsOf, compiledBinding, inExpansion, notInValueSet } from '../terminology/binding-rules.js';
+import { isValueSet, type Coding, type ElementDefinitionBinding, type StructureDefinition } from '../model/fhir.js';
+import { bindingUrl, boundKind, codingsOf, compiledBinding, inExpansion, inExpansionAnyCase, notInValueSet } from '../terminology/binding-rules.js';
 import type { ExpansionResult, ValueSetExpander } from '../terminology/value-set-expansion.js';
 import { NO_ISSUES, type ValidationIssue } from './issues.js';
 import { ruleIssue, type RuleId } from './policy.js';
@@ -54,8 +54,18 @@ export function prepareBinding(binding: ElementDefinitionBinding, type: string |
     if ('unavailable' in result) return [ruleIssue('binding-unavailable', location, `binding to ${url} not checked: ${result.unavailable}`)];
     const expansion = result.expansion;
     if (codings.some((c) => inExpansion(c, expansion))) return NO_ISSUES;
+    for (const coding of codings) {
+      const defined = inExpansionAnyCase(coding, expansion);
+      if (defined !== undefined) return [caseDifference(coding, defined, url, location)];
+    }
     return [ruleIssue(rule, location, notInValueSet(codings, url, strength))];
   };
+}
+
+/** A code in the value set only ignoring case, in a code system that compares codes so: in it, with a note. */
+function caseDifference(coding: Coding, member: string, url: string, location: string): ValidationIssue {
+  const bar = member.indexOf('|');
+  return ruleIssue('code-case-difference', location, `code '${String(coding.code)}' is in the value set ${url} as '${member.slice(bar + 1)}': ${member.slice(0, bar)} compares codes ignoring case`);
 }
 
 /** The expansion of a bound value set: by canonical URL, or (`#id`) contained in the profile. */

@@ -45,6 +45,7 @@ export const VALIDATION_RULES = {
   'binding-required': rule('error', 'code-invalid', false, 'terminology.html#strength', 'a code outside a required value set'),
   'binding-extensible': rule('warning', 'code-invalid', true, 'terminology.html#strength', 'a code outside an extensible value set'),
   'binding-preferred': rule('warning', 'code-invalid', true, 'terminology.html#strength', 'a code outside a preferred value set'),
+  'code-case-difference': rule('information', 'informational', true, 'codesystem.html#CodeSystem.caseSensitive', "a code in the bound value set only ignoring case, of a code system that compares codes ignoring case (CodeSystem.caseSensitive not true; BCP 47 and BCP 13 codes by their RFCs)"),
   'binding-unavailable': rule('information', 'informational', true, 'terminology.html#binding', 'a bound value set cannot be expanded here: the binding is not checked'),
   'code-unknown': rule('error', 'code-invalid', true, 'codesystem.html#status', 'a code that a complete CodeSystem held here does not define'),
   'display-mismatch': rule('warning', 'code-invalid', true, 'datatypes.html#Coding', "a Coding's display is none of the CodeSystem's display and designations for the code"),

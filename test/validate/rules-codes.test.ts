@@ -53,3 +53,30 @@ describe('a code system not held', () => {
     expect(findings(observation({ system: colours, version: '2', code: 'blue' }), { information: true })).toEqual(['information code-system-unknown Observation.code.coding[0]']);
   });
 });
+
+describe('a code in a bound value set only ignoring case (codesystem.html#CodeSystem.caseSensitive)', () => {
+  const withLanguage = (language: string) => ({ resourceType: 'Patient', language });
+  const relationship = (code: string) => ({ resourceType: 'Patient', name: [{ family: 'X' }], contact: [{ name: { family: 'Y' }, relationship: [{ coding: [{ system: 'http://hl7.org/fhir/v2/0131', code }] }] }] });
+
+  test('valid: BCP 47 language tags compare ignoring case (RFC 5646 2.1.1): en-us is the value set’s en-US, noted as information', () => {
+    expect(findings(withLanguage('en-US'), { information: true })).toEqual([]);
+    expect(findings(withLanguage('en-us'), { information: true })).toEqual(['information code-case-difference Patient.language']);
+    const [issue] = issuesOf(withLanguage('en-us'));
+    expect(issue.diagnostics).toBe("code 'en-us' is in the value set http://hl7.org/fhir/ValueSet/languages as 'en-US': urn:ietf:bcp:47 compares codes ignoring case");
+  });
+  test('invalid: a tag the value set does not hold in any case is outside the extensible binding', () => {
+    expect(findings(withLanguage('xx-zz'), { information: true })).toEqual(['warning binding-extensible Patient.language']);
+  });
+  test('valid: a held CodeSystem with caseSensitive false (v2 0131) answers for its codes in any case', () => {
+    expect(findings(relationship('C'), { information: true })).toEqual([]);
+    expect(findings(relationship('c'), { information: true })).toEqual(['information code-case-difference Patient.contact[0].relationship[0]']);
+  });
+  test('invalid: a code of that system it does not define at all', () => {
+    expect(findings(relationship('zz'))).toEqual(['error code-unknown Patient.contact[0].relationship[0].coding[0].code', 'warning binding-extensible Patient.contact[0].relationship[0]']);
+  });
+  test('invalid: a case-sensitive system (caseSensitive true) is matched exactly, in its binding too', () => {
+    const gender = (gender: string) => ({ resourceType: 'Patient', gender });
+    expect(findings(gender('female'))).toEqual([]);
+    expect(findings(gender('Female'))).toEqual(['error binding-required Patient.gender']);
+  });
+});
