@@ -96,29 +96,40 @@ function placeOf(value: object, steps: readonly Step[]): Place | undefined {
  * visits a key, then its value); false when the order of an object's keys may not be the order written.
  */
 function rankNames(value: object, wanted: Map<object, Map<string, number>>, open: number): boolean {
-  let names = 0;
-  const visit = (node: unknown): boolean => {
+  const ranking = new NameRanking(wanted, open);
+  return ranking.visit(value) && ranking.open === 0;
+}
+
+/** rankNames' walk: its count of names so far and of wanted places still open (a class, not a closure made per call). */
+class NameRanking {
+  names = 0;
+
+  constructor(
+    private readonly wanted: Map<object, Map<string, number>>,
+    public open: number,
+  ) {}
+
+  visit(node: unknown): boolean {
     if (Array.isArray(node)) {
-      for (let i = 0; i < node.length && open > 0; i++) if (!visit(node[i])) return false;
+      for (let i = 0; i < node.length && this.open > 0; i++) if (!this.visit(node[i])) return false;
       return true;
     }
     if (typeof node !== 'object' || node === null) return true;
-    const keys = wanted.get(node);
+    const keys = this.wanted.get(node);
     for (const key in node) {
       const first = key.charCodeAt(0);
       // An array-index key is listed before the others whatever its place in the text.
       if (first >= 0x30 && first <= 0x39) return false;
       if (keys !== undefined && keys.get(key) === -1) {
-        keys.set(key, names);
-        if (--open === 0) return true;
+        keys.set(key, this.names);
+        if (--this.open === 0) return true;
       }
-      names++;
-      if (!visit((node as Record<string, unknown>)[key])) return false;
-      if (open === 0) return true;
+      this.names++;
+      if (!this.visit((node as Record<string, unknown>)[key])) return false;
+      if (this.open === 0) return true;
     }
     return true;
-  };
-  return visit(value) && open === 0;
+  }
 }
 
 /** The offset of item `item` of the array that is the value of the property written `"key"` at `keyAt`. */
