@@ -49,6 +49,10 @@ export interface PropertyPlan {
   readonly resource: boolean;
   /** The plan of an item walked against the child element itself. */
   item(): NodePlan;
+  /** item()'s plan once made (read directly by the walk: a call through a different closure per property costs more than the check). */
+  itemPlan: NodePlan | undefined;
+  /** primitiveInert()'s answer once asked. */
+  inert: boolean | undefined;
   /** The plan of an item a slice claimed. */
   slice(node: ProfileNode): NodePlan;
   /**
@@ -87,6 +91,8 @@ export interface NodePlan {
   readonly types: readonly string[];
   /** The plan of one JSON property (undefined: not an element of the node's context). */
   property(key: string): PropertyPlan | undefined;
+  /** The properties `property` has answered, by JSON name (null: an element name with no plan), read first by the walk. */
+  readonly known: ReadonlyMap<string, PropertyPlan | null>;
   /** The plan as generated code (walk-codegen.ts), once made or linked. */
   walk: WalkFunction | undefined;
   /** How many times the plan was interpreted (code is generated for the plans walked often, walk-module.ts). */
@@ -208,6 +214,7 @@ export class NodePlanner {
       types: typeLineage(type, profiles),
       walk: undefined,
       visits: 0,
+      known: properties,
       property: (key) => {
         let plan = properties.get(key);
         if (plan === undefined) {
@@ -229,14 +236,11 @@ export class NodePlanner {
     const child = mismatch ? undefined : found;
     const itemCtx = prop.context ?? prop.type ?? '';
     const childCompiled = compiled && child?.def.sliceName === undefined;
-    let item: NodePlan | undefined;
-    const itemPlan = () => (item ??= this.plan(child as ProfileNode, prop.type, itemCtx, childCompiled));
     const slices = new Map<ProfileNode, NodePlan>();
     const sliced = child !== undefined && child.def.slicing !== undefined && child.slices.length > 0;
     const extension = key === 'extension' || key === 'modifierExtension';
     const resource = prop.content === 'resource';
-    let inert: boolean | undefined;
-    return {
+    const plan: PropertyPlan = {
       prop,
       dot: `.${key}`,
       child,
@@ -244,15 +248,18 @@ export class NodePlanner {
       sliced,
       extension,
       resource,
-      item: itemPlan,
-      primitiveInert: () => (inert ??= child !== undefined && !sliced && !extension && !resource && checksNothingOnPrimitives(itemPlan())),
+      itemPlan: undefined,
+      inert: undefined,
+      item: () => (plan.itemPlan ??= this.plan(child as ProfileNode, prop.type, itemCtx, childCompiled)),
+      primitiveInert: () => (plan.inert ??= child !== undefined && !sliced && !extension && !resource && checksNothingOnPrimitives(plan.item())),
       slice: (slice) => {
-        let plan = slices.get(slice);
-        if (!plan) slices.set(slice, (plan = this.plan(slice, prop.type, itemCtx, false)));
-        return plan;
+        let made = slices.get(slice);
+        if (!made) slices.set(slice, (made = this.plan(slice, prop.type, itemCtx, false)));
+        return made;
       },
       sliceTests: undefined,
     };
+    return plan;
   }
 }
 

@@ -223,14 +223,16 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
         this.primitiveExtensions(v, `${location}.${key.slice(1)}`, plan.ctxKey, key.slice(1), scope);
         continue;
       }
-      const property = plan.property(key);
-      if (!property) continue;
-      if ((typeof v !== 'object' || v === null) && property.primitiveInert()) continue;
+      // The plan's known properties first: most keys were met before, and a Map lookup is cheaper than the call.
+      let property = plan.known.get(key);
+      if (property === undefined) property = plan.property(key) ?? null;
+      if (property === null) continue;
+      if ((typeof v !== 'object' || v === null) && (property.inert ?? property.primitiveInert())) continue;
       const at = location + property.dot;
       if (property.extension) this.contexts(v, this.holder(plan, value, location, scope), at);
       this.property(plan, property, v, at, scope);
     }
-    this.missingSlices(plan, value, location);
+    if (plan.requiredSlices.length > 0) this.missingSlices(plan, value, location);
   }
 
   /** A plan walked often: its code, from the build's module when it has some, else generated now. */
@@ -332,7 +334,7 @@ export class SemanticWalker implements SliceWalker, WalkHooks {
     if (plan.resource) this.inlineResource(item, location, scope, plan.prop.property === 'contained');
     else if (slice) this.visit(plan.slice(slice), item, location, scope);
     else if (plan.extension) this.extension(item, child, plan.prop.property, location, scope);
-    else this.visit(plan.item(), item, location, scope);
+    else this.visit(plan.itemPlan ?? plan.item(), item, location, scope);
   }
 
   /**
