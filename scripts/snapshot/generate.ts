@@ -165,23 +165,30 @@ export class SnapshotGenerator {
   /**
    * A root named with a slice (`Quantity:simplequantity`, as STU3's SimpleQuantity names its root): a root
    * occurs once and cannot be sliced, so the slice is a label of the root, which the snapshot keeps in
-   * every id as the differential writes it (so did HL7's publisher). The differential's ids are returned
-   * with their root segment made the snapshot root's id, labelled or not; an id with another label is
-   * left to match nothing.
+   * every id as the differential (or, for a profile on such a profile, the base) writes it, as HL7's
+   * publisher did. The differential's ids are returned with their root segment made the snapshot root's
+   * id, labelled or not; an id with another label is left to match nothing.
    */
   private labelRoot(work: WorkingSnapshot, diffs: ElementDefinition[], ids: string[]): string[] {
-    const root = work.elements[0]?.id;
-    if (root === undefined || root.includes('.') || root.includes(':')) return ids;
-    const i = ids.findIndex((id) => parseId(id)[0].name === root && parseId(id)[0].slice !== undefined);
-    if (i < 0) return ids;
-    const label = parseId(ids[i])[0].slice as string;
-    const labelled = formatSegment({ name: root, slice: label });
-    work.rename(root, labelled, work.elements[0].path);
-    this.ctx.diagnostics.rule('snapshot.root-label', `the root element is named with a slice ('${labelled}'); a root cannot be sliced, so '${label}' is kept as a label of the root in every id`, { ...this.location(diffs[i], i), path: `StructureDefinition.differential.element[${i}].id` });
+    const rootId = work.elements[0]?.id;
+    if (rootId === undefined || rootId.includes('.')) return ids;
+    const root = parseId(rootId)[0];
+    let label = root.slice;
+    if (label === undefined) {
+      const i = ids.findIndex((id) => {
+        const [first] = parseId(id);
+        return first.name === root.name && first.slice !== undefined;
+      });
+      if (i < 0) return ids;
+      label = parseId(ids[i])[0].slice as string;
+      const labelled = formatSegment({ name: root.name, slice: label });
+      work.rename(rootId, labelled, work.elements[0].path);
+      this.ctx.diagnostics.rule('snapshot.root-label', `the root element is named with a slice ('${labelled}'); a root cannot be sliced, so '${label}' is kept as a label of the root in every id`, { ...this.location(diffs[i], i), path: `StructureDefinition.differential.element[${i}].id` });
+    }
     return ids.map((id) => {
       const segs = parseId(id);
-      if (segs[0].name !== root || (segs[0].slice !== undefined && segs[0].slice !== label)) return id;
-      return joinId([{ name: root, slice: label }, ...segs.slice(1)]);
+      if (segs[0].name !== root.name || (segs[0].slice !== undefined && segs[0].slice !== label)) return id;
+      return joinId([{ name: root.name, slice: label }, ...segs.slice(1)]);
     });
   }
 

@@ -162,6 +162,14 @@ describe('a root named with a slice (STU3 SimpleQuantity names its root Quantity
     expect(el(snap, 'Quantity:simple.code').min).toBe(0);
     expect(ctx.diagnostics.all.map((d) => `${d.severity} ${d.code}`)).toEqual(['information snapshot.root-label', 'error snapshot.unmatched-element']);
   });
+
+  test('a profile on a labelled profile (on SimpleQuantity) keeps the base’s label; its ids may leave it out', () => {
+    const derived = profile('Test-Quantity-2', 'Quantity', [{ id: 'Quantity.value', path: 'Quantity.value', min: 1 }], `${CORE}/SimpleQuantity`);
+    const { ctx, snap } = generate(derived);
+    expect(ctx.diagnostics.all).toEqual([]);
+    expect(el(snap, 'Quantity:simplequantity.value').min).toBe(1);
+    expect(el(snap, 'Quantity:simplequantity.comparator').max).toBe('0');
+  });
 });
 
 describe('a base profile from a dependency package', () => {
