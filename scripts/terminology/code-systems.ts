@@ -50,8 +50,11 @@ const CASE_INSENSITIVE_EXTERNAL: ReadonlySet<string> = new Set(['urn:ietf:bcp:47
  */
 export function comparesCodesIgnoringCase(system: string, resolver: DefinitionResolver): boolean {
   const cs = resolver.codeSystem(stripVersion(system));
-  return cs ? cs.caseSensitive !== true : CASE_INSENSITIVE_EXTERNAL.has(system);
+  return cs ? ignoresCase(cs) : CASE_INSENSITIVE_EXTERNAL.has(system);
 }
+
+/** A held CodeSystem compares codes ignoring case unless it says `caseSensitive: true` (STU3 states no default; not stated, any case is accepted). */
+const ignoresCase = (cs: CodeSystem): boolean => cs.caseSensitive !== true;
 
 function indexed(url: string, cs: CodeSystem): HeldCodeSystem {
   const exact = new Map<string, HeldConcept>();
@@ -67,7 +70,7 @@ function indexed(url: string, cs: CodeSystem): HeldCodeSystem {
     }
   };
   walk(cs.concept ?? []);
-  const anyCase = cs.caseSensitive !== true;
+  const anyCase = ignoresCase(cs);
   return {
     url,
     version: typeof cs.version === 'string' ? cs.version : undefined,
